@@ -1,0 +1,28 @@
+# Each target sets itself up: a fresh clone needs only Python 3.10+ and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test bench lint clean
+
+report: $(STAMP)
+	$(BIN)/gradproof demo --svg reports/demo-graph.svg
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_engine.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check derive numeric verify tests benchmarks
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) reports/*.html .gradproof-cache

@@ -1,0 +1,214 @@
+"""Reverse mode: iterative topological order, ``backward``, and the functional API.
+
+Every graph walk here is a loop over an explicit stack — no recursion — so a million-node chain
+backpropagates, and each node's VJP rules run once however many paths share it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from numeric.op import unbroadcast
+from numeric.tensor import Tensor, _grad_mode
+
+__all__ = ["toposort", "backward", "vjp", "grad", "value_and_grad"]
+
+
+def toposort(root: Tensor, stop: frozenset[int] = frozenset()) -> list[Tensor]:
+    """The nodes ``root`` depends on, each after all of its parents (inputs first).
+
+    Nodes whose ``id`` is in ``stop`` are included but not expanded.
+    """
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        if id(node) not in stop:
+            for p in node.parents:
+                if p is not None and id(p) not in visited:
+                    stack.append((p, False))
+    return order
+
+
+def backward(root: Tensor, g: Any = None, *, retain_graph: bool = False,
+             create_graph: bool = False) -> None:
+    """``root.backward(g)``: accumulate gradients into ``.grad`` of every node on the graph."""
+    g = _seed(root, g, create_graph)
+    _backprop(root, g, targets=(), accumulate=True,
+              retain_graph=retain_graph or create_graph, create_graph=create_graph)
+
+
+def _seed(root: Tensor, g: Any, create_graph: bool) -> Any:
+    if not isinstance(root, Tensor):
+        raise TypeError(f"backward needs a Tensor, got {type(root).__name__}")
+    if g is None:
+        if root.value.size != 1:
+            raise ValueError(
+                f"backward() without a seed gradient needs a single-element Tensor; this one has "
+                f"shape {root.shape}: pass g, an array of shape {root.shape}"
+            )
+        g = np.ones(root.shape, dtype=_float_dtype(root.value))
+    elif isinstance(g, Tensor):
+        if not create_graph:
+            g = g.value
+    else:
+        g = np.asarray(g)
+    if np.shape(g) != root.shape:
+        if np.size(g) == 1 and root.value.size == 1:
+            g = np.reshape(g, root.shape)
+        else:
+            raise ValueError(f"backward: the seed gradient has shape {np.shape(g)}, "
+                             f"but the Tensor has shape {root.shape}")
+    return g
+
+
+def _float_dtype(value: np.ndarray) -> Any:
+    return value.dtype if np.issubdtype(value.dtype, np.inexact) else np.float64
+
+
+def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bool,
+              retain_graph: bool, create_graph: bool) -> dict[int, Any]:
+    """Push ``g`` from ``root`` to every node in reverse topological order.
+
+    Returns the cotangents of ``targets`` (by id); with ``accumulate`` every reached node's
+    ``.grad`` is increased instead.
+    """
+    stop = frozenset(id(t) for t in targets)
+    order = toposort(root, stop)
+    grads: dict[int, Any] = {id(root): g}
+    found: dict[int, Any] = {}
+    handed: set[int] = {id(_base(g))}
+    with _grad_mode(create_graph):
+        for node in reversed(order):
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            if accumulate:
+                if node.op is None:
+                    g = _own(g, handed)
+                node.grad = g if node.grad is None else node.grad + g
+            if id(node) in stop:
+                found[id(node)] = g
+                continue
+            if node.op is None:
+                continue
+            if node.args is None:
+                raise RuntimeError(
+                    f"backward through a graph already freed at op {node.op.name!r}: "
+                    "pass retain_graph=True to the first backward to backpropagate twice"
+                )
+            _propagate(node, g, grads, create_graph)
+            if not retain_graph:
+                node.parents, node.args = (), None
+    return found
+
+
+def _propagate(node: Tensor, g: Any, grads: dict[int, Any], create_graph: bool) -> None:
+    op, params = node.op, node.params
+    if create_graph:
+        xs = tuple(a if p is None else p for p, a in zip(node.parents, node.args))
+        out: Any = node
+    else:
+        xs, out = node.args, node.value
+    for i, p in enumerate(node.parents):
+        if p is None:
+            continue
+        gi = op.vjp[i](g, out, *xs, **params)
+        gi = unbroadcast(gi, p.value.shape, p.value.dtype, where=f"{op.name} input {i}")
+        prev = grads.get(id(p))
+        grads[id(p)] = gi if prev is None else prev + gi
+
+
+def _base(a: Any) -> Any:
+    while isinstance(a, np.ndarray) and a.base is not None:
+        a = a.base
+    return a
+
+
+def _own(g: Any, handed: set[int]) -> Any:
+    """A leaf's gradient must not alias another leaf's, the seed, or a read-only view."""
+    if type(g) is not np.ndarray:
+        return np.asarray(g) if not isinstance(g, Tensor) else g
+    base = id(_base(g))
+    if base in handed or not g.flags.writeable:
+        g = g.copy()
+        base = id(g)
+    handed.add(base)
+    return g
+
+
+# ---------------------------------------------------------------------------------------------
+# Functional API (HIPS autograd / JAX style)
+# ---------------------------------------------------------------------------------------------
+def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
+    """``out, vjp_fn = vjp(f, *args)``; ``vjp_fn(g)`` gives one cotangent per argument.
+
+    >>> out, vjp_fn = vjp(lambda x: x * x, np.array([3.0]))
+    >>> vjp_fn(np.array([1.0]))
+    (array([6.]),)
+    """
+    nested = any(isinstance(a, Tensor) and a.requires_grad for a in args)
+    xs = [a if isinstance(a, Tensor) and a.requires_grad else Tensor(a) for a in args]
+    with _grad_mode(True):
+        out = f(*xs)
+
+    def vjp_fn(g: Any) -> tuple[Any, ...]:
+        if not isinstance(out, Tensor) or not out.requires_grad:
+            zero = [np.zeros_like(x.value, dtype=_float_dtype(x.value)) for x in xs]
+            return tuple(Tensor(z, requires_grad=False) if nested else z for z in zero)
+        seed = _seed(out, g, nested)
+        found = _backprop(out, seed, targets=xs, accumulate=False, retain_graph=True,
+                          create_graph=nested)
+        res = []
+        for x in xs:
+            gx = found.get(id(x))
+            if gx is None:
+                gx = np.zeros_like(x.value, dtype=_float_dtype(x.value))
+            if nested and not isinstance(gx, Tensor):
+                gx = Tensor(gx, requires_grad=False)
+            res.append(gx)
+        return tuple(res)
+
+    value = out if nested or not isinstance(out, Tensor) else out.value
+    return value, vjp_fn
+
+
+def value_and_grad(f: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Callable[..., Any]:
+    """``value_and_grad(f)(*args) -> (f(*args), df/dargs[argnum])`` for scalar-valued ``f``."""
+    many = not isinstance(argnum, int)
+    nums = tuple(argnum) if many else (argnum,)
+
+    def call(*args: Any) -> tuple[Any, Any]:
+        out, vjp_fn = vjp(f, *args)
+        if np.size(_plain(out)) != 1:
+            raise TypeError(f"grad needs f to return one number; it returned shape "
+                            f"{np.shape(_plain(out))} (use numeric.vjp for vector outputs)")
+        grads = vjp_fn(np.ones(np.shape(_plain(out))))
+        picked = tuple(grads[i] for i in nums)
+        return out, picked if many else picked[0]
+
+    return call
+
+
+def grad(f: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Callable[..., Any]:
+    """``grad(f)(*args)``: the gradient of scalar-valued ``f`` at ``args[argnum]``.
+
+    >>> grad(lambda x: (x ** 3).sum())(np.array([2.0]))
+    array([12.])
+    """
+    vg = value_and_grad(f, argnum)
+    return lambda *args: vg(*args)[1]
+
+
+def _plain(a: Any) -> Any:
+    return a.value if isinstance(a, Tensor) else a

@@ -1,0 +1,323 @@
+"""``Tensor``: an ndarray that records the ops applied to it, and ``apply``, which records one.
+
+A Tensor is a graph node: its ``value``, the ``op`` that made it, its ``parents`` (a Tensor, or
+``None`` for an input that needs no gradient) and the input values the op's VJP rules need.
+Python operators and NumPy's dispatch protocols (``__array_ufunc__``, ``__array_function__``)
+both lead to :func:`apply`, so plain NumPy code on Tensors is differentiated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Iterator
+
+import numpy as np
+
+from numeric.op import Op, all_ops, get_op
+
+__all__ = ["Tensor", "apply", "no_grad", "is_grad_enabled"]
+
+
+class _State:
+    grad_enabled = True
+
+
+_state = _State()
+
+
+@contextlib.contextmanager
+def no_grad() -> Iterator[None]:
+    """Within this block ops record nothing: results are constants."""
+    before = _state.grad_enabled
+    _state.grad_enabled = False
+    try:
+        yield
+    finally:
+        _state.grad_enabled = before
+
+
+@contextlib.contextmanager
+def _grad_mode(enabled: bool) -> Iterator[None]:
+    before = _state.grad_enabled
+    _state.grad_enabled = enabled
+    try:
+        yield
+    finally:
+        _state.grad_enabled = before
+
+
+def is_grad_enabled() -> bool:
+    return _state.grad_enabled
+
+
+def apply(op: Op | str, *inputs: Any, **params: Any) -> "Tensor":
+    """Run ``op``'s forward on the inputs' values and record the node for backward."""
+    if type(op) is str:
+        op = get_op(op)
+    args = tuple(
+        x if type(x) is np.ndarray else x.value if type(x) is Tensor else _as_array(x)
+        for x in inputs
+    )
+    try:
+        out = op.fwd(*args, **params)
+    except (ValueError, IndexError, TypeError) as e:
+        shapes = ", ".join(str(np.shape(a)) for a in args)
+        raise type(e)(f"{op.name}: inputs of shapes {shapes}: {e}") from None
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    node = Tensor.__new__(Tensor)
+    node.value = out
+    node.grad = None
+    node.op = None
+    node.parents = ()
+    node.args = None
+    node.params = None
+    node.requires_grad = False
+    if _state.grad_enabled:
+        parents = [None] * len(inputs)
+        tracked = False
+        for i, (x, rule) in enumerate(zip(inputs, op.vjp)):
+            if isinstance(x, Tensor) and x.requires_grad and rule is not None:
+                parents[i] = x
+                tracked = True
+        if tracked:
+            node.op = op
+            node.parents = tuple(parents)
+            node.args = args
+            node.params = params
+            node.requires_grad = True
+    return node
+
+
+def _as_array(x: Any) -> np.ndarray:
+    if isinstance(x, Tensor):  # a subclass
+        return x.value
+    return np.asarray(x)
+
+
+class Tensor:
+    """An array that remembers how it was computed. ``Tensor(value, requires_grad=True)``.
+
+    >>> x = Tensor([1.0, -2.0])
+    >>> y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad
+    array([ 2., -4.])
+    """
+
+    __slots__ = ("value", "grad", "requires_grad", "op", "parents", "args", "params", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, value: Any, requires_grad: bool = True) -> None:
+        self.value = value.value if isinstance(value, Tensor) else np.asarray(value)
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.op = None
+        self.parents = ()
+        self.args = None
+        self.params = None
+
+    # -- array-like attributes ----------------------------------------------------------------
+    shape = property(lambda self: self.value.shape)
+    ndim = property(lambda self: self.value.ndim)
+    size = property(lambda self: self.value.size)
+    dtype = property(lambda self: self.value.dtype)
+    T = property(lambda self: apply("transpose", self))
+    is_leaf = property(lambda self: self.op is None)
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        return (self[i] for i in range(len(self.value)))
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.value if dtype is None else self.value.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def item(self) -> Any:
+        return self.value.item()
+
+    def numpy(self) -> np.ndarray:
+        return self.value
+
+    def detach(self) -> "Tensor":
+        return Tensor(self.value, requires_grad=False)
+
+    def zero_grad(self) -> None:
+        self.grad = None
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.value, precision=4, separator=", ", prefix="Tensor(")
+        tail = f", op={self.op.name}" if self.op is not None else ""
+        tail += ", requires_grad=True" if self.requires_grad and self.op is None else ""
+        return f"Tensor({body}{tail})"
+
+    # -- arithmetic ---------------------------------------------------------------------------
+    def __add__(self, y): return apply("add", self, y)
+    def __radd__(self, x): return apply("add", x, self)
+    def __sub__(self, y): return apply("subtract", self, y)
+    def __rsub__(self, x): return apply("subtract", x, self)
+    def __mul__(self, y): return apply("multiply", self, y)
+    def __rmul__(self, x): return apply("multiply", x, self)
+    def __truediv__(self, y): return apply("divide", self, y)
+    def __rtruediv__(self, x): return apply("divide", x, self)
+    def __pow__(self, y): return apply("power", self, y)
+    def __rpow__(self, x): return apply("power", x, self)
+    def __matmul__(self, y): return apply("matmul", self, y)
+    def __rmatmul__(self, x): return apply("matmul", x, self)
+    def __neg__(self): return apply("negative", self)
+    def __abs__(self): return apply("abs", self)
+    def __getitem__(self, index): return apply("getitem", self, index=_plain_index(index))
+
+    # Comparisons are not differentiable: they return plain boolean arrays.
+    def __lt__(self, y): return self.value < _value(y)
+    def __le__(self, y): return self.value <= _value(y)
+    def __gt__(self, y): return self.value > _value(y)
+    def __ge__(self, y): return self.value >= _value(y)
+    def __eq__(self, y): return self.value == _value(y)  # type: ignore[override]
+    def __ne__(self, y): return self.value != _value(y)  # type: ignore[override]
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+    # -- methods ------------------------------------------------------------------------------
+    def exp(self): return apply("exp", self)
+    def log(self): return apply("log", self)
+    def sqrt(self): return apply("sqrt", self)
+    def tanh(self): return apply("tanh", self)
+    def abs(self): return apply("abs", self)
+    def maximum(self, y): return apply("maximum", self, y)
+    def minimum(self, y): return apply("minimum", self, y)
+    def sum(self, axis=None, keepdims=False): return apply("sum", self, axis=_axis(axis), keepdims=keepdims)
+    def mean(self, axis=None, keepdims=False): return apply("mean", self, axis=_axis(axis), keepdims=keepdims)
+    def transpose(self, *axes): return apply("transpose", self, axes=_shape_arg(axes) or None)
+    def swapaxes(self, axis1, axis2): return apply("swapaxes", self, axis1=axis1, axis2=axis2)
+
+    def reshape(self, *shape):
+        return apply("reshape", self, shape=_shape_arg(shape))
+
+    def backward(self, g: Any = None, *, retain_graph: bool = False, create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf), contracted with ``g``, into every ``.grad`` on the graph.
+
+        ``g`` defaults to 1 for a single-element Tensor. The graph's saved values are released
+        afterwards unless ``retain_graph``; ``create_graph`` records the backward pass itself,
+        so gradients can be differentiated again.
+        """
+        from numeric.autodiff import backward
+
+        backward(self, g, retain_graph=retain_graph, create_graph=create_graph)
+
+    # -- NumPy dispatch -----------------------------------------------------------------------
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method != "__call__":
+            raise TypeError(f"numpy.{ufunc.__name__}.{method} is not supported on Tensor")
+        if kwargs:
+            raise TypeError(f"numpy.{ufunc.__name__} on Tensor takes no keyword arguments "
+                            f"(got {', '.join(sorted(kwargs))})")
+        name = _UFUNCS.get(ufunc)
+        if name is not None:
+            return apply(name, *inputs)
+        if ufunc in _CONSTANT_UFUNCS:
+            return ufunc(*(_value(x) for x in inputs))
+        raise TypeError(f"numpy.{ufunc.__name__} is not supported on Tensor: "
+                        "register an Op for it (numeric.register)")
+
+    def __array_function__(self, func, types, args, kwargs):
+        handler = _FUNCTIONS.get(func)
+        if handler is not None:
+            return handler(*args, **kwargs)
+        if func in _CONSTANT_FUNCTIONS:
+            return func(*_values(args), **{k: _values(v) for k, v in kwargs.items()})
+        raise TypeError(f"numpy.{func.__name__} is not supported on Tensor: "
+                        "register an Op for it (numeric.register)")
+
+
+def _value(x: Any) -> Any:
+    return x.value if isinstance(x, Tensor) else x
+
+
+def _values(x: Any) -> Any:
+    if isinstance(x, Tensor):
+        return x.value
+    if isinstance(x, (tuple, list)):
+        return type(x)(_values(v) for v in x)
+    return x
+
+
+def _axis(axis: Any) -> Any:
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _shape_arg(shape: tuple) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def _plain_index(index: Any) -> Any:
+    """Indices are not differentiated: Tensor indices become their values, lists arrays."""
+    if isinstance(index, tuple):
+        return tuple(_plain_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return index.value
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+# NumPy callables that are not differentiable: evaluated on values, they give constants.
+_CONSTANT_UFUNCS = frozenset({
+    np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
+    np.logical_and, np.logical_or, np.logical_not, np.logical_xor,
+    np.isfinite, np.isnan, np.isinf, np.sign, np.signbit, np.floor, np.ceil, np.trunc, np.rint,
+})
+_CONSTANT_FUNCTIONS = frozenset({
+    np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj, np.isrealobj,
+    np.ones_like, np.zeros_like, np.empty_like, np.full_like,
+    np.allclose, np.isclose, np.array_equal, np.argmax, np.argmin, np.argsort,
+    np.count_nonzero, np.nonzero, np.array_repr, np.array_str, np.array2string,
+})
+_UFUNCS: dict[Any, str] = {}
+_FUNCTIONS: dict[Any, Any] = {}
+
+
+def _reduction(name: str):
+    def call(a, axis=None, dtype=None, out=None, keepdims=False, **rest):
+        if dtype is not None or out is not None or rest:
+            raise TypeError(f"numpy.{name} on Tensor supports only axis and keepdims")
+        return apply(name, a, axis=_axis(axis), keepdims=bool(keepdims))
+    return call
+
+
+def _dispatch_table() -> None:
+    """Map each registered op's NumPy callables to it (re-run when an op is registered)."""
+    special = {
+        np.sum: _reduction("sum"),
+        np.mean: _reduction("mean"),
+        np.reshape: lambda a, shape=None, **kw: apply("reshape", a, shape=_shape_of(shape, kw)),
+        np.transpose: lambda a, axes=None: apply("transpose", a, axes=None if axes is None else tuple(axes)),
+        np.swapaxes: lambda a, axis1, axis2: apply("swapaxes", a, axis1=axis1, axis2=axis2),
+        np.expand_dims: lambda a, axis: apply("expand_dims", a, axis=axis),
+        np.squeeze: lambda a, axis=None: apply("squeeze", a, axis=axis),
+        np.broadcast_to: lambda a, shape, subok=False: apply("broadcast_to", a, shape=tuple(np.atleast_1d(shape))),
+        np.where: lambda c, x, y: apply("where", _value(c), x, y),
+    }
+    for op in all_ops().values():
+        for f in op.numpy:
+            if isinstance(f, np.ufunc):
+                _UFUNCS.setdefault(f, op.name)
+            elif f in special:
+                _FUNCTIONS.setdefault(f, special[f])
+            elif callable(f) and f not in _FUNCTIONS:
+                _FUNCTIONS[f] = (lambda name: lambda *a, **kw: apply(name, *a, **kw))(op.name)
+
+
+def _shape_of(shape: Any, kw: dict) -> tuple:
+    shape = kw.pop("newshape", shape) if shape is None else shape
+    if kw.get("order", "C") != "C":
+        raise TypeError("numpy.reshape on Tensor supports only order='C'")
+    return tuple(np.atleast_1d(shape).tolist()) if not isinstance(shape, int) else (shape,)
