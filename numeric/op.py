@@ -9,7 +9,7 @@ broadcasting is undone; the engine then calls :func:`unbroadcast`. Keeping the t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -25,10 +25,12 @@ class Domain:
     high: float = 2.0
     avoid: tuple[float, ...] = ()
     margin: float = 0.05
+    kind: str = "real"  # "real", or "bool" for a condition input
 
 
 REALS = Domain()
 POSITIVE = Domain(0.2, 3.0)
+BOOL = Domain(kind="bool")
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Op:
     numpy: tuple[Any, ...] = ()
     sym: Callable[..., Any] | None = None
     doc: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
+    cases: tuple[Any, ...] = ()  # numeric.cases.Case records; empty: the signature's defaults
 
     @property
     def nargs(self) -> int:

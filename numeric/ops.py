@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from numeric.op import POSITIVE, REALS, Domain, Kink, Op, register
+from numeric.op import BOOL, POSITIVE, REALS, Domain, Kink, Op, register
 
 __all__ = ["scatter_add"]
 
@@ -129,7 +129,7 @@ register(Op("where", np.where, (
     None,
     lambda g, out, c, x, y: np.where(c, g, 0.0),
     lambda g, out, c, x, y: np.where(c, 0.0, g)),
-    signature="where", numpy=(np.where,), doc="out = x where c else y"))
+    domain=(BOOL, REALS, REALS), signature="where", numpy=(np.where,), doc="out = x where c else y"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,8 +1,13 @@
-"""The ``gradproof`` command line."""
+"""The ``gradproof`` command line: ``demo``, and the subcommands other modules plug in.
+
+Each module in ``_SUBCOMMANDS`` has ``add_parser(subparsers)``, which adds its parser and sets
+``run`` (a function of the parsed arguments returning the exit status) as a default.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 import numeric
@@ -28,6 +33,9 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+_SUBCOMMANDS = ("derive.cli", "verify.cli_verify", "verify.cli_report", "verify.cli_examples")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gradproof", description=__doc__)
     parser.add_argument("--version", action="version", version=f"gradproof {numeric.__version__}")
@@ -35,6 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="differentiate the seed notebook's example with the engine")
     demo.add_argument("--svg", help="also draw its computation graph to this SVG file")
     demo.set_defaults(run=_demo)
+    for name in _SUBCOMMANDS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        module.add_parser(sub)
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         parser.print_help()
