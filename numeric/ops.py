@@ -102,7 +102,9 @@ register(Op("reshape", lambda x, shape: np.reshape(x, shape), (
     lambda g, out, x, shape: np.reshape(g, np.shape(x)),),
     signature="reshape", numpy=(np.reshape,), doc="out = x with a new shape"))
 register(Op("transpose", lambda x, axes=None: np.transpose(x, axes), (
-    lambda g, out, x, axes=None: np.transpose(g, None if axes is None else np.argsort(axes)),),
+    # Negative axes are normalised first: argsort((-1, 0)) is not the inverse of (1, 0).
+    lambda g, out, x, axes=None:
+        np.transpose(g, None if axes is None else np.argsort(np.mod(axes, np.ndim(x)))),),
     signature="transpose", numpy=(np.transpose,), doc="out = x with axes permuted"))
 register(Op("swapaxes", lambda x, axis1, axis2: np.swapaxes(x, axis1, axis2), (
     lambda g, out, x, axis1, axis2: np.swapaxes(g, axis1, axis2),),
