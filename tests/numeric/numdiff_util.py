@@ -1,0 +1,81 @@
+"""Test helpers for numeric: central finite differences and the engine's VJP of one op.
+
+Independent of the engine on purpose: finite differences use only the op's NumPy forward, so an
+engine gradient is compared with something the engine did not compute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+import numeric
+from numeric import Op
+
+__all__ = ["central_diff", "engine_vjp", "fd_vjp", "assert_vjp_matches_fd", "differentiated"]
+
+
+def central_diff(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """d f / d x by central differences, one coordinate at a time (float64)."""
+    x = np.array(x, dtype=np.float64)
+    out = np.zeros_like(x)
+    flat, res = x.reshape(-1), out.reshape(-1)
+    for j in range(flat.size):
+        keep = flat[j]
+        flat[j] = keep + eps
+        up = f(x)
+        flat[j] = keep - eps
+        down = f(x)
+        flat[j] = keep
+        res[j] = (up - down) / (2 * eps)
+    return out
+
+
+def differentiated(op: Op) -> list[int]:
+    """Indices of the inputs that have a VJP rule."""
+    return [i for i, rule in enumerate(op.vjp) if rule is not None]
+
+
+def fd_vjp(op: Op, xs: Sequence[np.ndarray], params: dict, g: np.ndarray, i: int,
+           eps: float = 1e-6) -> np.ndarray:
+    """<g, d op(xs) / d xs[i]> by central differences of the op's forward."""
+    xs = [np.asarray(x) for x in xs]
+
+    def f(xi: np.ndarray) -> float:
+        args = list(xs)
+        args[i] = xi
+        return float(np.sum(np.asarray(op.fwd(*args, **params), dtype=np.float64) * g))
+
+    return central_diff(f, xs[i], eps)
+
+
+def engine_vjp(op: Op, xs: Sequence[np.ndarray], params: dict, g: np.ndarray
+               ) -> tuple[np.ndarray, tuple[Any, ...]]:
+    """The engine's forward value and cotangents for ``op`` at ``xs`` (through ``numeric.vjp``)."""
+    out, vjp_fn = numeric.vjp(lambda *ts: numeric.apply(op, *ts, **params), *xs)
+    return out, vjp_fn(g)
+
+
+def assert_vjp_matches_fd(op: Op, xs: Sequence[np.ndarray], params: dict, seed: int = 0,
+                          atol: float = 1e-6, rtol: float = 1e-5, where: str = "") -> None:
+    """Engine VJP == central differences for every differentiated input, with a random ``g``."""
+    g = _g(op, xs, params, np.random.default_rng(seed))
+    out, grads = engine_vjp(op, xs, params, g)
+    assert np.shape(out) == np.shape(op.fwd(*xs, **params)), where
+    for i in differentiated(op):
+        got = np.asarray(grads[i])
+        want = fd_vjp(op, xs, params, g, i)
+        assert got.shape == np.shape(xs[i]), (
+            f"{op.name} {where}: input {i} gradient has shape {got.shape}, input {np.shape(xs[i])}")
+        err = np.abs(got - want)
+        bad = err > atol + rtol * np.abs(want)
+        assert not bad.any(), (
+            f"{op.name} {where}: input {i}: engine {got[bad]} vs central differences {want[bad]} "
+            f"at entries {np.argwhere(bad).tolist()}; max error {err.max():.3g}")
+
+
+def _g(op: Op, xs: Sequence[np.ndarray], params: dict, rng: np.random.Generator) -> np.ndarray:
+    shape = np.shape(op.fwd(*xs, **params))
+    return rng.uniform(-1.0, 1.0, size=shape)
