@@ -6,7 +6,10 @@ engine gradient is compared with something the engine did not compute.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import collections
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -14,7 +17,8 @@ import numpy as np
 import numeric
 from numeric import Op
 
-__all__ = ["central_diff", "engine_vjp", "fd_vjp", "assert_vjp_matches_fd", "differentiated"]
+__all__ = ["central_diff", "engine_vjp", "fd_vjp", "assert_vjp_matches_fd", "differentiated",
+           "count_vjp_calls"]
 
 
 def central_diff(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
@@ -79,3 +83,29 @@ def assert_vjp_matches_fd(op: Op, xs: Sequence[np.ndarray], params: dict, seed: 
 def _g(op: Op, xs: Sequence[np.ndarray], params: dict, rng: np.random.Generator) -> np.ndarray:
     shape = np.shape(op.fwd(*xs, **params))
     return rng.uniform(-1.0, 1.0, size=shape)
+
+
+@contextlib.contextmanager
+def count_vjp_calls(*names: str) -> Iterator[collections.Counter]:
+    """Within the block, ops ``names`` count their VJP rule calls (by op name); restored after."""
+    counts: collections.Counter = collections.Counter()
+    saved = {name: numeric.get_op(name) for name in names}
+
+    def counting(name: str, rule: Callable[..., Any] | None) -> Callable[..., Any] | None:
+        if rule is None:
+            return None
+
+        def rule_counted(*args: Any, **kw: Any) -> Any:
+            counts[name] += 1
+            return rule(*args, **kw)
+
+        return rule_counted
+
+    try:
+        for name, op in saved.items():
+            numeric.register(dataclasses.replace(op, vjp=tuple(counting(name, r) for r in op.vjp)),
+                             replace=True)
+        yield counts
+    finally:
+        for op in saved.values():
+            numeric.register(op, replace=True)
