@@ -1,1 +1,19 @@
-"""derive — SymPy derives every op's VJP from its forward and proves the engine's rules exact."""
+"""derive — SymPy derives every op's VJP from its forward and proves the engine's rules exact.
+
+- :func:`exact_vjp` — the exact VJP of an op at concrete shapes (SymPy expressions + lambdify),
+  cached in memory and on disk.
+- :func:`prove_rule` — the engine's own rule run on symbols and compared with it exactly (by
+  cases at kinks; rational spot checks where symbols cannot run).
+- :func:`derivation` — readable steps (LaTeX, MathML, status): dimension-generic matrix calculus
+  where SymPy reaches and is confirmed, else the concrete-shape derivation.
+- :func:`claims` — the seed notebook's stated results, each confirmed or refuted.
+"""
+
+from derive.exact import DeriveError, ExactVJP, cache_dir, clear_cache, exact_vjp
+from derive.proof import Proof, prove_rule
+from derive.symbolic import NUMPY_TO_SYMPY, SymArray
+
+__all__ = [
+    "exact_vjp", "ExactVJP", "DeriveError", "clear_cache", "cache_dir",
+    "prove_rule", "Proof", "SymArray", "NUMPY_TO_SYMPY",
+]

@@ -1,0 +1,216 @@
+"""``SymArray``: an object ndarray of SymPy expressions on which plain NumPy code runs symbolically.
+
+NumPy's add, multiply, matmul, sum, reshape and indexing already work on object arrays (they call
+the elements' ``+`` and ``*``). The functions that do not — exp, log, tanh, maximum, comparisons,
+``where``, ``np.linalg`` — are mapped to SymPy by the one table below, ``NUMPY_TO_SYMPY`` (ufuncs)
+and ``_FUNCTIONS`` (``__array_function__`` overrides). Every result, 0-d included, stays a
+``SymArray``, so an op's forward and the engine's VJP rules run unchanged on symbols. Python floats
+entering a computation become exact rationals (``0.5`` is ``1/2``), so comparisons are exact.
+
+Adding a mapping is one line in ``NUMPY_TO_SYMPY``; an op whose forward still cannot run declares a
+SymPy forward ``Op.sym(*xs, **params)`` taking and returning object arrays (a SymPy Matrix works).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+__all__ = ["SymArray", "symbols", "as_sym", "NUMPY_TO_SYMPY", "to_plain"]
+
+
+def _where(c: Any, x: Any, y: Any) -> Any:
+    if c is True or c == sp.true:
+        return x
+    if c is False or c == sp.false:
+        return y
+    return sp.Piecewise((x, c), (y, True))
+
+
+def _bool(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Comparisons give SymPy relationals; Python bools become SymPy's true/false."""
+    return lambda *a: f(*(sp.sympify(v) for v in a))
+
+
+# The auditable mapping: NumPy ufunc -> the SymPy function applied to each element.
+# Ufuncs not listed (add, subtract, multiply, divide, power, negative, matmul, ...) use
+# NumPy's own object-dtype loops, which call the elements' Python operators.
+NUMPY_TO_SYMPY: dict[np.ufunc, Callable[..., Any]] = {
+    np.exp: sp.exp, np.log: sp.log, np.sqrt: sp.sqrt, np.tanh: sp.tanh,
+    np.sinh: sp.sinh, np.cosh: sp.cosh, np.sin: sp.sin, np.cos: sp.cos, np.tan: sp.tan,
+    np.arcsin: sp.asin, np.arccos: sp.acos, np.arctan: sp.atan, np.arctanh: sp.atanh,
+    np.arcsinh: sp.asinh, np.arccosh: sp.acosh, np.arctan2: sp.atan2,
+    np.exp2: lambda x: 2**x, np.log2: lambda x: sp.log(x, 2), np.log10: lambda x: sp.log(x, 10),
+    np.expm1: lambda x: sp.exp(x) - 1, np.log1p: lambda x: sp.log(1 + x),
+    np.square: lambda x: x**2, np.cbrt: sp.cbrt, np.reciprocal: lambda x: 1 / x,
+    np.absolute: sp.Abs, np.sign: sp.sign, np.heaviside: sp.Heaviside,
+    np.maximum: sp.Max, np.minimum: sp.Min, np.fmax: sp.Max, np.fmin: sp.Min,
+    np.logaddexp: lambda x, y: sp.log(sp.exp(x) + sp.exp(y)),
+    np.floor: sp.floor, np.ceil: sp.ceiling, np.conjugate: sp.conjugate,
+    np.greater: _bool(sp.Gt), np.greater_equal: _bool(sp.Ge), np.less: _bool(sp.Lt),
+    np.less_equal: _bool(sp.Le), np.equal: _bool(sp.Eq), np.not_equal: _bool(sp.Ne),
+    np.logical_and: _bool(sp.And), np.logical_or: _bool(sp.Or), np.logical_not: _bool(sp.Not),
+    np.logical_xor: _bool(sp.Xor),
+}
+_PYUFUNCS: dict[np.ufunc, np.ufunc] = {}
+
+
+def _pyufunc(ufunc: np.ufunc) -> np.ufunc:
+    if ufunc not in _PYUFUNCS:
+        _PYUFUNCS[ufunc] = np.frompyfunc(NUMPY_TO_SYMPY[ufunc], ufunc.nin, 1)
+    return _PYUFUNCS[ufunc]
+
+
+class SymArray(np.ndarray):
+    """An object ndarray of SymPy expressions; NumPy functions on it dispatch to SymPy."""
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if "out" in kwargs:
+            kwargs["out"] = tuple(to_plain(o) for o in kwargs["out"])
+        if method == "at":  # in-place scatter: leave the index argument alone
+            args = [to_plain(inputs[0]), inputs[1], *(_exact(a) for a in inputs[2:])]
+        else:
+            args = [_exact(a) for a in inputs]
+        if ufunc in NUMPY_TO_SYMPY:
+            kwargs.pop("dtype", None)
+            kwargs.pop("casting", None)
+            result = getattr(_pyufunc(ufunc), method)(*args, **kwargs)
+        else:
+            result = getattr(ufunc, method)(*args, **kwargs)
+        if method == "at":
+            return None
+        return _wrap(result, force=True)
+
+    def __array_function__(self, func: Any, types: Iterable[type], args: Any, kwargs: Any) -> Any:
+        if func in _FUNCTIONS:
+            return _wrap(_FUNCTIONS[func](*args, **kwargs), force=True)
+        return _wrap(func._implementation(*args, **kwargs))
+
+    def __getitem__(self, index: Any) -> Any:
+        return _wrap(super().__getitem__(index), force=True)
+
+
+def to_plain(a: Any) -> Any:
+    """A SymArray as a plain object ndarray (anything else unchanged)."""
+    return a.view(np.ndarray) if isinstance(a, SymArray) else a
+
+
+def as_sym(a: Any) -> SymArray:
+    """``a`` as a SymArray: floats become exact rationals, SymPy matrices become arrays."""
+    if isinstance(a, sp.MatrixBase):
+        a = np.array(a.tolist(), dtype=object).reshape(a.shape)
+    a = _exact(a)
+    if isinstance(a, SymArray):
+        return a
+    arr = np.empty((), dtype=object) if not isinstance(a, np.ndarray) else None
+    if arr is not None:
+        arr[()] = sp.sympify(a)
+        return arr.view(SymArray)
+    if a.dtype != object:
+        a = _exact(a)
+    return np.asarray(a, dtype=object).view(SymArray)
+
+
+def _exact(a: Any) -> Any:
+    """Numbers entering symbolic code become exact SymPy numbers; other values pass through."""
+    if isinstance(a, SymArray):
+        return a.view(np.ndarray)
+    if isinstance(a, (bool, np.bool_)):
+        return a
+    if isinstance(a, (float, np.floating)):
+        return sp.Rational(float(a))
+    if isinstance(a, (int, np.integer)):
+        return sp.Integer(int(a))
+    if isinstance(a, np.ndarray) and a.dtype.kind in "fiu":
+        out = np.empty(a.shape, dtype=object)
+        for k, v in np.ndenumerate(a):
+            out[k] = _exact(v.item())
+        return out
+    return a
+
+
+def _wrap(result: Any, force: bool = False) -> Any:
+    if isinstance(result, tuple) and force:
+        return tuple(_wrap(r, force) for r in result)
+    if isinstance(result, np.ndarray):
+        if result.dtype == object:
+            return result.view(SymArray)
+        return result
+    if isinstance(result, sp.Basic) or (force and isinstance(result, (int, float, np.number))):
+        arr = np.empty((), dtype=object)
+        arr[()] = sp.sympify(result)
+        return arr.view(SymArray)
+    return result
+
+
+def symbols(name: str, shape: tuple[int, ...], **assumptions: Any) -> SymArray:
+    """A SymArray of fresh symbols ``name_ij`` (``name`` alone for 0-d) with ``assumptions``."""
+    arr = np.empty(shape, dtype=object)
+    wide = any(n > 10 for n in shape)
+    for k in np.ndindex(*shape):
+        sub = ",".join(map(str, k)) if wide else "".join(map(str, k))
+        arr[k] = sp.Symbol(f"{name}_{sub}" if k else name, **assumptions)
+    return arr.view(SymArray)
+
+
+# ---------------------------------------------------------------------------------------------
+# __array_function__ overrides: functions whose NumPy implementation fails on object arrays
+# ---------------------------------------------------------------------------------------------
+def _np_where(c: Any, x: Any = None, y: Any = None) -> Any:
+    if x is None and y is None:
+        raise TypeError("np.where(c) without branches is not supported on symbolic arrays")
+    c, x, y = (to_plain(v) for v in (c, x, y))
+    if isinstance(c, np.ndarray) and c.dtype == bool:
+        return np.where(c, _exact(x), _exact(y))
+    return _PYWHERE(_exact(c), _exact(x), _exact(y))
+
+
+_PYWHERE = np.frompyfunc(_where, 3, 1)
+
+
+def _stacked(f: Callable[..., Any], nmat: int) -> Callable[..., Any]:
+    """Apply a SymPy function of matrices to each matrix of a stack (last two axes)."""
+
+    @functools.wraps(f)
+    def run(*args: Any) -> Any:
+        arrs = [np.asarray(to_plain(_exact(a)), dtype=object) for a in args[:nmat]]
+        batch = np.broadcast_shapes(*(a.shape[:-2] for a in arrs if a.ndim > 2)) if any(
+            a.ndim > 2 for a in arrs) else ()
+        results = []
+        for k in np.ndindex(*batch):
+            mats = [sp.Matrix(a[k[len(k) - (a.ndim - 2):]] if a.ndim > 2 else a)
+                    if a.ndim >= 2 else sp.Matrix(a) for a in arrs]
+            results.append(f(*mats))
+        out = [np.array(r.tolist(), dtype=object).reshape(r.shape) if isinstance(r, sp.MatrixBase)
+               else r for r in results]
+        stack = np.empty(len(out), dtype=object) if not batch else None
+        if not batch:
+            return out[0] if isinstance(out[0], np.ndarray) else _wrap(out[0], force=True)
+        del stack
+        return np.array(out, dtype=object).reshape(batch + np.shape(out[0]))
+
+    return run
+
+
+def _solve(a: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
+    return a.LUsolve(b)
+
+
+def _linalg_solve(a: Any, b: Any) -> Any:
+    b = np.asarray(to_plain(_exact(b)), dtype=object)
+    if b.ndim == 1:
+        return _stacked(_solve, 2)(a, b[:, None])[..., 0]
+    return _stacked(_solve, 2)(a, b)
+
+
+_FUNCTIONS: dict[Any, Callable[..., Any]] = {
+    np.where: _np_where,
+    np.linalg.inv: _stacked(lambda a: a.inv(), 1),
+    np.linalg.det: _stacked(lambda a: a.det(method="berkowitz"), 1),
+    np.linalg.solve: _linalg_solve,
+    np.linalg.cholesky: _stacked(lambda a: a.cholesky(hermitian=False), 1),
+}
