@@ -1,0 +1,109 @@
+"""The report's view model: results JSON plus extras, arranged the way the pages read.
+
+Pure data in, plain dicts out — no HTML here (``render`` turns these into pages) and no
+computation of results (that is ``verify``'s job). Failures sort first everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from typing import Any
+
+__all__ = ["CHECKS", "VERDICT_ORDER", "slug", "op_verdicts", "index_model", "op_model"]
+
+CHECKS = ("symbolic", "fd", "adjoint", "raw_shape", "kink", "taylor")
+VERDICT_ORDER = {"fail": 0, "refuted": 0, "unreliable": 1, "pass": 2, "proved": 2,
+                 "spot-checked": 2, "skipped": 3, "unavailable": 3, "none": 4}
+PROOF_VERDICT = {"proved": "pass", "spot-checked": "pass", "refuted": "fail",
+                 "unavailable": "skipped"}
+
+
+def slug(name: str) -> str:
+    """A file name for an op's page: the name where it is safe, else a cleaned name plus a hash."""
+    clean = re.sub(r"[^A-Za-z0-9_.-]", "_", name).strip(".") or "op"
+    if clean == name:
+        return name
+    return f"{clean[:40]}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+
+
+def _worst(verdicts: list[str]) -> str:
+    return min(verdicts, key=lambda v: VERDICT_ORDER.get(v, 4)) if verdicts else "none"
+
+
+def check_names(results: dict[str, Any]) -> list[str]:
+    """The check kinds present in ``results``, in the contract's order, unknown ones after."""
+    seen: list[str] = []
+    for op in results.get("ops", []):
+        for case in op.get("cases", []):
+            for chk in case.get("checks", []):
+                if chk.get("check") not in seen:
+                    seen.append(chk.get("check"))
+    return [c for c in CHECKS if c in seen] + [c for c in seen if c not in CHECKS]
+
+
+def op_verdicts(op: dict[str, Any], checks: list[str]) -> dict[str, dict[str, Any]]:
+    """Per check kind: the worst verdict over the op's cases and the count of each verdict."""
+    cells: dict[str, dict[str, Any]] = {}
+    for name in checks:
+        got = [chk.get("verdict", "none") for case in op.get("cases", [])
+               for chk in case.get("checks", []) if chk.get("check") == name]
+        cells[name] = {"verdict": _worst(got), "counts": dict(Counter(got))}
+    proofs = [PROOF_VERDICT.get(p.get("status", ""), "skipped") for p in op.get("proof", [])]
+    cells["proof"] = {"verdict": _worst(proofs), "counts": dict(Counter(
+        p.get("status", "unavailable") for p in op.get("proof", [])))}
+    return cells
+
+
+def _op_rank(op: dict[str, Any], checks: list[str]) -> int:
+    cells = op_verdicts(op, checks)
+    return VERDICT_ORDER.get(_worst([c["verdict"] for c in cells.values()]), 4)
+
+
+def index_model(results: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
+    """Summary, environment and the op × check matrix (failing ops first)."""
+    checks = check_names(results)
+    ops = sorted(results.get("ops", []), key=lambda op: _op_rank(op, checks))
+    rows = []
+    for op in ops:
+        cells = op_verdicts(op, checks)
+        worst = _worst([c["verdict"] for c in cells.values()])
+        rows.append({"name": op["op"], "slug": slug(op["op"]), "cells": cells, "worst": worst,
+                     "ncases": len(op.get("cases", []))})
+    summary = results.get("summary", {})
+    counts = summary.get("checks", {})
+    verdicts = [c.get("verdict") for c in claims.get("claims", [])]
+    return {
+        "checks": checks, "rows": rows, "summary": summary,
+        "counts": {k: counts.get(k, 0) for k in ("pass", "fail", "unreliable", "skipped")},
+        "worst": summary.get("worst", []), "environment": results.get("environment", {}),
+        "meta": {k: results.get(k) for k in ("seed", "created", "gradproof_version", "schema")},
+        "claims_counts": dict(Counter(verdicts)),
+        "ok": summary.get("ok", not counts.get("fail")),
+    }
+
+
+def _claims_for(op_name: str, claims: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for c in claims.get("claims", []) if c.get("op") == op_name]
+
+
+def op_model(op: dict[str, Any], results: dict[str, Any], extras: dict[str, Any],
+             claims: dict[str, Any]) -> dict[str, Any]:
+    """Everything one op's page shows."""
+    checks = check_names(results)
+    cases = []
+    for case in op.get("cases", []):
+        by = {chk.get("check"): chk for chk in case.get("checks", [])}
+        cases.append({**case, "by_check": by,
+                      "worst": _worst([c.get("verdict", "none") for c in by.values()])})
+    cases.sort(key=lambda c: VERDICT_ORDER.get(c["worst"], 4))
+    failures = [(case, chk) for case in cases for chk in case.get("checks", [])
+                if chk.get("verdict") in ("fail", "unreliable")]
+    return {"name": op["op"], "slug": slug(op["op"]), "doc": op.get("doc", ""),
+            "kink": op.get("kink"), "signature": op.get("signature", ""),
+            "proofs": op.get("proof", []), "cases": cases, "checks": checks,
+            "cells": op_verdicts(op, checks), "failures": failures,
+            "derivation": extras.get("derivation", {"status": "unavailable", "steps": []}),
+            "claims": _claims_for(op["op"], claims), "fd": extras.get("fd", {}),
+            "graph": extras.get("graph", {})}

@@ -1,0 +1,94 @@
+"""Render the report's pages with Jinja2 (autoescape on): index, one page per op, claims.
+
+Only markup this module has sanitized (MathML, SVG) is marked safe; every other value — op
+names, docs, details, environment strings — is escaped by the template engine.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from verify.report.mathml import latex_to_mathml, sanitize
+from verify.report.model import index_model, op_model, slug
+from verify.report.svgplot import Mark, Series, line_plot_svg
+
+__all__ = ["render_pages", "STATIC"]
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+
+
+def _sci(x: Any) -> str:
+    if x is None:
+        return "—"
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    return f"{x:.2e}" if math.isfinite(x) else str(x)
+
+
+def _shape(shapes: Any) -> str:
+    return " ; ".join("×".join(map(str, s)) if s else "()" for s in shapes or [])
+
+
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["sci"] = _sci
+    env.filters["shapes"] = _shape
+    env.filters["slug"] = slug
+    env.filters["math"] = lambda latex: Markup(latex_to_mathml(latex or ""))
+    env.filters["inline_math"] = lambda latex: Markup(latex_to_mathml(latex or "", "inline"))
+    return env
+
+
+def _step_mathml(step: dict[str, Any]) -> Markup:
+    if step.get("mathml"):
+        return Markup(sanitize(step["mathml"], "mathml"))
+    return Markup(latex_to_mathml(step.get("latex", "")))
+
+
+def _fd_plot(fd: dict[str, Any], name: str) -> Markup | None:
+    if fd.get("status") != "ok":
+        return None
+    pts = [(h, e) for h, e in fd["points"] if e is not None]
+    mark = Mark(fd["chosen"], f"chosen h = {fd['chosen']:.1e}",
+                [(fd["chosen"], fd.get("chosen_error") or 0.0)])
+    svg = line_plot_svg([Series("|central difference − reference|", pts)], marks=[mark],
+                        title=f"{name}: finite-difference error against step size",
+                        xlabel="step size h", ylabel="absolute error")
+    return Markup(svg)
+
+
+def _graph(graph: dict[str, Any]) -> Markup | None:
+    if graph.get("status") != "ok":
+        return None
+    return Markup(sanitize(graph["svg"], "svg"))
+
+
+def render_pages(results: dict[str, Any], extras: dict[str, dict[str, Any]],
+                 claims: dict[str, Any]) -> dict[str, str]:
+    """Relative path -> HTML for every page of the report."""
+    env = _env()
+    index = index_model(results, claims)
+    common = {"meta": index["meta"], "ok": index["ok"]}
+    pages = {"index.html": env.get_template("index.html").render(root="", page="index", **index)}
+    op_template = env.get_template("op.html")
+    for op in results.get("ops", []):
+        view = op_model(op, results, extras.get(op["op"], {}), claims)
+        for step in view["derivation"].get("steps", []):
+            step["html"] = _step_mathml(step)
+        view["fd_svg"] = _fd_plot(view["fd"], op["op"])
+        view["graph_svg"] = _graph(view["graph"])
+        pages[f"ops/{view['slug']}.html"] = op_template.render(
+            root="../", page="op", op=view, **common)
+    known = {op["op"] for op in results.get("ops", [])}
+    pages["claims.html"] = env.get_template("claims.html").render(
+        root="", page="claims", claims=claims, known=known, **common)
+    return pages
