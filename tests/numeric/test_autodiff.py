@@ -1,0 +1,313 @@
+"""Reverse mode: backward's semantics (seeding, accumulation, constants, freeing the graph),
+the functional API, and second order (grad of grad, create_graph HVPs) against finite
+differences of the gradient — data-driven over the op table for the HVPs.
+"""
+
+import numpy as np
+import pytest
+from numdiff_util import central_diff, count_vjp_calls, differentiated
+
+import numeric
+from numeric import Tensor, apply, get_op, grad, no_grad, toposort, value_and_grad, vjp
+from numeric.cases import sample_inputs, standard_cases
+
+OPS = numeric.all_ops()
+STANDARD = [(name, case) for name in sorted(OPS) for case in standard_cases(OPS[name])]
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeding
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("shape", [(), (1,), (1, 1)])
+def test_backward_seeds_one_on_a_single_element_tensor(shape):
+    x = Tensor(np.full(shape, 3.0))
+    (x * x).backward()
+    np.testing.assert_array_equal(x.grad, np.full(shape, 6.0))
+
+
+def test_backward_on_a_non_scalar_without_a_seed_is_a_clear_error():
+    y = Tensor([1.0, 2.0]) * 2
+    with pytest.raises(ValueError, match=r"shape \(2,\).*pass g"):
+        y.backward()
+
+
+def test_backward_with_a_seed_of_the_wrong_shape_is_a_clear_error():
+    y = Tensor([1.0, 2.0]) * 2
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2,\)"):
+        y.backward(np.ones(3))
+
+
+def test_backward_of_a_non_tensor_is_a_type_error():
+    with pytest.raises(TypeError, match="Tensor"):
+        numeric.backward(np.ones(2))
+
+
+def test_backward_with_a_seed_contracts_the_jacobian():
+    x = Tensor([1.0, 2.0, 3.0])
+    (x * x).backward(np.array([1.0, 0.0, -1.0]))
+    np.testing.assert_array_equal(x.grad, [2.0, 0.0, -6.0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Accumulation, constants, no_grad
+# ---------------------------------------------------------------------------------------------
+def test_grad_accumulates_across_backward_calls_until_zeroed():
+    x = Tensor([1.0, -2.0])
+    (x * x).sum().backward()
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0 + 3.0, -4.0 + 3.0])
+    x.zero_grad()
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 3.0])
+
+
+def test_a_leaf_used_twice_sums_both_contributions():
+    x = Tensor(2.0)
+    (x * x + x).backward()
+    assert float(x.grad) == 5.0
+
+
+def test_constants_get_no_vjp_calls_and_no_grad():
+    c = Tensor([1.0, 2.0], requires_grad=False)
+    with count_vjp_calls("multiply", "add") as counts:
+        x = Tensor([3.0, 4.0])
+        y = (x * c) * np.array([2.0, 2.0]) + 5.0 + c
+        y.sum().backward()
+    assert counts == {"multiply": 2, "add": 2}, counts  # only x's side of each op
+    assert c.grad is None
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])
+
+
+def test_a_graph_of_constants_records_nothing():
+    c = Tensor([1.0, 2.0], requires_grad=False)
+    y = c * 2 + np.exp(c)
+    assert y.op is None and not y.requires_grad and y.parents == ()
+
+
+def test_no_grad_records_nothing_and_restores_the_mode():
+    x = Tensor([1.0, 2.0])
+    assert numeric.is_grad_enabled()
+    with no_grad():
+        assert not numeric.is_grad_enabled()
+        y = x * x
+        with no_grad():
+            pass
+        assert not numeric.is_grad_enabled()
+    assert numeric.is_grad_enabled()
+    assert y.op is None and not y.requires_grad
+    np.testing.assert_array_equal(y.value, [1.0, 4.0])
+    z = x * x
+    assert z.requires_grad
+
+
+def test_no_grad_restores_the_mode_after_an_exception():
+    with pytest.raises(RuntimeError), no_grad():
+        raise RuntimeError("inside")
+    assert numeric.is_grad_enabled()
+
+
+# ---------------------------------------------------------------------------------------------
+# Freeing the graph
+# ---------------------------------------------------------------------------------------------
+def test_the_graph_is_freed_after_backward_and_a_second_backward_is_a_clear_error():
+    x = Tensor([1.0, 2.0])
+    h = x * x
+    y = h.sum()
+    y.backward()
+    assert h.args is None and y.args is None, "saved inputs should be released"
+    with pytest.raises(RuntimeError, match="retain_graph"):
+        y.backward()
+
+
+def test_retain_graph_keeps_buffers_for_a_second_backward():
+    x = Tensor([1.0, 2.0])
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [4.0, 8.0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Graph walks: linear time, each VJP once, no recursion
+# ---------------------------------------------------------------------------------------------
+def test_toposort_puts_parents_first_and_visits_shared_nodes_once():
+    x = Tensor(1.0)
+    y = x
+    for _ in range(20):
+        y = y * 0.5 + y * 0.5
+    order = toposort(y)
+    assert len(order) == len({id(n) for n in order}) == 1 + 20 * 3
+    pos = {id(n): k for k, n in enumerate(order)}
+    assert all(pos[id(p)] < pos[id(n)] for n in order for p in n.parents if p is not None)
+
+
+def test_toposort_of_a_deep_chain_needs_no_recursion():
+    x = Tensor(0.0)
+    y = x
+    for _ in range(20_000):
+        y = -y
+    assert len(toposort(y)) == 20_001
+
+
+def test_a_diamond_calls_each_vjp_once():
+    with count_vjp_calls("exp", "multiply", "add") as counts:
+        x = Tensor(0.5)
+        e = x.exp()
+        y = e * e + e
+        y.backward()
+    assert counts == {"exp": 1, "multiply": 2, "add": 2}
+    assert float(x.grad) == pytest.approx(2 * np.exp(1.0) + np.exp(0.5), rel=1e-15)
+
+
+# ---------------------------------------------------------------------------------------------
+# Leaf gradients never alias each other or the seed
+# ---------------------------------------------------------------------------------------------
+GRAPHS = {
+    "add": lambda x, y: x + y,
+    "subtract of a reshaped leaf": lambda x, y: x.reshape(3) - y,
+    "transpose views": lambda x, y: x.T.T + y,
+    "broadcast": lambda x, y: np.broadcast_to(x, (3,)) + y,
+    "where": lambda x, y: np.where(np.array([True, False, True]), x, y),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_leaf_gradients_do_not_alias_each_other_or_the_seed(name):
+    x, y = Tensor([1.0, 2.0, 3.0]), Tensor([4.0, 5.0, 6.0])
+    g = np.array([1.0, 10.0, 100.0])
+    GRAPHS[name](x, y).backward(g)
+    assert not np.shares_memory(x.grad, y.grad)
+    assert not np.shares_memory(x.grad, g) and not np.shares_memory(y.grad, g)
+    x.grad += 1000.0
+    np.testing.assert_array_equal(g, [1.0, 10.0, 100.0])
+    assert x.grad.flags.writeable and y.grad.flags.writeable
+
+
+def test_a_leaf_gradient_survives_the_next_backward_unchanged_elsewhere():
+    x, y = Tensor([1.0, 2.0]), Tensor([3.0, 4.0])
+    (x + y).sum().backward()
+    gy = y.grad.copy()
+    x.grad *= 7
+    np.testing.assert_array_equal(y.grad, gy)
+
+
+# ---------------------------------------------------------------------------------------------
+# Functional API
+# ---------------------------------------------------------------------------------------------
+def test_grad_of_a_scalar_function():
+    def f(x):
+        return (x ** 3).sum() + np.exp(x).sum()
+    x = np.array([0.5, -1.0, 2.0])
+    np.testing.assert_allclose(grad(f)(x), 3 * x ** 2 + np.exp(x), rtol=1e-14)
+
+
+def test_grad_with_argnum_int_and_tuple():
+    def f(x, y):
+        return (x * y * y).sum()
+    x, y = np.array([1.0, 2.0]), np.array([3.0, -1.0])
+    np.testing.assert_allclose(grad(f, argnum=1)(x, y), 2 * x * y)
+    gx, gy = grad(f, argnum=(0, 1))(x, y)
+    np.testing.assert_allclose(gx, y * y)
+    np.testing.assert_allclose(gy, 2 * x * y)
+
+
+def test_value_and_grad():
+    value, g = value_and_grad(lambda x: (x * x).sum())(np.array([1.0, 2.0]))
+    assert float(value) == 5.0
+    np.testing.assert_array_equal(g, [2.0, 4.0])
+
+
+def test_grad_of_an_unused_argument_is_zero():
+    g = grad(lambda x, y: (x * 2).sum(), argnum=1)(np.ones(2), np.ones(3))
+    np.testing.assert_array_equal(g, np.zeros(3))
+
+
+def test_grad_of_a_non_scalar_function_is_a_clear_error():
+    with pytest.raises(TypeError, match=r"shape \(2,\)"):
+        grad(lambda x: x * 2)(np.ones(2))
+
+
+def test_vjp_of_a_vector_function_and_reuse_of_vjp_fn():
+    def f(x, y):
+        return x * y + x
+    x, y = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    out, vjp_fn = vjp(f, x, y)
+    np.testing.assert_array_equal(out, x * y + x)
+    g = np.array([1.0, -1.0])
+    for _ in range(2):  # the graph is kept for the vjp function
+        gx, gy = vjp_fn(g)
+        np.testing.assert_array_equal(gx, g * (y + 1))
+        np.testing.assert_array_equal(gy, g * x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Second order
+# ---------------------------------------------------------------------------------------------
+def test_grad_of_grad_matches_finite_differences_of_the_gradient():
+    def f(x):
+        return (np.tanh(x) * x ** 3 + np.exp(-x) / (1 + x * x)).sum()
+
+    df = grad(f)
+    d2f = grad(lambda x: df(x).sum())
+    x = np.array([-1.3, 0.2, 0.7, 1.9])
+    want = central_diff(lambda v: float(df(v).sum()), x, eps=1e-5)
+    np.testing.assert_allclose(d2f(x), want, rtol=1e-6, atol=1e-8)
+    # A closed form for one term: d2/dx2 x^3 = 6x.
+    np.testing.assert_allclose(grad(lambda x: grad(lambda t: (t ** 3).sum())(x).sum())(x), 6 * x,
+                               rtol=1e-14)
+
+
+def test_third_order():
+    x = np.array([0.3, -0.8])
+    d3 = grad(lambda x: grad(lambda x: grad(lambda x: np.exp(2 * x).sum())(x).sum())(x).sum())
+    np.testing.assert_allclose(d3(x), 8 * np.exp(2 * x), rtol=1e-14)
+
+
+def _first_grads(op, xs, params, w):
+    ts = [Tensor(x) for x in xs]
+    (apply(op, *ts, **params) * w).sum().backward()
+    return [np.zeros_like(x, dtype=float) if t.grad is None else np.asarray(t.grad, dtype=float)
+            for t, x in zip(ts, xs)]
+
+
+def _hvp(op, xs, params, w, v):
+    ts = [Tensor(x) for x in xs]
+    (apply(op, *ts, **params) * w).sum().backward(create_graph=True)
+    firsts = [t.grad for t in ts]
+    for t in ts:
+        t.zero_grad()
+    h = sum((firsts[i] * v[i]).sum() for i in differentiated(op) if firsts[i] is not None)
+    if isinstance(h, Tensor) and h.requires_grad:
+        h.backward()
+    return [np.zeros_like(x, dtype=float) if t.grad is None else np.asarray(t.grad, dtype=float)
+            for t, x in zip(ts, xs)]
+
+
+@pytest.mark.parametrize("item", STANDARD, ids=[f"{n}[{c}]" for n, c in STANDARD])
+def test_create_graph_hvp_matches_finite_differences_of_the_gradient(item):
+    name, case = item
+    op = get_op(name)
+    rng = np.random.default_rng(31)
+    xs = sample_inputs(op, case, rng)
+    w = rng.normal(size=np.shape(op.fwd(*xs, **case.params)))
+    v = [rng.normal(size=np.shape(x)) for x in xs]
+    got = _hvp(op, xs, case.params, w, v)
+    eps = 1e-5
+
+    def moved(sign):
+        return [x + sign * eps * vi if k in differentiated(op) else x
+                for k, (x, vi) in enumerate(zip(xs, v))]
+
+    up = _first_grads(op, moved(1), case.params, w)
+    down = _first_grads(op, moved(-1), case.params, w)
+    for i in differentiated(op):
+        want = (up[i] - down[i]) / (2 * eps)
+        np.testing.assert_allclose(got[i], want, rtol=1e-5, atol=1e-6,
+                                   err_msg=f"{name} [{case}] input {i}: HVP")
+
+
+def test_create_graph_gradients_are_tensors_with_first_order_values():
+    x = Tensor([1.0, 2.0])
+    (x ** 3).sum().backward(create_graph=True)
+    assert isinstance(x.grad, Tensor) and x.grad.requires_grad
+    np.testing.assert_allclose(x.grad.value, [3.0, 12.0])
