@@ -6,7 +6,8 @@ backpropagates, and each node's VJP rules run once however many paths share it.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -29,14 +30,16 @@ def toposort(root: Tensor, stop: frozenset[int] = frozenset()) -> list[Tensor]:
         if expanded:
             order.append(node)
             continue
-        if id(node) in visited:
+        key = id(node)
+        if key in visited:
             continue
-        visited.add(id(node))
+        visited.add(key)
         stack.append((node, True))
-        if id(node) not in stop:
-            for p in node.parents:
-                if p is not None and id(p) not in visited:
-                    stack.append((p, False))
+        if stop and key in stop:
+            continue
+        for p in node.parents:
+            if p is not None and id(p) not in visited:
+                stack.append((p, False))
     return order
 
 
@@ -93,40 +96,38 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
             g = grads.pop(id(node), None)
             if g is None:
                 continue
+            op = node.op
             if accumulate:
-                if node.op is None:
+                if op is None:
                     g = _own(g, handed)
                 node.grad = g if node.grad is None else node.grad + g
-            if id(node) in stop:
+            if stop and id(node) in stop:
                 found[id(node)] = g
                 continue
-            if node.op is None:
+            if op is None:
                 continue
-            if node.args is None:
+            args = node.args
+            if args is None:
                 raise RuntimeError(
-                    f"backward through a graph already freed at op {node.op.name!r}: "
+                    f"backward through a graph already freed at op {op.name!r}: "
                     "pass retain_graph=True to the first backward to backpropagate twice"
                 )
-            _propagate(node, g, grads, create_graph)
+            if create_graph:  # rules see Tensors, so the backward pass is recorded too
+                args = tuple(a if p is None else p for p, a in zip(node.parents, args))
+                out: Any = node
+            else:
+                out = node.value
+            params = node.params
+            for i, p in enumerate(node.parents):
+                if p is None:
+                    continue
+                pv = p.value
+                gi = unbroadcast(op.vjp[i](g, out, *args, **params), pv.shape, pv.dtype, op.name)
+                prev = grads.get(id(p))
+                grads[id(p)] = gi if prev is None else prev + gi
             if not retain_graph:
                 node.parents, node.args = (), None
     return found
-
-
-def _propagate(node: Tensor, g: Any, grads: dict[int, Any], create_graph: bool) -> None:
-    op, params = node.op, node.params
-    if create_graph:
-        xs = tuple(a if p is None else p for p, a in zip(node.parents, node.args))
-        out: Any = node
-    else:
-        xs, out = node.args, node.value
-    for i, p in enumerate(node.parents):
-        if p is None:
-            continue
-        gi = op.vjp[i](g, out, *xs, **params)
-        gi = unbroadcast(gi, p.value.shape, p.value.dtype, where=f"{op.name} input {i}")
-        prev = grads.get(id(p))
-        grads[id(p)] = gi if prev is None else prev + gi
 
 
 def _base(a: Any) -> Any:
