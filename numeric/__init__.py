@@ -8,6 +8,20 @@ Tensors dispatch to the engine. Only NumPy is needed (graphviz when drawing).
 
 from numeric import ops as _ops  # noqa: F401  (fills the op table)
 from numeric.autodiff import backward, grad, toposort, value_and_grad, vjp
+from numeric.functions import (
+    clip,
+    concatenate,
+    einsum,
+    log_softmax,
+    logsumexp,
+    norm,
+    relu,
+    sigmoid,
+    slogdet,
+    softmax,
+    softplus,
+    stack,
+)
 from numeric.op import Domain, Kink, Op, all_ops, get_op, unbroadcast
 from numeric.op import register as _register
 from numeric.ops import scatter_add
@@ -19,6 +33,8 @@ __all__ = [
     "Tensor", "apply", "no_grad", "is_grad_enabled", "backward", "toposort",
     "grad", "value_and_grad", "vjp", "Op", "Domain", "Kink", "register", "get_op", "all_ops",
     "unbroadcast", "scatter_add", "draw_dot", "__version__",
+    "sigmoid", "relu", "softplus", "softmax", "log_softmax", "logsumexp", "clip", "concatenate",
+    "stack", "einsum", "slogdet", "norm",
 ]
 
 

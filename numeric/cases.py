@@ -74,7 +74,17 @@ REDUCE = (
     _c((2, 3, 4), axis=(0, -1), keepdims=True, label="tuple of axes, keepdims"),
     _c((2, 3), keepdims=True, label="all axes, keepdims"),
 )
+SQUARE = (  # square matrices (inv, det, slogdet, cholesky)
+    _c((2, 2), label="2x2"), _c((3, 3), label="3x3"), _c((2, 2, 2), label="stack of matrices"),
+)
 BY_SIGNATURE: dict[str, tuple[Case, ...]] = {
+    "square": SQUARE,
+    "softmax": (_c((3,), label="vector"), _c((2, 3), label="rows"),
+                _c((2, 3), axis=0, label="columns"), _c((2, 3, 4), axis=1, label="middle axis")),
+    "moment": REDUCE[1:] + (_c((2, 3), axis=1, ddof=1, label="ddof=1"),),
+    "diagonal": (_c((3, 3), label="square"), _c((2, 3), offset=1, label="offset 1"),
+                 _c((3, 2), offset=-1, label="offset -1"),
+                 _c((2, 3, 4), axis1=2, axis2=0, label="3-d, axis1 > axis2")),
     "matmul": MATMUL,
     "reduce": REDUCE,
     "reshape": (
@@ -132,8 +142,21 @@ def sample_inputs(op: Op, case: Case, rng: np.random.Generator, dtype: Any = np.
             xs.append(rng.random(shape) < 0.5)
             continue
         x = rng.uniform(dom.low, dom.high, size=shape)
+        if dom.kind in ("invertible", "spd"):
+            x = _square_matrices(x, dom.kind, rng)
         for point in dom.avoid:
             near = np.abs(x - point) < dom.margin
             x = np.where(near, point + np.where(x >= point, dom.margin, -dom.margin) * 2, x)
         xs.append(np.asarray(x, dtype=dtype))
     return xs
+
+
+def _square_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray:
+    """Well-conditioned matrices: diagonally dominant with random row signs, or u uᵀ + n I."""
+    n = x.shape[-1]
+    if x.ndim < 2 or x.shape[-2] != n:
+        raise ValueError(f"a {kind!r} input must be square matrices, got shape {x.shape}")
+    if kind == "spd":
+        return x @ np.swapaxes(x, -1, -2) + n * np.eye(n)
+    signs = rng.choice([-1.0, 1.0], size=x.shape[:-1] + (1,))
+    return (x + (n + 1) * np.eye(n)) * signs

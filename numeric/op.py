@@ -9,6 +9,8 @@ broadcasting is undone; the engine then calls :func:`unbroadcast`. Keeping the t
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -25,7 +27,7 @@ class Domain:
     high: float = 2.0
     avoid: tuple[float, ...] = ()
     margin: float = 0.05
-    kind: str = "real"  # "real", or "bool" for a condition input
+    kind: str = "real"  # "real"; "bool" for a condition; "invertible" / "spd" square matrices
 
 
 REALS = Domain()
@@ -54,7 +56,12 @@ class Op:
     ``matmul``, ``reduce``, ``reshape``, ``transpose``, ``swapaxes``, ``expand_dims``,
     ``squeeze``, ``broadcast_to``, ``index``, ``where``). ``numpy`` lists the NumPy callables that
     dispatch to this op when given a Tensor. ``sym`` is an optional SymPy forward for ops whose
-    NumPy forward cannot run on arrays of symbols.
+    NumPy forward cannot run on arrays of symbols: ``sym(*xs, **params)`` takes object arrays of
+    SymPy expressions (or ``sympy.Matrix``) and returns an object array.
+
+    A variadic op (concatenate, stack, einsum) takes any number of inputs: ``each(i, g, out,
+    *xs, **params)`` is its rule for input ``i``, and ``vjp`` holds it bound to two inputs (the
+    table's row, what its cases use); :meth:`arity` gives the same op bound to ``n`` inputs.
     """
 
     name: str
@@ -67,16 +74,30 @@ class Op:
     sym: Callable[..., Any] | None = None
     doc: str = ""
     cases: tuple[Any, ...] = ()  # numeric.cases.Case records; empty: the signature's defaults
+    each: Callable[..., Any] | None = None  # a variadic op's rule for any input position
 
     @property
     def nargs(self) -> int:
         return len(self.vjp)
+
+    def arity(self, n: int) -> Op:
+        """This op taking ``n`` inputs (a variadic op's rule bound to each position)."""
+        if n == len(self.vjp):
+            return self
+        if self.each is None:
+            raise TypeError(f"{self.name} takes {len(self.vjp)} inputs, got {n}")
+        return _bound(self, n)
 
     def domains(self) -> tuple[Domain, ...]:
         return self.domain or (REALS,) * self.nargs
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}, nargs={self.nargs})"
+
+
+@functools.lru_cache(maxsize=256)
+def _bound(op: Op, n: int) -> Op:
+    return dataclasses.replace(op, vjp=tuple(functools.partial(op.each, i) for i in range(n)))
 
 
 _REGISTRY: dict[str, Op] = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from numeric.cases import Case
 from numeric.op import BOOL, POSITIVE, REALS, Domain, Kink, Op, register
 
 __all__ = ["scatter_add"]
@@ -135,11 +136,269 @@ register(Op("where", np.where, (
 
 
 # ---------------------------------------------------------------------------------------------
+# Conventions shared by the model-building ops below (issue 6)
+# ---------------------------------------------------------------------------------------------
+INVERTIBLE = Domain(-1.0, 1.0, kind="invertible")  # diagonally dominant, random row signs
+SPD = Domain(-1.0, 1.0, kind="spd")  # u uᵀ + n I
+_TIED = Kink("ties split evenly: each of k entries equal to the max (min) receives g/k; "
+             "place() rounds x to integers, which makes ties",
+             place=lambda x: (np.round(x).astype(np.result_type(x)),), slope=())
+
+
+
+def _case(*shapes, label="", **params):
+    return Case(tuple(tuple(s) for s in shapes), params, label)
+
+
+# ---------------------------------------------------------------------------------------------
+# Model-building unary ops (issue 6). Smooth ones first, then those with a kink.
+# ---------------------------------------------------------------------------------------------
+# name           forward                            d/dx
+register(Op("sin", np.sin, (lambda g, out, x: g * np.cos(x),),
+            numpy=(np.sin,), doc="out = sin x"))
+register(Op("cos", np.cos, (lambda g, out, x: -g * np.sin(x),),
+            numpy=(np.cos,), doc="out = cos x"))
+register(Op("tan", np.tan, (lambda g, out, x: g * (1 + out * out),),
+            domain=(Domain(-1.2, 1.2),), numpy=(np.tan,), doc="out = tan x"))
+register(Op("sinh", np.sinh, (lambda g, out, x: g * np.cosh(x),),
+            numpy=(np.sinh,), doc="out = sinh x"))
+register(Op("cosh", np.cosh, (lambda g, out, x: g * np.sinh(x),),
+            numpy=(np.cosh,), doc="out = cosh x"))
+# sigmoid x = (1 + tanh(x/2)) / 2 exactly: no exp to overflow at large |x|.
+register(Op("sigmoid", lambda x: _sigmoid(x), (lambda g, out, x: g * out * (1 - out),),
+            doc="out = 1 / (1 + e^-x)"))
+# softplus x = log(1 + e^x) = logaddexp(0, x), stable at large |x|; its slope is sigmoid x.
+register(Op("softplus", lambda x: np.logaddexp(0, x), (lambda g, out, x: g * _sigmoid(x),),
+            sym=lambda x: _sym_each(x, lambda a: sp().log(1 + sp().exp(a))),
+            doc="out = log(1 + e^x)"))
+register(Op("log1p", np.log1p, (lambda g, out, x: g / (1 + x),),
+            domain=(Domain(-0.5, 2.0),), numpy=(np.log1p,),
+            sym=lambda x: _sym_each(x, lambda a: sp().log(1 + a)), doc="out = log(1 + x)"))
+register(Op("expm1", np.expm1, (lambda g, out, x: g * (out + 1),),
+            numpy=(np.expm1,), sym=lambda x: _sym_each(x, lambda a: sp().exp(a) - 1),
+            doc="out = e^x - 1"))
+register(Op("square", np.square, (lambda g, out, x: g * 2 * x,),
+            numpy=(np.square,), doc="out = x * x"))
+register(Op("sign", np.sign, (lambda g, out, x: 0 * g,),
+            kink=Kink("sign'(0) = 0, like everywhere else (the jump has no finite slope)",
+                      place=lambda x: (np.zeros_like(x),), slope=(0.0,)),
+            domain=(NONZERO,), numpy=(np.sign,), sym=lambda x: _sym_each(x, lambda a: sp().sign(a)),
+            doc="out = -1, 0 or 1"))
+register(Op("relu", lambda x: np.maximum(x, 0), (lambda g, out, x: g * np.heaviside(x, 0.0),),
+            kink=Kink("relu'(0) = 0: the kink counts as the flat side",
+                      place=lambda x: (np.zeros_like(x),), slope=(0.0,)),
+            domain=(NONZERO,), sym=lambda x: _sym_each(x, lambda a: sp().Max(a, 0)),
+            doc="out = max(x, 0)"))
+# clip = min(max(x, a_min), a_max), so at a bound the slope is 1/2, as for maximum's ties.
+register(Op("clip", lambda x, a_min=-1.0, a_max=1.0: np.clip(x, a_min, a_max), (
+    lambda g, out, x, a_min=-1.0, a_max=1.0:
+        g * np.heaviside(x - a_min, 0.5) * np.heaviside(a_max - x, 0.5),),
+    kink=Kink("clip'(x) = 1/2 at x == a_min or a_max (ties split, as in maximum); "
+              "place() puts x on the default bounds -1, 1",
+              place=lambda x: (np.where(x < 0, -1.0, 1.0).astype(np.result_type(x)),),
+              slope=(0.5,)),
+    domain=(Domain(-2.0, 2.0, avoid=(-1.0, 1.0), margin=0.1),), signature="clip", numpy=(np.clip,),
+    sym=lambda x, a_min=-1.0, a_max=1.0:
+        _sym_each(x, lambda a: sp().Min(sp().Max(a, a_min), a_max)),
+    cases=(_case((3,), label="default bounds"), _case((2, 3), label="matrix"),
+           _case((2, 3), a_min=-0.5, a_max=1.5, label="other bounds")),
+    doc="out = x limited to [a_min, a_max]"))
+
+# ---------------------------------------------------------------------------------------------
+# More reductions. n = entries reduced into each output; g is broadcast back as for sum.
+#   max/min: g goes to the entries equal to the result, split evenly among ties
+#   prod:    d/dx_j = Π_{k≠j} x_k, formed without dividing, so zeros are exact
+#   var:     2 (x - mean) / (n - ddof)        std: (x - mean) / ((n - ddof) std)
+#   logsumexp: softmax of x; softmax / log_softmax along one axis
+# ---------------------------------------------------------------------------------------------
+register(Op("max", lambda x, axis=None, keepdims=False: np.max(x, axis=axis, keepdims=keepdims), (
+    lambda g, out, x, axis=None, keepdims=False: _ties(g, out, x, axis, keepdims),),
+    kink=_TIED, signature="reduce", numpy=(np.max, np.amax),
+    sym=lambda x, axis=None, keepdims=False: _sym_reduce(x, axis, keepdims, lambda v: sp().Max(*v)),
+    doc="out = max of x along axis (ties split evenly)"))
+register(Op("min", lambda x, axis=None, keepdims=False: np.min(x, axis=axis, keepdims=keepdims), (
+    lambda g, out, x, axis=None, keepdims=False: _ties(g, out, x, axis, keepdims),),
+    kink=_TIED, signature="reduce", numpy=(np.min, np.amin),
+    sym=lambda x, axis=None, keepdims=False: _sym_reduce(x, axis, keepdims, lambda v: sp().Min(*v)),
+    doc="out = min of x along axis (ties split evenly)"))
+register(Op("prod", lambda x, axis=None, keepdims=False: np.prod(x, axis=axis, keepdims=keepdims), (
+    lambda g, out, x, axis=None, keepdims=False:
+        _unreduce(g, x, axis, keepdims) * _prod_others(x, axis),),
+    kink=Kink("no kink; zeros are exact: d/dx_j = product of the other entries",
+              place=lambda x: (np.where(np.arange(np.size(x)).reshape(np.shape(x)) % 2 == 0,
+                                        0.0, x).astype(np.result_type(x)),),
+              slope=()),
+    signature="reduce", numpy=(np.prod,), doc="out = Π x along axis"))
+register(Op("var", lambda x, axis=None, keepdims=False, ddof=0:
+            np.var(x, axis=axis, keepdims=keepdims, ddof=ddof), (
+    lambda g, out, x, axis=None, keepdims=False, ddof=0:
+        _unreduce(g, x, axis, keepdims) * 2 * _centered(x, axis) / (_count(x, out) - ddof),),
+    signature="moment", numpy=(np.var,),
+    sym=lambda x, axis=None, keepdims=False, ddof=0: _sym_moment(x, axis, keepdims, ddof, False),
+    doc="out = Σ (x - mean)² / (n - ddof) along axis"))
+register(Op("std", lambda x, axis=None, keepdims=False, ddof=0:
+            np.std(x, axis=axis, keepdims=keepdims, ddof=ddof), (
+    lambda g, out, x, axis=None, keepdims=False, ddof=0:
+        _unreduce(g, x, axis, keepdims) * _centered(x, axis)
+        / ((_count(x, out) - ddof) * _unreduce(out, x, axis, keepdims)),),
+    signature="moment", numpy=(np.std,),
+    sym=lambda x, axis=None, keepdims=False, ddof=0: _sym_moment(x, axis, keepdims, ddof, True),
+    doc="out = var(x) ** 0.5 along axis (no gradient where all entries are equal)"))
+register(Op("logsumexp", lambda x, axis=None, keepdims=False: _logsumexp(x, axis, keepdims), (
+    lambda g, out, x, axis=None, keepdims=False:
+        _unreduce(g, x, axis, keepdims) * np.exp(x - _unreduce(out, x, axis, keepdims)),),
+    signature="reduce",
+    sym=lambda x, axis=None, keepdims=False: _sym_reduce(
+        x, axis, keepdims, lambda v: sp().log(sum(sp().exp(a) for a in v))),
+    doc="out = log Σ e^x along axis, shifted by the max so large inputs do not overflow"))
+register(Op("softmax", lambda x, axis=-1: _softmax(x, axis), (
+    lambda g, out, x, axis=-1: out * (g - np.sum(g * out, axis=axis, keepdims=True)),),
+    signature="softmax", sym=lambda x, axis=-1: _sym_softmax(x, axis, log=False),
+    doc="out = e^x / Σ e^x along axis (shifted by the max: stable)"))
+register(Op("log_softmax", lambda x, axis=-1: x - _logsumexp(x, axis, True), (
+    lambda g, out, x, axis=-1: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),),
+    signature="softmax", sym=lambda x, axis=-1: _sym_softmax(x, axis, log=True),
+    doc="out = x - logsumexp(x) along axis (stable)"))
+
+# ---------------------------------------------------------------------------------------------
+# More shape ops. concatenate and stack take any number of inputs (``Op.each``, bound per
+# arity by ``Op.arity``); each input gets back the block of g it filled.
+# ---------------------------------------------------------------------------------------------
+register(Op("concatenate", lambda *xs, axis=0: np.concatenate(xs, axis=axis), (
+    lambda g, out, *xs, axis=0: _concat_part(0, g, xs, axis),
+    lambda g, out, *xs, axis=0: _concat_part(1, g, xs, axis)),
+            signature="concatenate", numpy=(np.concatenate,),
+            each=lambda i, g, out, *xs, axis=0: _concat_part(i, g, xs, axis),
+            cases=(_case((2, 3), (1, 3), axis=0, label="rows"),
+                   _case((2, 3), (2, 2), axis=1, label="columns"),
+                   _case((2, 1, 2), (2, 3, 2), axis=-2, label="negative axis, 3-d"),
+                   _case((2, 2), (3,), axis=None, label="axis=None flattens")),
+            doc="out = the inputs joined along an existing axis"))
+register(Op("stack", lambda *xs, axis=0: np.stack(xs, axis=axis), (
+    lambda g, out, *xs, axis=0: _take(g, 0, axis % np.ndim(out)),
+    lambda g, out, *xs, axis=0: _take(g, 1, axis % np.ndim(out))),
+            signature="stack", numpy=(np.stack,),
+            each=lambda i, g, out, *xs, axis=0: _take(g, i, axis % np.ndim(out)),
+            cases=(_case((3,), (3,), axis=0, label="vectors"),
+                   _case((2, 3), (2, 3), axis=-1, label="last axis"),
+                   _case((2, 3), (2, 3), axis=1, label="middle axis"),
+                   _case((), (), axis=0, label="0-d")),
+            doc="out = the inputs joined along a new axis"))
+register(Op("flip", lambda x, axis=None: np.flip(x, axis), (
+    lambda g, out, x, axis=None: np.flip(g, axis),),
+    signature="flip", numpy=(np.flip,),
+    cases=(_case((3,), label="all axes"), _case((2, 3), axis=0, label="axis 0"),
+           _case((2, 3, 4), axis=(0, 2), label="tuple of axes"),
+           _case((2, 3), axis=-1, label="negative axis")),
+    doc="out = x reversed along axis"))
+# Only mode="constant": the padding is a constant, so g's padded border is dropped.
+register(Op("pad", lambda x, pad_width, constant_values=0:
+            np.pad(x, pad_width, constant_values=constant_values), (
+    lambda g, out, x, pad_width, constant_values=0: g[_unpad(pad_width, np.shape(x))],),
+    signature="pad", numpy=(np.pad,),
+    cases=(_case((3,), pad_width=1, label="same on every side"),
+           _case((2, 3), pad_width=((1, 0), (0, 2)), label="per axis and side"),
+           _case((2, 2), pad_width=(2, 1), constant_values=1.5, label="before/after, constant")),
+    doc="out = x surrounded by constant_values (mode='constant')"))
+
+# ---------------------------------------------------------------------------------------------
+# Linear algebra. With out = f(x):
+#   dot, outer:  as matmul (dot on a 0-d input is multiply)
+#   einsum:      the VJP of an input is an einsum of g with the other inputs
+#   trace:       g on the diagonal                     diagonal: g scattered onto the diagonal
+#   inv:         -outᵀ G outᵀ                          det: G det(x) x⁻ᵀ
+#   slogdet:     G x⁻ᵀ (the log|det| output)           solve(a, b): db = a⁻ᵀ G, da = -db outᵀ
+#   norm:        G x / out (0 at x = 0)                cholesky L: sym(L⁻ᵀ Φ(Lᵀ G) L⁻¹)
+# np.linalg can't run on arrays of SymPy symbols, so these ops carry ``sym`` forwards on
+# sympy.Matrix, and their rules call _inv/_solve, which use SymPy on object arrays.
+# ---------------------------------------------------------------------------------------------
+register(Op("dot", lambda x, y: _dot(x, y), (
+    lambda g, out, x, y: g * y if np.ndim(x) == 0 or np.ndim(y) == 0 else _matmul_dx(g, x, y),
+    lambda g, out, x, y: g * x if np.ndim(x) == 0 or np.ndim(y) == 0 else _matmul_dy(g, x, y)),
+    signature="dot", numpy=(np.dot,),
+    cases=(_case((3,), (3,), label="vector-vector"), _case((2, 3), (3,), label="matrix-vector"),
+           _case((3,), (3, 2), label="vector-matrix"), _case((2, 3), (3, 2), label="matrix-matrix"),
+           _case((), (2, 3), label="0-d x"), _case((2, 2, 3), (3, 2), label="3-d x, 2-d y")),
+    doc="out = np.dot(x, y) (y at most 2-d)"))
+register(Op("outer", np.outer, (
+    lambda g, out, x, y: np.reshape(np.matmul(g, np.reshape(y, (-1,))), np.shape(x)),
+    lambda g, out, x, y: np.reshape(np.matmul(np.reshape(x, (-1,)), g), np.shape(y))),
+    signature="outer", numpy=(np.outer,),
+    cases=(_case((3,), (2,), label="vectors"), _case((2, 2), (3,), label="x flattened"),
+           _case((), (2,), label="0-d x")),
+    doc="out[i, j] = x.flat[i] y.flat[j]"))
+register(Op("einsum", lambda *xs, subscripts: np.einsum(_checked(subscripts, xs), *xs), (
+    lambda g, out, *xs, subscripts: _einsum_part(0, g, xs, subscripts),
+    lambda g, out, *xs, subscripts: _einsum_part(1, g, xs, subscripts)),
+            signature="einsum", numpy=(np.einsum,),
+            each=lambda i, g, out, *xs, subscripts: _einsum_part(i, g, xs, subscripts),
+            cases=(_case((2, 3), (3, 4), subscripts="ij,jk->ik", label="matrix product"),
+                   _case((2, 2, 3), (2, 3, 2), subscripts="bij,bjk->bik", label="batched"),
+                   _case((3, 3), (3,), subscripts="ii,i->i", label="repeated index (diagonal)"),
+                   _case((2, 3), (2,), subscripts="ij,k->ijk", label="outer"),
+                   _case((2, 3), (2, 3), subscripts="ij,ij", label="implicit output"),
+                   _case((2, 3), (4,), subscripts="ij,k->i", label="summed-out indices")),
+            doc="out = np.einsum(subscripts, *xs) (no ellipsis)"))
+register(Op("trace", lambda x, offset=0, axis1=0, axis2=1: np.trace(x, offset, axis1, axis2), (
+    lambda g, out, x, offset=0, axis1=0, axis2=1: _trace_part(g, x, offset, axis1, axis2),),
+    signature="diagonal", numpy=(np.trace,), doc="out = Σ of x's diagonal"))
+register(Op("diagonal", lambda x, offset=0, axis1=0, axis2=1:
+            np.diagonal(x, offset, axis1, axis2), (
+    lambda g, out, x, offset=0, axis1=0, axis2=1: _diagonal_part(g, x, offset, axis1, axis2),),
+    signature="diagonal", numpy=(np.diagonal,), doc="out = x's diagonal (last axis)"))
+register(Op("inv", np.linalg.inv, (
+    lambda g, out, x: -np.matmul(np.matmul(_mT(out), g), _mT(out)),),
+    domain=(INVERTIBLE,), signature="square", numpy=(np.linalg.inv,),
+    sym=lambda x: _sym_matrix(x, lambda m: m.inv()), doc="out = x⁻¹"))
+register(Op("det", np.linalg.det, (
+    lambda g, out, x: np.expand_dims(g * out, (-2, -1)) * _mT(_inv(x)),),
+    domain=(INVERTIBLE,), signature="square", numpy=(np.linalg.det,),
+    sym=lambda x: _sym_matrix(x, lambda m: m.det()), doc="out = det x"))
+register(Op("slogdet", lambda x: np.linalg.slogdet(x)[1], (
+    lambda g, out, x: np.expand_dims(g, (-2, -1)) * _mT(_inv(x)),),
+    domain=(INVERTIBLE,), signature="square", numpy=(np.linalg.slogdet,),
+    sym=lambda x: _sym_matrix(x, lambda m: sp().log(sp().Abs(m.det()))),
+    doc="out = log |det x| (np.linalg.slogdet's second output; its sign is a constant)"))
+register(Op("solve", np.linalg.solve, (
+    lambda g, out, a, b: -_outer_last(_solve_db(g, a, b), out, b),
+    lambda g, out, a, b: _solve_db(g, a, b)),
+    domain=(INVERTIBLE, REALS), signature="solve", numpy=(np.linalg.solve,),
+    sym=lambda a, b: _sym_solve(a, b),
+    cases=(_case((2, 2), (2,), label="vector b"), _case((3, 3), (3, 2), label="matrix b"),
+           _case((2, 2, 2), (2,), label="stack of a, one vector b"),
+           _case((2, 2, 2), (2, 2, 1), label="stacks of a and b")),
+    doc="out = a⁻¹ b"))
+register(Op("norm", lambda x, ord=None, axis=None, keepdims=False: _norm(x, ord, axis, keepdims), (
+    lambda g, out, x, ord=None, axis=None, keepdims=False:
+        _unreduce(g, x, axis, keepdims) * x
+        / _unreduce(np.where(out == 0, 1.0, out), x, axis, keepdims),),
+    kink=Kink("norm'(0) = 0 (the smallest subgradient)", place=lambda x: (np.zeros_like(x),),
+              slope=(0.0,)),
+    signature="norm", numpy=(np.linalg.norm,),
+    sym=lambda x, ord=None, axis=None, keepdims=False: _sym_reduce(
+        x, axis, keepdims, lambda v: sp().sqrt(sum(a * a for a in v))),
+    cases=(_case((3,), label="vector"), _case((2, 3), label="Frobenius"),
+           _case((2, 3), axis=1, label="rows"), _case((2, 3), ord="fro", label="ord='fro'"),
+           _case((2, 3, 4), axis=(1, 2), keepdims=True, label="matrices in a stack")),
+    doc="out = (Σ x²) ** 0.5: vector 2-norm or Frobenius norm"))
+# The forward reads the symmetric part of x, so it is differentiable in every entry of x.
+register(Op("cholesky", lambda x: np.linalg.cholesky((x + _mT(x)) / 2), (
+    lambda g, out, x: _cholesky_part(g, out),),
+    domain=(SPD,), signature="square", numpy=(np.linalg.cholesky,),
+    sym=lambda x: _sym_matrix(x, lambda m: ((m + m.T) / 2).cholesky(hermitian=False)),
+    doc="out = L, lower triangular with L Lᵀ = (x + xᵀ)/2"))
+
+
+# ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
 def _share(x, y):
-    """d max(x, y)/dx: 1 where x wins, 0 where it loses, 1/2 at a tie (balanced)."""
-    return np.where(x > y, 1.0, np.where(x == y, 0.5, 0.0))
+    """d max(x, y)/dx = (1 + sign(x - y)) / 2: 1 where x wins, 0 where it loses, 1/2 at a tie.
+
+    This is SymPy's Heaviside(x - y) with Heaviside(0) = 1/2 — the derivation's own convention,
+    and what central differences see at a tie. (np.heaviside says the same but is 3x slower.)
+    """
+    return (np.sign(x - y) + 1) * 0.5
 
 
 def _matmul_dx(g, x, y):
@@ -189,3 +448,291 @@ def scatter_add(g, index, shape):
     if isinstance(g, Tensor):
         return apply("scatter_add", g, index=index, shape=shape)
     return _scatter(g, index, shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers of the model-building ops (issue 6)
+# ---------------------------------------------------------------------------------------------
+def sp():
+    """SymPy, imported on first use: only the ``sym`` forwards and symbolic rules need it."""
+    import sympy
+
+    return sympy
+
+
+def _is_symbolic(x):
+    return isinstance(x, np.ndarray) and x.dtype == object
+
+
+def _like(result, x):
+    """An object array of results, of the same ndarray subclass as ``x`` (derive's arrays)."""
+    result = np.asarray(result, dtype=object)
+    return result.view(type(x)) if isinstance(x, np.ndarray) and type(x) is not np.ndarray \
+        else result
+
+
+def _mask(m, like):
+    """A constant 0/1 (or 1/2) array in the dtype of ``like``: exact integers for symbols."""
+    dtype = np.result_type(like)
+    if np.issubdtype(dtype, np.inexact):
+        return np.asarray(m, dtype=dtype)
+    m = np.asarray(m)
+    m = m.astype(int) if m.dtype == bool else m
+    if np.all(np.asarray(m) == np.round(m)):
+        return np.asarray(m).astype(int).astype(object)
+    return np.vectorize(lambda v: sp().Rational(v), otypes=[object])(m)
+
+
+def _sigmoid(x):
+    return (1 + np.tanh(x / 2)) / 2
+
+
+def _sym_each(x, f):
+    return _like(np.vectorize(f, otypes=[object])(np.asarray(x, dtype=object)), x)
+
+
+def _rows(x, axis):
+    """x with the reduced axes moved last and merged: (kept..., n), and the kept shape."""
+    axes = _axes(axis, np.ndim(x))
+    kept = tuple(a for a in range(np.ndim(x)) if a not in axes)
+    shape = tuple(np.shape(x)[a] for a in kept)
+    n = int(np.prod([np.shape(x)[a] for a in axes], dtype=int))
+    return np.reshape(np.transpose(x, kept + axes), shape + (n,)), kept, axes
+
+
+def _sym_reduce(x, axis, keepdims, f):
+    """Reduce an object array with ``f(list of entries) -> entry`` along ``axis``."""
+    x = np.asarray(x, dtype=object)
+    rows, kept, axes = _rows(x, axis)
+    flat = np.reshape(rows, (-1, rows.shape[-1]))
+    out = np.empty(len(flat), dtype=object)
+    for k, row in enumerate(flat):
+        out[k] = f(list(row))
+    out = np.reshape(out, rows.shape[:-1])
+    if keepdims:
+        out = np.expand_dims(out, axes) if axes else out
+    return _like(out, x)
+
+
+def _sym_moment(x, axis, keepdims, ddof, root):
+    def moment(v):
+        mean = sum(v) / len(v)
+        var = sum((a - mean) ** 2 for a in v) / (len(v) - ddof)
+        return sp().sqrt(var) if root else var
+    return _sym_reduce(x, axis, keepdims, moment)
+
+
+def _sym_softmax(x, axis, log):
+    e = _sym_each(x, lambda a: sp().exp(a))
+    total = np.sum(np.asarray(e), axis=axis, keepdims=True)
+    if log:
+        return _like(np.asarray(x, dtype=object) - _sym_each(total, lambda a: sp().log(a)), x)
+    return _like(np.asarray(e) / total, x)
+
+
+def _sym_matrix(x, f):
+    """Apply ``f`` (sympy.Matrix -> Matrix or expression) to each matrix of a stack."""
+    if isinstance(x, sp().MatrixBase):
+        x = np.array(x.tolist(), dtype=object)
+    arr = np.asarray(x, dtype=object)
+    results = []
+    for m in np.reshape(arr, (-1,) + arr.shape[-2:]):
+        r = f(sp().Matrix(m))
+        results.append(np.array(r.tolist(), dtype=object) if isinstance(r, sp().MatrixBase)
+                       else r)
+    out = np.empty(len(results), dtype=object) if np.ndim(results[0]) == 0 \
+        else np.empty((len(results),) + np.shape(results[0]), dtype=object)
+    for k, r in enumerate(results):
+        out[k] = r
+    return _like(np.reshape(out, arr.shape[:-2] + np.shape(results[0])), x)
+
+
+def _sym_solve(a, b):
+    a, b = np.asarray(a, dtype=object), np.asarray(b, dtype=object)
+    vector = b.ndim == 1
+    bm = b[:, None] if vector else b
+    batch = np.broadcast_shapes(a.shape[:-2], bm.shape[:-2])
+    a = np.broadcast_to(a, batch + a.shape[-2:])
+    bm = np.broadcast_to(bm, batch + bm.shape[-2:])
+    out = np.empty(batch + bm.shape[-2:], dtype=object)
+    for k in np.ndindex(*batch):
+        out[k] = np.array(sp().Matrix(a[k]).LUsolve(sp().Matrix(bm[k])).tolist(), dtype=object)
+    return _like(out[..., 0] if vector else out, b)
+
+
+def _inv(x):
+    return _sym_matrix(x, lambda m: m.inv()) if _is_symbolic(x) else np.linalg.inv(x)
+
+
+def _solve(a, b):
+    return _sym_solve(a, b) if _is_symbolic(a) or _is_symbolic(b) else np.linalg.solve(a, b)
+
+
+def _mT(x):
+    return np.swapaxes(x, -1, -2)
+
+
+def _solve_db(g, a, b):
+    """a⁻ᵀ g — a vector b (1-d) makes g a stack of vectors."""
+    if np.ndim(b) == 1:
+        return _solve(_mT(a), np.expand_dims(g, -1))[..., 0]
+    return _solve(_mT(a), g)
+
+
+def _outer_last(db, out, b):
+    """db outᵀ over the last two axes (outer product of vectors when b is 1-d)."""
+    if np.ndim(b) == 1:
+        return np.expand_dims(db, -1) * np.expand_dims(out, -2)
+    return np.matmul(db, _mT(out))
+
+
+def _cholesky_part(g, out):
+    """Ā = sym(L⁻ᵀ Φ(Lᵀ Ḡ) L⁻¹), Φ keeping the lower triangle with its diagonal halved."""
+    n = np.shape(out)[-1]
+    phi = _mask(np.tril(np.ones((n, n))) - np.eye(n) / 2, out)
+    linv = _inv(out)
+    s = np.matmul(np.matmul(_mT(linv), np.matmul(_mT(out), g) * phi), linv)
+    return (s + _mT(s)) / 2
+
+
+def _ties(g, out, x, axis, keepdims):
+    hit = _mask(x == _unreduce(out, x, axis, keepdims), x)
+    count = np.broadcast_to(np.sum(hit, axis=axis, keepdims=True), np.shape(x))
+    return _unreduce(g, x, axis, keepdims) * hit / count
+
+
+def _prod_others(x, axis):
+    """Π_{k≠j} x_k for every entry j along the reduced axes, by an n x n mask (no division)."""
+    rows, kept, axes = _rows(x, axis)
+    n = np.shape(rows)[-1]
+    eye = np.eye(n, dtype=bool)
+    others = np.prod(np.where(eye, _mask(1, x), np.expand_dims(rows, -2)), axis=-1)
+    shape = tuple(np.shape(x)[a] for a in kept + axes)
+    return np.transpose(np.reshape(others, shape), tuple(np.argsort(kept + axes).tolist()))
+
+
+def _count(x, out):
+    return np.size(x) // max(np.size(out), 1)
+
+
+def _centered(x, axis):
+    return x - np.mean(x, axis=axis, keepdims=True)
+
+
+def _logsumexp(x, axis, keepdims):
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    s = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return s if keepdims else np.squeeze(s, axis=_axes(axis, np.ndim(x)))
+
+
+def _softmax(x, axis):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _concat_part(i, g, xs, axis):
+    if axis is None:
+        start = sum(np.size(x) for x in xs[:i])
+        return np.reshape(g[start:start + np.size(xs[i])], np.shape(xs[i]))
+    ax = axis % np.ndim(xs[i])
+    start = sum(np.shape(x)[ax] for x in xs[:i])
+    return g[(slice(None),) * ax + (slice(start, start + np.shape(xs[i])[ax]),)]
+
+
+def _take(g, i, axis):
+    return g[(slice(None),) * axis + (i,)]
+
+
+def _unpad(pad_width, shape):
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (len(shape), 2))
+    return tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, shape))
+
+
+def _dot(x, y):
+    if np.ndim(y) > 2:
+        raise ValueError(f"dot: y of shape {np.shape(y)} has more than 2 axes; "
+                         "use matmul or einsum for stacks")
+    return np.dot(x, y)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _parse(subscripts, n):
+    """einsum subscripts -> (input terms, output term); implicit output as NumPy forms it."""
+    s = subscripts.replace(" ", "")
+    if "." in s:
+        raise ValueError(f"einsum {subscripts!r}: ellipsis is not supported; name every axis")
+    ins, arrow, out = s.partition("->")
+    terms = ins.split(",")
+    if len(terms) != n:
+        raise ValueError(f"einsum {subscripts!r} names {len(terms)} inputs, got {n}")
+    if not arrow:
+        letters = "".join(terms)
+        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    return terms, out
+
+
+def _checked(subscripts, xs):
+    terms, _ = _parse(subscripts, len(xs))
+    for k, (t, x) in enumerate(zip(terms, xs)):
+        if len(t) != np.ndim(x):
+            raise ValueError(f"einsum {subscripts!r}: input {k} has shape {np.shape(x)}, "
+                             f"but its term {t!r} names {len(t)} axes")
+    return subscripts
+
+
+def _einsum_part(i, g, xs, subscripts):
+    """d out / d xs[i], contracted with g: one einsum of g with the other inputs.
+
+    A letter repeated in xs[i]'s term (a diagonal) gets a fresh letter tied to it by an
+    identity matrix; a letter found only in xs[i]'s term (summed out) gets a vector of ones.
+    """
+    terms, out = _parse(subscripts, len(xs))
+    term = terms[i]
+    used = set("".join(terms) + out)
+    fresh = iter(c for c in _LETTERS if c not in used)
+    subs = [out] + [t for k, t in enumerate(terms) if k != i]
+    ops = [g] + [x for k, x in enumerate(xs) if k != i]
+    target = ""
+    for pos, c in enumerate(term):
+        n = np.shape(xs[i])[pos]
+        if c in term[:pos]:
+            c2 = next(fresh)
+            subs.append(c + c2)
+            ops.append(_mask(np.eye(n), g))
+            c = c2
+        elif c not in "".join(subs):
+            subs.append(c)
+            ops.append(_mask(np.ones(n), g))
+        target += c
+    return np.einsum(",".join(subs) + "->" + target, *ops)
+
+
+def _trace_part(g, x, offset, axis1, axis2):
+    a1, a2 = axis1 % np.ndim(x), axis2 % np.ndim(x)
+    eye = np.eye(np.shape(x)[a1], np.shape(x)[a2], k=offset)
+    shape = [1] * np.ndim(x)
+    shape[a1], shape[a2] = np.shape(x)[a1], np.shape(x)[a2]
+    eye = np.reshape(eye.T if a1 > a2 else eye, shape)
+    return np.expand_dims(g, tuple(sorted((a1, a2)))) * _mask(eye, g)
+
+
+def _diagonal_part(g, x, offset, axis1, axis2):
+    """Scatter g (..., k) onto the diagonal: (g ⊙ P) Qᵀ, P and Q selecting rows and columns."""
+    a1, a2 = axis1 % np.ndim(x), axis2 % np.ndim(x)
+    n, m, k = np.shape(x)[a1], np.shape(x)[a2], np.shape(g)[-1]
+    rows = np.eye(n, k, k=-max(-offset, 0))
+    cols = np.eye(m, k, k=-max(offset, 0))
+    full = np.matmul(np.expand_dims(g, -2) * _mask(rows, g), _mask(cols.T, g))
+    order = tuple(a for a in range(np.ndim(x)) if a not in (a1, a2)) + (a1, a2)
+    return np.transpose(full, tuple(np.argsort(order).tolist()))
+
+
+def _norm(x, ord, axis, keepdims):
+    vector = axis is None and np.ndim(x) <= 1 or isinstance(axis, int)
+    if not (ord is None or ord == "fro" and not vector or ord == 2 and vector):
+        raise ValueError(f"norm: ord={ord!r} is not supported for x of shape {np.shape(x)} "
+                         f"and axis={axis!r}; use the 2-norm of vectors or 'fro' of matrices")
+    return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))

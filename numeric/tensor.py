@@ -54,6 +54,8 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> "Tensor":
     """Run ``op``'s forward on the inputs' values and record the node for backward."""
     if type(op) is str:
         op = get_op(op)
+    if len(inputs) != len(op.vjp):
+        op = op.arity(len(inputs))  # a variadic op bound to n inputs, else a TypeError
     args = tuple(
         x if type(x) is np.ndarray else x.value if type(x) is Tensor else _as_array(x)
         for x in inputs
@@ -196,6 +198,40 @@ class Tensor:
     def mean(self, axis=None, keepdims=False): return apply("mean", self, axis=_axis(axis), keepdims=keepdims)
     def transpose(self, *axes): return apply("transpose", self, axes=_shape_arg(axes) or None)
     def swapaxes(self, axis1, axis2): return apply("swapaxes", self, axis1=axis1, axis2=axis2)
+    # model-building ops (issue 6)
+    def sin(self): return apply("sin", self)
+    def cos(self): return apply("cos", self)
+    def tan(self): return apply("tan", self)
+    def sinh(self): return apply("sinh", self)
+    def cosh(self): return apply("cosh", self)
+    def log1p(self): return apply("log1p", self)
+    def expm1(self): return apply("expm1", self)
+    def square(self): return apply("square", self)
+    def sigmoid(self): return apply("sigmoid", self)
+    def relu(self): return apply("relu", self)
+    def softplus(self): return apply("softplus", self)
+    def clip(self, a_min, a_max): return apply("clip", self, a_min=a_min, a_max=a_max)
+    def max(self, axis=None, keepdims=False):
+        return apply("max", self, axis=_axis(axis), keepdims=keepdims)
+    def min(self, axis=None, keepdims=False):
+        return apply("min", self, axis=_axis(axis), keepdims=keepdims)
+    def prod(self, axis=None, keepdims=False):
+        return apply("prod", self, axis=_axis(axis), keepdims=keepdims)
+    def var(self, axis=None, keepdims=False, ddof=0):
+        return apply("var", self, axis=_axis(axis), keepdims=keepdims, ddof=ddof)
+    def std(self, axis=None, keepdims=False, ddof=0):
+        return apply("std", self, axis=_axis(axis), keepdims=keepdims, ddof=ddof)
+    def logsumexp(self, axis=None, keepdims=False):
+        return apply("logsumexp", self, axis=_axis(axis), keepdims=keepdims)
+    def softmax(self, axis=-1): return apply("softmax", self, axis=axis)
+    def log_softmax(self, axis=-1): return apply("log_softmax", self, axis=axis)
+    def squeeze(self, axis=None): return apply("squeeze", self, axis=axis)
+    def flip(self, axis=None): return apply("flip", self, axis=_axis(axis))
+    def dot(self, y): return apply("dot", self, y)
+    def trace(self, offset=0, axis1=0, axis2=1):
+        return apply("trace", self, offset=offset, axis1=axis1, axis2=axis2)
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return apply("diagonal", self, offset=offset, axis1=axis1, axis2=axis2)
 
     def reshape(self, *shape):
         return apply("reshape", self, shape=_shape_arg(shape))
@@ -306,6 +342,9 @@ def _dispatch_table() -> None:
         np.broadcast_to: lambda a, shape, subok=False: apply("broadcast_to", a, shape=tuple(np.atleast_1d(shape))),
         np.where: lambda c, x, y: apply("where", _value(c), x, y),
     }
+    from numeric.functions import DISPATCH  # the model-building ops' NumPy entries
+
+    special.update(DISPATCH)
     for op in all_ops().values():
         for f in op.numpy:
             if isinstance(f, np.ufunc):
