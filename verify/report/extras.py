@@ -76,11 +76,12 @@ def _chosen_step(x: np.ndarray) -> float:
         return float(np.finfo(np.float64).eps ** (1 / 3) * scale)
 
 
-def fd_curve(op: numeric.Op, seed: int = 0) -> dict[str, Any]:
-    """Central-difference error of ``<g, f(x + h v)>`` against the engine's VJP, per step ``h``.
+def fd_curve(op: numeric.Op, seed: int = 0, exact: bool = True) -> dict[str, Any]:
+    """Central-difference error of ``<g, f(x + h v)>`` against the VJP, per step ``h``.
 
     Small ``h``: round-off grows like eps/h; large ``h``: truncation grows like h^2 — the "V".
-    The reference is ``derive.exact_vjp`` when it can evaluate this op, else the engine.
+    The reference is ``derive.exact_vjp`` when ``exact`` and derive can evaluate this op, else
+    the engine's VJP.
     """
     try:
         case = _example_case(op)
@@ -90,34 +91,35 @@ def fd_curve(op: numeric.Op, seed: int = 0) -> dict[str, Any]:
         if not idx:
             return {"status": "unavailable", "why": "no differentiable input"}
         xs, g = _inputs(op, case, seed)
-        i = idx[0]
-        v = np.random.default_rng(seed + 1).standard_normal(np.shape(xs[i]))
+        # Move every differentiable input at once: the curve bends wherever the op is nonlinear.
+        rng = np.random.default_rng(seed + 1)
+        v = {i: rng.standard_normal(np.shape(xs[i])) for i in idx}
         reference, source = None, "engine"
         try:
-            import derive
+            if exact:
+                import derive
 
-            reference = derive.exact_vjp(op, case).evaluate(xs, g)[i]
-            source = "exact (derive)"
+                reference = derive.exact_vjp(op, case).evaluate(xs, g)
+                source = "exact (derive)"
         except Exception:
             reference = None
         if reference is None:
             _, vjp_fn = numeric.vjp(lambda *ts: numeric.apply(op, *ts, **case.params), *xs)
-            reference = vjp_fn(g)[i]
-        exact = float(np.sum(np.asarray(reference, dtype=np.float64) * v))
+            reference = vjp_fn(g)
+        exact = float(sum(np.sum(np.asarray(reference[i], dtype=np.float64) * v[i]) for i in idx))
 
         def phi(h: float) -> float:
-            shifted = list(xs)
-            shifted[i] = xs[i] + h * v
+            shifted = [x + h * v[i] if i in v else x for i, x in enumerate(xs)]
             return float(np.sum(g * op.fwd(*shifted, **case.params)))
 
         points = []
         for h in STEPS:
             err = abs((phi(h) - phi(-h)) / (2 * h) - exact)
             points.append((h, err if math.isfinite(err) else None))
-        chosen = _chosen_step(xs[i])
+        chosen = _chosen_step(np.concatenate([np.ravel(xs[i]) for i in idx]))
         err_chosen = abs((phi(chosen) - phi(-chosen)) / (2 * chosen) - exact)
-        return {"status": "ok", "case": str(case), "label": case.label, "input": i,
-                "reference": source, "points": points, "chosen": chosen,
+        return {"status": "ok", "case": str(case), "label": case.label, "inputs": idx,
+                "reference": source, "exact": exact, "points": points, "chosen": chosen,
                 "chosen_error": err_chosen}
     except Exception as e:
         return {"status": "unavailable", "why": _why(e)}

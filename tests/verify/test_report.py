@@ -1,0 +1,283 @@
+"""verify.report: escaping, atomic writes, the sidecar, links, plots, graphs and the CLI.
+
+Results come from ``test_report_fixture.make_results`` (the contract's schema, built from the op
+table), so these tests run without the verification suite. The real-browser test is in
+``test_report_browser.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import numpy as np
+import pytest
+from test_report_fixture import EVIL, make_results
+
+import numeric
+from verify.report import build_report, collect_extras, report_files
+from verify.report.extras import fd_curve, graph_svg
+from verify.report.mathml import latex_to_mathml, sanitize
+from verify.report.svgplot import Mark, Series, line_plot_svg
+
+OPS = numeric.all_ops()
+
+
+@pytest.fixture(scope="module")
+def evil_table():
+    """The op table plus an unregistered user op named like an HTML injection (exp's rules)."""
+    return {**OPS, EVIL: replace(OPS["exp"], name=EVIL, doc=f"doc {EVIL}")}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, evil_table):
+    results = make_results()
+    out = tmp_path_factory.mktemp("report") / "reports"
+    index = build_report(results, out, extras=collect_extras(results, table=evil_table))
+    return results, out, index
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+        self.tags: list[str] = []
+        self.attrs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(name for name, _ in attrs)
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        for key in ("href", "src"):
+            if a.get(key):
+                self.hrefs.append(a[key])
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+# ---------------------------------------------------------------- safety ---------------------
+
+def test_evil_op_name_is_text_everywhere(report):
+    _, out, _ = report
+    pages = list(out.rglob("*.html"))
+    assert len(pages) == 2 + len(make_results()["ops"])
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html.lower(), page
+        assert "<b>platform" not in html, page
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), f"event handler attribute in {page}"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index
+
+
+def test_evil_op_page_has_escaped_title_and_safe_graph(report):
+    results, out, _ = report
+    data = json.loads((out / "report.json").read_text())
+    page = out / data["pages"][EVIL]
+    assert page.parent == out / "ops" and "<" not in page.name
+    html = page.read_text(encoding="utf-8")
+    assert "<title>gradproof — &lt;script&gt;alert(1)&lt;/script&gt;</title>" in html
+    assert "<svg" in html and "alert(1)" in html  # drawn, as escaped text
+
+
+@pytest.mark.parametrize("markup, kind, as_text", [
+    ("<math><mtext><script>alert(1)</script></mtext></math>", "mathml", True),
+    ('<math><mi onclick="alert(1)">x</mi><mi href="javascript:alert(1)">y</mi></math>', "mathml",
+     False),
+    ('<svg onload="alert(1)"><text>a</text><foreignObject><img src=x onerror=alert(1)>'
+     "</foreignObject></svg>", "svg", True),
+])
+def test_sanitize_keeps_no_live_script(markup, kind, as_text):
+    clean = sanitize(markup, kind)
+    live = _Links()
+    live.feed(clean)
+    assert set(live.tags) <= {"math", "mi", "mtext", "svg", "text"}, live.tags
+    assert not any(re.match(r"on|href", name) for name in live.attrs), live.attrs
+    assert ("alert(1)" in clean) == as_text, "text payloads are kept, as text"
+
+
+def test_latex_text_cannot_inject():
+    mathml = latex_to_mathml(r"\text{<script>alert(1)</script>} + x")
+    assert mathml.startswith("<math") and 'display="block"' in mathml
+    assert "<script" not in mathml and "&lt;script&gt;" in mathml
+
+
+# ---------------------------------------------------------------- atomic write, sidecar -------
+
+def test_failed_run_leaves_previous_report(tmp_path, monkeypatch):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / ".gitkeep").write_text("")
+    results = make_results(ops=("add",), evil=False)
+    extras = collect_extras(results)
+    build_report(results, out, extras=extras)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert (out / ".gitkeep").exists(), "files the report does not write are kept"
+
+    import verify.report as report_mod
+
+    def broken(*args, **kwargs):
+        files = report_files(*args, **kwargs)
+        files["ops/zzz.html"] = object()  # fails while writing, after other pages are written
+        return files
+
+    monkeypatch.setattr(report_mod, "report_files", broken)
+    with pytest.raises(TypeError):
+        build_report(make_results(ops=("multiply",), evil=False), out, extras=extras)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir()] == ["reports"], "no temporary directory left"
+
+
+def test_write_outside_directory_refused(tmp_path):
+    from verify.report.atomic import write_tree
+
+    with pytest.raises(ValueError, match="outside"):
+        write_tree(tmp_path / "r", {"../evil.html": "x"})
+    assert not (tmp_path / "evil.html").exists() and not (tmp_path / "r").exists()
+
+
+def test_sidecar_is_strict_json_with_the_same_results(report):
+    results, out, _ = report
+
+    def refuse(name):
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    data = json.loads((out / "report.json").read_text(), parse_constant=refuse)
+    assert data["schema"] == "gradproof.report/1"
+    assert data["results"] == json.loads(json.dumps(results))
+    for name, page in data["pages"].items():
+        assert (out / page).is_file(), name
+    assert set(data["ops"]) == {op["op"] for op in results["ops"]}
+
+
+# ---------------------------------------------------------------- content ---------------------
+
+def test_every_internal_link_resolves(report):
+    _, out, _ = report
+    parsed = {p.resolve(): _parse(p) for p in out.rglob("*.html")}
+    for page, links in parsed.items():
+        for href in links.hrefs:
+            assert "://" not in href and not href.startswith("//"), f"remote resource {href}"
+            target, frag = urldefrag(href)
+            path = (page.parent / target).resolve() if target else page
+            assert path.is_file(), f"{page.name}: {href} is missing"
+            if frag:
+                assert frag in parsed[path].ids, f"{page.name}: #{frag} not in {path.name}"
+
+
+def test_matrix_lists_failing_ops_first(report):
+    results, out, _ = report
+    html = (out / "index.html").read_text(encoding="utf-8")
+    matrix = html[html.index('id="matrix"'):]
+    order = re.findall(r'<th scope="row"><a href="ops/[^"]+">([^<]+)</a>', matrix)
+    assert order[0] == "maximum"
+    assert sorted(order) == sorted(op["op"].replace("<", "&lt;").replace(">", "&gt;")
+                                   for op in results["ops"])
+
+
+def test_failing_op_page_shows_failure_and_red_graph(report):
+    _, out, _ = report
+    html = (out / "ops" / "maximum.html").read_text(encoding="utf-8")
+    assert 'id="failures"' in html and "the tie x == y sends g to both inputs" in html
+    graph = html[html.index('id="graph"'):]
+    assert 'stroke="red"' in graph
+    assert 'stroke="red"' not in (out / "ops" / "add.html").read_text(encoding="utf-8")
+
+
+def test_font_and_licence_are_shipped(report):
+    _, out, _ = report
+    font = out / "static" / "fonts" / "texgyredejavu-math.woff2"
+    assert font.read_bytes()[:4] == b"wOF2"
+    assert "GUST Font License" in (font.parent / "FONT-LICENSE.txt").read_text()
+    css = (out / "static" / "report.css").read_text()
+    assert "fonts/texgyredejavu-math.woff2" in css and "prefers-color-scheme: dark" in css
+    assert "@media print" in css
+
+
+# ---------------------------------------------------------------- plots and graphs ------------
+
+def test_line_plot_is_valid_svg_and_drops_nonpositive_points():
+    pts = [(1e-8, 1e-7), (1e-6, 1e-9), (1e-4, 0.0), (1e-2, 1e-5), (1e-1, float("nan"))]
+    svg = line_plot_svg([Series("a <b>", pts)], title="t & t", xlabel="h", ylabel="err",
+                        marks=[Mark(1e-6, "chosen", [(1e-6, 1e-9)])])
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(root.findall(f"{ns}circle")) == 3 + 1  # three kept points + the mark
+    legend = [t.text for t in root.iter(f"{ns}text") if "legend" in t.get("class", "")]
+    assert legend == ["a <b>"]
+    line = root.find(f"{ns}polyline").get("points").split()
+    ys = [float(p.split(",")[1]) for p in line]
+    assert ys[1] > ys[0] and ys[1] > ys[2], "the smallest error is drawn lowest"
+
+
+@pytest.mark.parametrize("name", list(OPS))
+def test_fd_curve_has_a_bottom_near_the_reference(name):
+    curve = fd_curve(OPS[name], seed=0, exact=False)  # the engine's VJP: derive is tested apart
+    assert curve["status"] == "ok", curve.get("why")
+    errs = [e for _, e in curve["points"] if e is not None]
+    scale = max(1.0, abs(curve["exact"]))
+    assert min(errs) <= 1e-7 * scale
+    assert curve["chosen_error"] <= 1e-5 * scale
+
+
+@pytest.mark.parametrize("name", ["exp", "tanh", "log", "power", "divide"])
+def test_fd_curve_is_a_v_for_smooth_nonlinear_ops(name):
+    curve = fd_curve(OPS[name], seed=0, exact=name == "exp")
+    assert curve["reference"] == ("exact (derive)" if name == "exp" else "engine")
+    errs = [e for _, e in curve["points"]]
+    k = int(np.argmin(errs))
+    assert 0 < k < len(errs) - 1, "round-off at small h and truncation at large h"
+    assert errs[0] > 100 * errs[k] and errs[-1] > 100 * errs[k]
+
+
+@pytest.mark.parametrize("name", list(OPS))
+def test_graph_svg_for_every_op(name):
+    graph = graph_svg(OPS[name], failing=True, seed=0)
+    assert graph["status"] == "ok", graph.get("why")
+    root = ET.fromstring(sanitize(graph["svg"], "svg").replace("viewbox", "viewBox"))
+    assert root.tag.endswith("svg")
+    texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    assert name in texts or OPS[name].name in texts
+
+
+# ---------------------------------------------------------------- CLI -------------------------
+
+def test_cli_prints_index_path_and_keeps_report_on_bad_input(tmp_path, capsys):
+    from verify.cli import main
+
+    src = tmp_path / "results.json"
+    src.write_text(json.dumps(make_results(ops=("add", "sum"), evil=False)))
+    out = tmp_path / "site"
+    assert main(["report", "--from", str(src), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert Path(printed[-1]) == out.absolute() / "index.html" and Path(printed[-1]).is_file()
+    assert main(["report", "--from", str(src), "--out", str(out), "--strict"]) == 0
+    before = (out / "index.html").read_bytes()
+    src.write_text('{"not": "results"}')
+    assert main(["report", "--from", str(src), "--out", str(out)]) == 2
+    assert "not a gradproof results JSON" in capsys.readouterr().err
+    assert (out / "index.html").read_bytes() == before
+
+
+def test_cli_strict_fails_on_failures(tmp_path, capsys):
+    from verify.cli import main
+
+    src = tmp_path / "results.json"
+    src.write_text(json.dumps(make_results(ops=("maximum",), evil=False)))
+    assert main(["report", "--from", str(src), "--out", str(tmp_path / "r"), "--strict"]) == 1
+    captured = capsys.readouterr()
+    assert "checks failed" in captured.err
+    assert captured.out.strip().endswith("index.html"), "the report is written all the same"
