@@ -88,45 +88,60 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
     """
     stop = frozenset(id(t) for t in targets)
     order = toposort(root, stop)
-    grads: dict[int, Any] = {id(root): g}
     found: dict[int, Any] = {}
     handed: set[int] = {id(_base(g))}
-    with _grad_mode(create_graph):
-        for node in reversed(order):
-            g = grads.pop(id(node), None)
-            if g is None:
-                continue
-            op = node.op
-            if accumulate:
-                if op is None:
-                    g = _own(g, handed)
-                node.grad = g if node.grad is None else node.grad + g
-            if stop and id(node) in stop:
-                found[id(node)] = g
-                continue
-            if op is None:
-                continue
-            args = node.args
-            if args is None:
-                raise RuntimeError(
-                    f"backward through a graph already freed at op {op.name!r}: "
-                    "pass retain_graph=True to the first backward to backpropagate twice"
-                )
-            if create_graph:  # rules see Tensors, so the backward pass is recorded too
-                args = tuple(a if p is None else p for p, a in zip(node.parents, args))
-                out: Any = node
-            else:
-                out = node.value
-            params = node.params
-            for i, p in enumerate(node.parents):
-                if p is None:
+    # Each node holds its pending cotangent while the walk is under way (cheaper than a dict
+    # keyed by id); every pending value is taken before the walk ends, or cleared on error.
+    root._pending = g
+    try:
+        with _grad_mode(create_graph):
+            for node in reversed(order):
+                g = node._pending
+                if g is None:
                     continue
-                pv = p.value
-                gi = unbroadcast(op.vjp[i](g, out, *args, **params), pv.shape, pv.dtype, op.name)
-                prev = grads.get(id(p))
-                grads[id(p)] = gi if prev is None else prev + gi
-            if not retain_graph:
-                node.parents, node.args = (), None
+                node._pending = None
+                op = node.op
+                # Leaves accumulate .grad; intermediate nodes keep theirs only with the graph
+                # (retain_graph), for drawing — freeing the graph frees them too.
+                if accumulate and (op is None or retain_graph):
+                    if op is None:
+                        g = _own(g, handed)
+                    node.grad = g if node.grad is None else node.grad + g
+                if stop and id(node) in stop:
+                    found[id(node)] = g
+                    continue
+                if op is None:
+                    continue
+                args = node.args
+                if args is None:
+                    raise RuntimeError(
+                        f"backward through a graph already freed at op {op.name!r}: "
+                        "pass retain_graph=True to the first backward to backpropagate twice"
+                    )
+                if create_graph:  # rules see Tensors, so the backward pass is recorded too
+                    args = tuple(a if p is None else p for p, a in zip(node.parents, args))
+                    out: Any = node
+                else:
+                    out = node.value
+                params = node.params
+                for i, p in enumerate(node.parents):
+                    if p is None:
+                        continue
+                    pv = p.value
+                    rule = op.vjp[i]
+                    gi = rule(g, out, *args, **params) if params else rule(g, out, *args)
+                    try:
+                        gi = unbroadcast(gi, pv.shape, pv.dtype)
+                    except ValueError as e:
+                        raise ValueError(f"{op.name} input {i}: {e}") from None
+                    prev = p._pending
+                    p._pending = gi if prev is None else prev + gi
+                if not retain_graph:
+                    node.parents, node.args = (), None
+    except BaseException:
+        for node in order:
+            node._pending = None
+        raise
     return found
 
 
