@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -128,13 +129,15 @@ def all_ops() -> dict[str, Op]:
     return dict(_REGISTRY)
 
 
-def unbroadcast(g: Any, shape: tuple[int, ...], dtype: Any = None, *, where: str = "") -> Any:
+def unbroadcast(g: Any, shape: tuple[int, ...], dtype: Any = None, where: str = "") -> Any:
     """Sum ``g`` over the axes broadcasting added or stretched, so it has ``shape``.
 
     "Unbroadcast is sum in reverse": every broadcast copy of an input contributes to the total
     derivative. Written as NumPy calls so it also runs on Tensors (higher order) and on arrays of
     SymPy symbols (derive). A complex cotangent for a real input keeps its real part.
     """
+    if type(g) is np.ndarray and g.shape == shape and g.dtype.kind != "c":
+        return g  # the common case, kept cheap: nothing was broadcast
     gshape = np.shape(g)
     if gshape != shape:
         lead = len(gshape) - len(shape)

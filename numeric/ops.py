@@ -430,7 +430,7 @@ def _axes(axis, ndim):
 
 def _unreduce(g, x, axis, keepdims):
     """Broadcast a reduction's cotangent back to the input's shape."""
-    if not keepdims and np.ndim(x):
+    if axis is not None and not keepdims and np.ndim(x):
         g = np.expand_dims(g, _axes(axis, np.ndim(x)))
     return np.broadcast_to(g, np.shape(x))
 
