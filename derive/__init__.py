@@ -9,11 +9,15 @@
 - :func:`claims` — the seed notebook's stated results, each confirmed or refuted.
 """
 
+from derive.claims import Claim, check_claim, claims
+from derive.derivation import derivation
 from derive.exact import DeriveError, ExactVJP, cache_dir, clear_cache, exact_vjp
 from derive.proof import Proof, prove_rule
+from derive.render import Derivation, Step, latex_to_mathml
 from derive.symbolic import NUMPY_TO_SYMPY, SymArray
 
 __all__ = [
     "exact_vjp", "ExactVJP", "DeriveError", "clear_cache", "cache_dir",
-    "prove_rule", "Proof", "SymArray", "NUMPY_TO_SYMPY",
+    "prove_rule", "Proof", "derivation", "Derivation", "Step", "latex_to_mathml",
+    "claims", "Claim", "check_claim", "SymArray", "NUMPY_TO_SYMPY",
 ]

@@ -1,0 +1,202 @@
+"""The seed notebook's claims, each confirmed or refuted by the exact derivation.
+
+SymPy's LaTeX parser cannot read the notebook's matrix notation, so the table is explicit: each
+claim has the section it comes from, the formula as the notebook writes it (LaTeX), its meaning as
+NumPy code on symbolic arrays (``formulas``: one per input, or an identity ``lhs == rhs``), and the
+layout convention. The notebook writes the gradient of a vector as a *row* (numerator layout);
+the engine's cotangents have the input's shape, so a row 1×n and a vector of n are compared
+entry by entry. Implicit claims are included: the broadcasting rule behind ``unbroadcast`` and
+the maximum's tie rule (the notebook gives the whole gradient to b).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from derive.exact import exact_vjp, resolve
+from derive.proof import compare
+from derive.symbolic import as_sym, symbols
+
+__all__ = ["Claim", "claims", "check_claim", "NOTEBOOK_CLAIMS"]
+
+ROW = "notebook: ∂l/∂f and ∂l/∂x as rows (numerator layout); compared entrywise with 1-D arrays"
+MATRIX = "∂l/∂X has the shape of X (denominator layout for matrices, as the notebook writes them)"
+
+
+@dataclass
+class Claim:
+    """One stated result: where, as written, what it means in SymPy, and the verdict."""
+
+    section: str
+    latex: str
+    meaning: str
+    layout: str
+    op: str | None
+    case: Any = None
+    formulas: tuple[Callable[..., Any] | None, ...] = ()   # per input: f(g, *xs) -> array
+    identity: Callable[[], tuple[Any, Any]] | None = None   # () -> (lhs, rhs) arrays
+    custom: Callable[[], tuple[str, str]] | None = None     # () -> (verdict, detail)
+    verdict: str = ""
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"section": self.section, "latex": self.latex, "sympy": self.meaning,
+                "layout": self.layout, "verdict": self.verdict, "detail": self.detail,
+                "op": self.op, "case": None if self.case is None else str(self.case)}
+
+
+def check_claim(claim: Claim) -> Claim:
+    """Decide ``claim`` against the exact derivation; sets and returns its verdict and detail."""
+    if claim.custom is not None:
+        claim.verdict, claim.detail = claim.custom()
+        return claim
+    if claim.identity is not None:
+        lhs, rhs = (np.asarray(as_sym(v)) for v in claim.identity())
+        claim.verdict, claim.detail = _entries(lhs, rhs, "identity")
+        return claim
+    exact = exact_vjp(resolve(claim.op), claim.case)
+    for i, f in enumerate(claim.formulas):
+        if f is None or exact.exprs[i] is None:
+            continue
+        want = exact.exprs[i].view(np.ndarray)
+        got = np.asarray(as_sym(f(exact.g, *exact.xs)).view(np.ndarray))
+        if got.size != want.size:
+            claim.verdict = "refuted"
+            claim.detail = f"input {i}: the formula has shape {got.shape}, the input {want.shape}"
+            return claim
+        verdict, detail = _entries(got.reshape(want.shape), want, f"input {i} ({exact.names[i]})")
+        if verdict != "confirmed":
+            claim.verdict, claim.detail = verdict, detail
+            return claim
+    claim.verdict = "confirmed"
+    claim.detail = f"equals the exact derivation from the forward at shapes {claim.case}"
+    return claim
+
+
+def claims() -> list[Claim]:
+    """The notebook's claims table, every claim decided."""
+    return [check_claim(c) for c in NOTEBOOK_CLAIMS()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+def _entries(got: Any, want: Any, where: str) -> tuple[str, str]:
+    for k in np.ndindex(*want.shape):
+        ok, _, witness = compare(got[k], want[k])
+        if ok is False:
+            at = f" (they differ at {witness})" if witness else ""
+            return "refuted", f"{where}, entry {k}: claimed {got[k]}, derived {want[k]}{at}"
+        if ok is None:
+            return "undecided", f"{where}, entry {k}: not decided exactly"
+    return "confirmed", f"{where}: equal entry by entry"
+
+
+def _case(*shapes: tuple[int, ...], **params: Any) -> Any:
+    from numeric.cases import Case
+
+    return Case(tuple(shapes), params)
+
+
+def _row(v: Any) -> Any:
+    return np.reshape(v, (1, -1))
+
+
+def _col(v: Any) -> Any:
+    return np.reshape(v, (-1, 1))
+
+
+def _seed_unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """The notebook's rule, restated: sum leading axes away, then size-1 axes with keepdims."""
+    while np.ndim(g) > len(shape):
+        g = np.sum(g, axis=0)
+    for axis, size in enumerate(shape):
+        if size == 1:
+            g = np.sum(g, axis=axis, keepdims=True)
+    return g
+
+
+def _outer_sum() -> tuple[Any, Any]:
+    b, g = symbols("b", (3, 2), real=True), symbols("g", (4, 2), real=True)
+    lhs = sum(_col(b[:, i]) @ _row(g[:, i]) for i in range(2))
+    return lhs, b @ np.transpose(g)
+
+
+def _tie() -> tuple[str, str]:
+    """At a tie, is max(a, b) differentiable with ∂/∂a = 0, ∂/∂b = 1 (the notebook's rule)?"""
+    a, h = sp.Symbol("a", real=True), sp.Symbol("h", positive=True)
+    right = sp.limit((sp.Max(a + h, a) - a) / h, h, 0)
+    left = sp.limit((sp.Max(a - h, a) - a) / (-h), h, 0)
+    engine = resolve("maximum").kink
+    share = f"the engine's convention ({engine.text}) is another" if engine else ""
+    if right == left:
+        return "confirmed", f"both one-sided derivatives are {right}"
+    return "refuted", (f"at a == b max is not differentiable: ∂max/∂a from the right is {right}, "
+                       f"from the left {left}. The notebook's (0, 1) is one valid subgradient "
+                       f"(shares in [0, 1] summing to 1); {share}")
+
+
+def NOTEBOOK_CLAIMS() -> list[Claim]:  # noqa: N802 - a table, built on demand (fresh verdicts)
+    c = Claim
+    return [
+        c("VJP for addition", r"\frac{\partial l}{\partial \mathbf{a}} = \frac{\partial l}"
+          r"{\partial \mathbf{f}},\ \frac{\partial l}{\partial \mathbf{b}} = \frac{\partial l}"
+          r"{\partial \mathbf{f}}", "da == g, db == g", ROW, "add", _case((3,), (3,)),
+          (lambda g, a, b: g, lambda g, a, b: g)),
+        c("VJP for element-wise multiplication", r"\frac{\partial l}{\partial \alpha} = "
+          r"\frac{\partial l}{\partial f}\beta,\ \frac{\partial l}{\partial \beta} = "
+          r"\frac{\partial l}{\partial f}\alpha", "dα == g*β, dβ == g*α (scalars)", "scalars",
+          "multiply", _case((), ()), (lambda g, a, b: g * b, lambda g, a, b: g * a)),
+        c("matmul case 1: vector-vector", r"\frac{\partial l}{\partial \mathbf{a}} = "
+          r"\frac{\partial l}{\partial f}\mathbf{b}^\top,\ \frac{\partial l}{\partial \mathbf{b}}"
+          r" = \frac{\partial l}{\partial f}\mathbf{a}^\top", "da == g*b.T, db == g*a.T", ROW,
+          "matmul", _case((3,), (3,)), (lambda g, a, b: g * _row(b), lambda g, a, b: g * _row(a))),
+        c("matmul case 2: matrix-vector", r"\frac{\partial l}{\partial \mathbf{A}} = \left("
+          r"\mathbf{b}\frac{\partial l}{\partial \mathbf{f}}\right)^\top,\ \frac{\partial l}"
+          r"{\partial \mathbf{b}} = \frac{\partial l}{\partial \mathbf{f}}\mathbf{A}",
+          "dA == (b_col @ g_row).T, db == g_row @ A", ROW, "matmul", _case((2, 3), (3,)),
+          (lambda g, A, b: np.transpose(_col(b) @ _row(g)), lambda g, A, b: _row(g) @ A)),
+        c("matmul case 3: sum of outer products", r"\sum_i \mathbf{b}_i \frac{\partial l}"
+          r"{\partial \mathbf{f}_i} = \mathbf{B}\left(\frac{\partial l}{\partial \mathbf{F}}"
+          r"\right)^\top", "sum_i b[:, i] ⊗ G[:, i] == B @ G.T (B 3×2, G 4×2)", MATRIX, None,
+          identity=_outer_sum),
+        c("matmul case 3: matrix-matrix", r"\frac{\partial l}{\partial \mathbf{A}} = "
+          r"\frac{\partial l}{\partial \mathbf{F}}\mathbf{B}^\top,\ \frac{\partial l}"
+          r"{\partial \mathbf{B}} = \mathbf{A}^\top\frac{\partial l}{\partial \mathbf{F}}",
+          "dA == G @ B.T, dB == A.T @ G", MATRIX, "matmul", _case((2, 3), (3, 4)),
+          (lambda g, A, B: g @ B.T, lambda g, A, B: A.T @ g)),
+        c("matmul code: stacks of matrices broadcast", r"\frac{\partial l}{\partial \mathbf{A}}"
+          r" = \operatorname{unbroadcast}(G B^\top)", "dB == unbroadcast(A.T @ G) over the batch",
+          MATRIX, "matmul", _case((2, 2, 3), (3, 4)),
+          (lambda g, A, B: g @ B.T,
+           lambda g, A, B: _seed_unbroadcast(np.swapaxes(A, -1, -2) @ g, (3, 4)))),
+        c("exp (code)", r"\frac{\partial l}{\partial x} = \frac{\partial l}{\partial f} e^{x}",
+          "dx == g * exp(x)", "elementwise", "exp", _case((2, 3)),
+          (lambda g, x: g * np.exp(x),)),
+        c("log (code)", r"\frac{\partial l}{\partial x} = \frac{\partial l}{\partial f} / x",
+          "dx == g / x", "elementwise", "log", _case((2, 3)), (lambda g, x: g / x,)),
+        c("sum (code)", r"\frac{\partial l}{\partial x} = \operatorname{expand\_dims}"
+          r"(\frac{\partial l}{\partial f}, \text{axis}) \cdot \mathbf{1}",
+          "dx == expand_dims(g, axis) * ones_like(x)", MATRIX, "sum", _case((2, 3), axis=1),
+          (lambda g, x: np.expand_dims(g, 1) * np.ones_like(x),)),
+        c("maximum (code), away from ties", r"\frac{\partial l}{\partial a} = \frac{\partial l}"
+          r"{\partial f}[a > b],\ \frac{\partial l}{\partial b} = \frac{\partial l}{\partial f}"
+          r"[a \le b]", "da == g*where(a > b, 1, 0), db == g*where(a > b, 0, 1), for a != b",
+          "elementwise", "maximum", _case((3,), (3,)),
+          (lambda g, a, b: g * np.where(a > b, 1, 0), lambda g, a, b: g * np.where(a > b, 0, 1))),
+        c("maximum (code), at ties", r"a = b:\ \frac{\partial l}{\partial a} = 0,\ "
+          r"\frac{\partial l}{\partial b} = \frac{\partial l}{\partial f}",
+          "one-sided limits of (max(a ± h, a) - a) / ±h as h -> 0+", "scalars", "maximum",
+          custom=_tie),
+        c("unbroadcast (implicit)", r"\frac{\partial l}{\partial \mathbf{y}} = \sum_{\text{"
+          r"broadcast axes}} \frac{\partial l}{\partial \mathbf{f}}",
+          "dy == sum of g over leading axes, then size-1 axes (keepdims), for x + y",
+          "y's shape", "add", _case((1, 3), (2, 2, 1)),
+          (lambda g, x, y: _seed_unbroadcast(g, (1, 3)),
+           lambda g, x, y: _seed_unbroadcast(g, (2, 2, 1)))),
+    ]

@@ -1,0 +1,104 @@
+"""``gradproof derive OP [--shapes "2,3;3,4"] [--param axis=1] [--latex | --mathml]``.
+
+Prints an op's VJP derivation in a terminal: the matrix-calculus steps when the op has them and no
+shapes are given, else the exact derivation at the given (or default) shapes with the proof of the
+engine's rule. Shapes and parameters are parsed, never evaluated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["add_parser", "parse_shapes", "parse_param", "run"]
+
+
+def parse_shapes(text: str) -> tuple[tuple[int, ...], ...]:
+    """``"2,3;3,4"`` -> ``((2, 3), (3, 4))``; ``"()"`` or an empty part is a 0-d input."""
+    shapes = []
+    for part in text.split(";"):
+        part = part.strip().strip("()[]").strip()
+        if not part:
+            shapes.append(())
+            continue
+        dims = []
+        for tok in part.replace("x", ",").split(","):
+            tok = tok.strip()
+            if not tok:
+                continue
+            if not tok.isdigit():
+                raise ValueError(f"--shapes {text!r}: {tok!r} is not a non-negative integer")
+            dims.append(int(tok))
+        shapes.append(tuple(dims))
+    return tuple(shapes)
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """``"axis=1"``, ``"axis=0,2"``, ``"keepdims=true"``, ``"shape=3,2"`` -> (name, value)."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip().isidentifier():
+        raise ValueError(f"--param {text!r}: expected NAME=VALUE")
+    value = value.strip()
+    if value.lower() in ("true", "false"):
+        return name.strip(), value.lower() == "true"
+    if value.lower() == "none":
+        return name.strip(), None
+    parts = [v.strip() for v in value.strip("()").split(",") if v.strip()]
+    try:
+        nums = tuple(int(v) for v in parts)
+    except ValueError:
+        raise ValueError(f"--param {text!r}: values must be integers, true/false or none") from None
+    return name.strip(), nums[0] if len(nums) == 1 and "," not in value else nums
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """Add the ``derive`` subcommand to ``gradproof``'s subparsers."""
+    p = sub.add_parser("derive", help="derive an op's VJP with SymPy and prove the engine's rule",
+                       description=__doc__.split("\n\n")[1])
+    p.add_argument("op", help="op name from the table (e.g. matmul), or 'claims' for the "
+                   "notebook's claims table")
+    p.add_argument("--shapes", help='input shapes, e.g. "2,3;3,4" or "();2x3"')
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="op parameter, e.g. axis=1 (repeatable)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--latex", action="store_const", dest="fmt", const="latex",
+                     help="print each step as LaTeX")
+    fmt.add_argument("--mathml", action="store_const", dest="fmt", const="mathml",
+                     help="print each step as MathML")
+    p.set_defaults(run=run, fmt="text")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the derivation; exit status 1 if a step is refuted, 2 on bad arguments."""
+    from derive.claims import claims
+    from derive.derivation import derivation
+    from numeric import get_op
+    from numeric.cases import Case
+
+    if args.op == "claims":
+        for c in claims():
+            print(f"[{c.verdict}] {c.section}\n    {c.latex}\n    sympy: {c.meaning}\n"
+                  f"    layout: {c.layout}\n    {c.detail}\n")
+        return 0
+    try:
+        op = get_op(args.op)
+        case = None
+        if args.shapes is not None:
+            shapes = parse_shapes(args.shapes)
+            if len(shapes) != op.nargs:
+                raise ValueError(f"{op.name} takes {op.nargs} inputs, --shapes gave {len(shapes)}")
+            case = Case(shapes, dict(parse_param(t) for t in args.param), "command line")
+        elif args.param:
+            raise ValueError("--param needs --shapes")
+    except (KeyError, ValueError) as e:
+        print(f"gradproof derive: {e.args[0] if e.args else e}", file=sys.stderr)
+        return 2
+    try:
+        d = derivation(op, case)
+    except Exception as e:  # noqa: BLE001 - a user's shapes may not fit the op
+        print(f"gradproof derive: {op.name} at {case}: {type(e).__name__}: {e}", file=sys.stderr)
+        return 2
+    print(d.to_text(args.fmt))
+    return 0 if d.ok else 1
