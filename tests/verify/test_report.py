@@ -230,7 +230,9 @@ def test_fd_curve_has_a_bottom_near_the_reference(name):
     errs = [e for _, e in curve["points"] if e is not None]
     scale = max(1.0, abs(curve["exact"]))
     assert min(errs) <= 1e-7 * scale
-    assert curve["chosen_error"] <= 1e-5 * scale
+    ridders = curve["ridders"]  # the FD check's own estimate lies within its error bar
+    if curve["chosen"] > 0:
+        assert ridders["error"] <= 10 * ridders["bar"] + 1e-14 * scale
 
 
 @pytest.mark.parametrize("name", ["exp", "tanh", "log", "power", "divide"])
@@ -241,6 +243,8 @@ def test_fd_curve_is_a_v_for_smooth_nonlinear_ops(name):
     k = int(np.argmin(errs))
     assert 0 < k < len(errs) - 1, "round-off at small h and truncation at large h"
     assert errs[0] > 100 * errs[k] and errs[-1] > 100 * errs[k]
+    forward = [e for _, e in curve["forward"]]
+    assert min(forward) > 10 * errs[k], "forward differences bottom out higher (O(h) truncation)"
 
 
 @pytest.mark.parametrize("name", list(OPS))

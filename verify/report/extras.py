@@ -65,23 +65,46 @@ def _differentiable(op: numeric.Op) -> list[int]:
             if rule is not None and dom.kind != "bool"]
 
 
-def _chosen_step(x: np.ndarray) -> float:
-    """The step verify's FD check uses, when it says; else the textbook cube root of eps."""
+def _fd_tools() -> Any:
+    """verify's finite differences (``verify.fd``), or None where verify is not installed."""
     try:
         from verify import fd
 
-        return float(fd.default_step(x))
-    except Exception:
-        scale = max(1.0, float(np.max(np.abs(x))) if np.size(x) else 1.0)
-        return float(np.finfo(np.float64).eps ** (1 / 3) * scale)
+        return fd
+    except ImportError:
+        return None
+
+
+def _check_step(op: numeric.Op, xs: list[np.ndarray]) -> float:
+    """The first step of the FD check's Ridders table: 0.1, or a quarter of the distance to the
+    op's kink when that is nearer (``verify.checks`` chooses it the same way)."""
+    try:
+        from verify.checks import kink_distance
+    except ImportError:
+        return 0.1
+    return float(min(0.1, kink_distance(op, [np.asarray(x, np.float64) for x in xs]) / 4))
+
+
+def _reference(op: numeric.Op, case: Case, xs: list[np.ndarray], g: np.ndarray,
+               exact: bool) -> tuple[list[Any], str]:
+    if exact:
+        try:
+            import derive
+
+            return list(derive.exact_vjp(op, case).evaluate(xs, g)), "exact (derive)"
+        except Exception:  # derive cannot reach this op: the engine is the reference
+            pass
+    _, vjp_fn = numeric.vjp(lambda *ts: numeric.apply(op, *ts, **case.params), *xs)
+    return list(vjp_fn(g)), "engine"
 
 
 def fd_curve(op: numeric.Op, seed: int = 0, exact: bool = True) -> dict[str, Any]:
-    """Central-difference error of ``<g, f(x + h v)>`` against the VJP, per step ``h``.
+    """Error of central and forward differences of ``<g, f(x + h v)>`` per step ``h``.
 
-    Small ``h``: round-off grows like eps/h; large ``h``: truncation grows like h^2 — the "V".
-    The reference is ``derive.exact_vjp`` when ``exact`` and derive can evaluate this op, else
-    the engine's VJP.
+    Small ``h``: round-off grows like eps/h; large ``h``: truncation (h^2 central, h forward) —
+    the "V". Also the error of the FD check's own estimate (Ridders' extrapolation from the step
+    ``chosen``). The reference is ``derive.exact_vjp`` when ``exact`` and derive reaches the op,
+    else the engine's VJP.
     """
     try:
         case = _example_case(op)
@@ -93,34 +116,30 @@ def fd_curve(op: numeric.Op, seed: int = 0, exact: bool = True) -> dict[str, Any
         xs, g = _inputs(op, case, seed)
         # Move every differentiable input at once: the curve bends wherever the op is nonlinear.
         rng = np.random.default_rng(seed + 1)
-        v = {i: rng.standard_normal(np.shape(xs[i])) for i in idx}
-        reference, source = None, "engine"
-        try:
-            if exact:
-                import derive
+        vs = [rng.standard_normal(np.shape(x)) if i in idx else None for i, x in enumerate(xs)]
+        reference, source = _reference(op, case, xs, g, exact)
+        want = float(sum(np.sum(np.asarray(reference[i], dtype=np.float64) * vs[i]) for i in idx))
 
-                reference = derive.exact_vjp(op, case).evaluate(xs, g)
-                source = "exact (derive)"
-        except Exception:
-            reference = None
-        if reference is None:
-            _, vjp_fn = numeric.vjp(lambda *ts: numeric.apply(op, *ts, **case.params), *xs)
-            reference = vjp_fn(g)
-        exact = float(sum(np.sum(np.asarray(reference[i], dtype=np.float64) * v[i]) for i in idx))
-
-        def phi(h: float) -> float:
-            shifted = [x + h * v[i] if i in v else x for i, x in enumerate(xs)]
+        def phi(t: float) -> float:
+            shifted = [x if v is None else x + t * v for x, v in zip(xs, vs)]
             return float(np.sum(g * op.fwd(*shifted, **case.params)))
 
-        points = []
-        for h in STEPS:
-            err = abs((phi(h) - phi(-h)) / (2 * h) - exact)
-            points.append((h, err if math.isfinite(err) else None))
-        chosen = _chosen_step(np.concatenate([np.ravel(xs[i]) for i in idx]))
-        err_chosen = abs((phi(chosen) - phi(-chosen)) / (2 * chosen) - exact)
+        def error(estimate: Any) -> float | None:
+            err = abs(float(np.real(estimate)) - want)
+            return err if math.isfinite(err) else None
+
+        central = [(h, error((phi(h) - phi(-h)) / (2 * h))) for h in STEPS]
+        forward = [(h, error((phi(h) - phi(0.0)) / h)) for h in STEPS]
+        chosen, ridders = _check_step(op, xs), None
+        fd = _fd_tools()
+        if fd is not None and chosen > 0:
+            with np.errstate(all="ignore"):
+                estimate, bar = fd.ridders(phi, chosen)
+            ridders = {"error": error(estimate), "bar": float(np.max(bar))}
+        best = min((p for p in central if p[1] is not None), key=lambda p: p[1], default=None)
         return {"status": "ok", "case": str(case), "label": case.label, "inputs": idx,
-                "reference": source, "exact": exact, "points": points, "chosen": chosen,
-                "chosen_error": err_chosen}
+                "reference": source, "exact": want, "points": central, "forward": forward,
+                "chosen": chosen, "ridders": ridders, "best_central": best}
     except Exception as e:
         return {"status": "unavailable", "why": _why(e)}
 

@@ -57,10 +57,16 @@ def _step_mathml(step: dict[str, Any]) -> Markup:
 def _fd_plot(fd: dict[str, Any], name: str) -> Markup | None:
     if fd.get("status") != "ok":
         return None
-    pts = [(h, e) for h, e in fd["points"] if e is not None]
-    mark = Mark(fd["chosen"], f"chosen h = {fd['chosen']:.1e}",
-                [(fd["chosen"], fd.get("chosen_error") or 0.0)])
-    svg = line_plot_svg([Series("|central difference − reference|", pts)], marks=[mark],
+    series = [Series("central difference", [p for p in fd["points"] if p[1] is not None]),
+              Series("forward difference (the notebook's)",
+                     [p for p in fd.get("forward", []) if p[1] is not None])]
+    marks = []
+    ridders = fd.get("ridders")
+    if ridders:
+        err = ridders.get("error")
+        marks.append(Mark(fd["chosen"], f"FD check: Ridders from h = {fd['chosen']:.2g}",
+                          [(fd["chosen"], err)] if err else []))
+    svg = line_plot_svg(series, marks=marks,
                         title=f"{name}: finite-difference error against step size",
                         xlabel="step size h", ylabel="absolute error")
     return Markup(svg)
