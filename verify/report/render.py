@@ -37,12 +37,23 @@ def _shape(shapes: Any) -> str:
     return " ; ".join("×".join(map(str, s)) if s else "()" for s in shapes or [])
 
 
+def _step_verdict(status: str) -> str:
+    """A derivation step's status ("verified exactly at sizes ...", "refuted: ...") as a colour."""
+    status = (status or "").lower()
+    if status.startswith(("refuted", "fail", "wrong")):
+        return "fail"
+    if status.startswith(("verified", "proved", "confirmed", "checked")):
+        return "pass"
+    return "skipped"
+
+
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["sci"] = _sci
     env.filters["shapes"] = _shape
     env.filters["slug"] = slug
+    env.filters["step_verdict"] = _step_verdict
     env.filters["math"] = lambda latex: Markup(latex_to_mathml(latex or ""))
     env.filters["inline_math"] = lambda latex: Markup(latex_to_mathml(latex or "", "inline"))
     return env

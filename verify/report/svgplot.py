@@ -15,7 +15,7 @@ from html import escape
 __all__ = ["Series", "Mark", "line_plot_svg"]
 
 WIDTH, HEIGHT = 560, 340
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 28, 48
+LEFT, RIGHT, TOP, BOTTOM = 64, 24, 24, 48 + 18
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ def line_plot_svg(series: Sequence[Series], *, title: str, xlabel: str, ylabel: 
     clean = [[(x, y) for x, y in s.points if x > 0 and y > 0 and math.isfinite(x)
               and math.isfinite(y)] for s in series]
     xs = [x for pts in clean for x, _ in pts] + [m.x for m in marks if m.x > 0]
-    ys = [y for pts in clean for _, y in pts]
+    ys = [y for pts in clean for _, y in pts] + [y for m in marks for _, y in m.points
+                                                 if y > 0 and math.isfinite(y)]
     x0, x1 = _log_range(xs)
     y0, y1 = _log_range(ys)
     pw, ph = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -96,19 +97,24 @@ def line_plot_svg(series: Sequence[Series], *, title: str, xlabel: str, ylabel: 
         out.append(f'<polyline class="line series-{i % 4}" points="{path}"/>')
         out.extend(f'<circle class="dot series-{i % 4}" cx="{_fmt(px(x))}" '
                    f'cy="{_fmt(py(y))}" r="2.5"/>' for x, y in pts)
-        ly = TOP + 14 + 16 * i
-        out.append(f'<text class="legend series-{i % 4}" x="{LEFT + pw - 8}" y="{ly}" '
-                   f'text-anchor="end">{escape(s.label)}</text>')
+        # Legend in a row under the x-axis label, one swatch per series.
+        lx = LEFT + i * (pw // max(1, len(series)))
+        ly = HEIGHT - 6
+        out.append(f'<line class="line series-{i % 4}" x1="{lx}" y1="{ly - 4}" x2="{lx + 18}" '
+                   f'y2="{ly - 4}"/>')
+        out.append(f'<text class="legend" x="{lx + 22}" y="{ly}">{escape(s.label)}</text>')
     for m in marks:
         if not (m.x > 0 and math.isfinite(m.x)):
             continue
         x = _fmt(px(m.x))
         out.append(f'<line class="mark" x1="{x}" y1="{TOP}" x2="{x}" y2="{TOP + ph}"/>')
-        out.append(f'<text class="mark-label" x="{x}" y="{TOP - 8}" text-anchor="middle">'
-                   f"{escape(m.label)}</text>")
+        anchor = "end" if px(m.x) > LEFT + 0.6 * pw else "start"
+        shift = -4 if anchor == "end" else 4
+        out.append(f'<text class="mark-label" x="{_fmt(px(m.x) + shift)}" y="{TOP + 14}" '
+                   f'text-anchor="{anchor}">{escape(m.label)}</text>')
         out.extend(f'<circle class="mark-dot" cx="{_fmt(px(x0_))}" cy="{_fmt(py(y_))}" r="5"/>'
                    for x0_, y_ in m.points if x0_ > 0 and y_ > 0 and math.isfinite(y_))
-    out.append(f'<text class="axis-label" x="{LEFT + pw / 2}" y="{HEIGHT - 8}" '
+    out.append(f'<text class="axis-label" x="{LEFT + pw / 2}" y="{TOP + ph + 34}" '
                f'text-anchor="middle">{escape(xlabel)}</text>')
     out.append(f'<text class="axis-label" x="14" y="{TOP + ph / 2}" text-anchor="middle" '
                f'transform="rotate(-90 14 {TOP + ph / 2})">{escape(ylabel)}</text>')
