@@ -35,9 +35,10 @@ def toposort(root: Tensor, stop: frozenset[int] = frozenset()) -> list[Tensor]:
             continue
         visited.add(key)
         stack.append((node, True))
-        if stop and key in stop:
+        ctx = node._ctx
+        if ctx is None or (stop and key in stop):
             continue
-        for p in node.parents:
+        for p in ctx[1]:
             if p is not None and id(p) not in visited:
                 stack.append((p, False))
     return order
@@ -100,31 +101,30 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
                 if g is None:
                     continue
                 node._pending = None
-                op = node.op
+                ctx = node._ctx
                 # Leaves accumulate .grad; intermediate nodes keep theirs only with the graph
                 # (retain_graph), for drawing — freeing the graph frees them too.
-                if accumulate and (op is None or retain_graph):
-                    if op is None:
+                if accumulate and (ctx is None or retain_graph):
+                    if ctx is None:
                         g = _own(g, handed)
                     node.grad = g if node.grad is None else node.grad + g
                 if stop and id(node) in stop:
                     found[id(node)] = g
                     continue
-                if op is None:
+                if ctx is None:
                     continue
-                args = node.args
+                op, parents, args, params = ctx
                 if args is None:
                     raise RuntimeError(
                         f"backward through a graph already freed at op {op.name!r}: "
                         "pass retain_graph=True to the first backward to backpropagate twice"
                     )
                 if create_graph:  # rules see Tensors, so the backward pass is recorded too
-                    args = tuple(a if p is None else p for p, a in zip(node.parents, args))
+                    args = tuple(a if p is None else p for p, a in zip(parents, args))
                     out: Any = node
                 else:
                     out = node.value
-                params = node.params
-                for i, p in enumerate(node.parents):
+                for i, p in enumerate(parents):
                     if p is None:
                         continue
                     pv = p.value
@@ -137,7 +137,7 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
                     prev = p._pending
                     p._pending = gi if prev is None else prev + gi
                 if not retain_graph:
-                    node.parents, node.args = (), None
+                    node._ctx = (op, (), None, None)
     except BaseException:
         for node in order:
             node._pending = None

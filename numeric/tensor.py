@@ -105,16 +105,10 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
     node.grad = None
     node._pending = None
     if tracked:
-        node.op = op
-        node.parents = tuple(parents)
-        node.args = tuple(args)
-        node.params = params
+        node._ctx = (op, tuple(parents), tuple(args), params)
         node.requires_grad = True
     else:
-        node.op = None
-        node.parents = ()
-        node.args = None
-        node.params = None
+        node._ctx = None
         node.requires_grad = False
     return node
 
@@ -129,8 +123,10 @@ class Tensor:
     array([ 2., -4.])
     """
 
-    __slots__ = ("value", "grad", "requires_grad", "op", "parents", "args", "params", "_pending",
-                 "__weakref__")
+    # _ctx is None for a leaf or a constant, else (op, parents, args, params): the op that made
+    # this node, its parents (None where an input needs no gradient), the input values the VJP
+    # rules read, and the op's parameters. One attribute keeps recording an op cheap.
+    __slots__ = ("value", "grad", "requires_grad", "_ctx", "_pending", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, value: Any, requires_grad: bool = True) -> None:
@@ -138,10 +134,7 @@ class Tensor:
         self.grad = None
         self._pending = None
         self.requires_grad = bool(requires_grad)
-        self.op = None
-        self.parents = ()
-        self.args = None
-        self.params = None
+        self._ctx = None
 
     # -- array-like attributes ----------------------------------------------------------------
     shape = property(lambda self: self.value.shape)
@@ -149,7 +142,11 @@ class Tensor:
     size = property(lambda self: self.value.size)
     dtype = property(lambda self: self.value.dtype)
     T = property(lambda self: apply("transpose", self))
-    is_leaf = property(lambda self: self.op is None)
+    is_leaf = property(lambda self: self._ctx is None)
+    op = property(lambda self: self._ctx[0] if self._ctx else None, doc="the op that made it")
+    parents = property(lambda self: self._ctx[1] if self._ctx else (), doc="its recorded inputs")
+    args = property(lambda self: self._ctx[2] if self._ctx else None, doc="saved input values")
+    params = property(lambda self: self._ctx[3] if self._ctx else None, doc="the op's parameters")
 
     def __len__(self) -> int:
         return len(self.value)
