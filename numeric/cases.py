@@ -134,7 +134,8 @@ def standard_cases(op: Op) -> tuple[Case, ...]:
                        "declare cases=(Case(...), ...) in its Op record") from None
 
 
-def sample_inputs(op: Op, case: Case, rng: np.random.Generator, dtype: Any = np.float64) -> list[np.ndarray]:
+def sample_inputs(op: Op, case: Case, rng: np.random.Generator,
+                  dtype: Any = np.float64) -> list[np.ndarray]:
     """Random inputs for ``case`` inside each input's declared domain."""
     xs = []
     for shape, dom in zip(case.shapes, op.domains()):

@@ -47,7 +47,8 @@ def _digraph_class() -> type:
     class Digraph(graphviz.Digraph):
         """A graphviz.Digraph that renders with graphviz-pure when no system dot exists."""
 
-        def pipe(self, format: str | None = None, *args: Any, encoding: str | None = None, **kw: Any):
+        def pipe(self, format: str | None = None, *args: Any, encoding: str | None = None,
+                 **kw: Any) -> Any:
             if (format or self.format) == "svg" and not kw and not args:
                 svg = render_svg(self.source)
                 return svg if encoding else svg.encode()

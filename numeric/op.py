@@ -111,7 +111,8 @@ def register(op: Op, *, replace: bool = False) -> Op:
     if op.name in _REGISTRY and not replace:
         raise ValueError(f"an op named {op.name!r} is already registered (pass replace=True)")
     if not op.vjp:
-        raise ValueError(f"op {op.name!r} declares no VJP rule: give one per input (None if not differentiable)")
+        raise ValueError(f"op {op.name!r} declares no VJP rule: give one per input "
+                         "(None where an input is not differentiable)")
     _REGISTRY[op.name] = op
     return op
 

@@ -215,8 +215,12 @@ class Tensor:
     def abs(self): return apply("abs", self)
     def maximum(self, y): return apply("maximum", self, y)
     def minimum(self, y): return apply("minimum", self, y)
-    def sum(self, axis=None, keepdims=False): return apply("sum", self, axis=_axis(axis), keepdims=keepdims)
-    def mean(self, axis=None, keepdims=False): return apply("mean", self, axis=_axis(axis), keepdims=keepdims)
+    def sum(self, axis=None, keepdims=False):
+        return apply("sum", self, axis=_axis(axis), keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return apply("mean", self, axis=_axis(axis), keepdims=keepdims)
+
     def transpose(self, *axes): return apply("transpose", self, axes=_shape_arg(axes) or None)
     def swapaxes(self, axis1, axis2): return apply("swapaxes", self, axis1=axis1, axis2=axis2)
     # model-building ops (issue 6)
@@ -257,7 +261,8 @@ class Tensor:
     def reshape(self, *shape):
         return apply("reshape", self, shape=_shape_arg(shape))
 
-    def backward(self, g: Any = None, *, retain_graph: bool = False, create_graph: bool = False) -> None:
+    def backward(self, g: Any = None, *, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf), contracted with ``g``, into every ``.grad`` on the graph.
 
         ``g`` defaults to 1 for a single-element Tensor. The graph's saved values are released
@@ -357,11 +362,13 @@ def _dispatch_table() -> None:
         np.sum: _reduction("sum"),
         np.mean: _reduction("mean"),
         np.reshape: lambda a, shape=None, **kw: apply("reshape", a, shape=_shape_of(shape, kw)),
-        np.transpose: lambda a, axes=None: apply("transpose", a, axes=None if axes is None else tuple(axes)),
+        np.transpose: lambda a, axes=None: apply(
+            "transpose", a, axes=None if axes is None else tuple(axes)),
         np.swapaxes: lambda a, axis1, axis2: apply("swapaxes", a, axis1=axis1, axis2=axis2),
         np.expand_dims: lambda a, axis: apply("expand_dims", a, axis=axis),
         np.squeeze: lambda a, axis=None: apply("squeeze", a, axis=axis),
-        np.broadcast_to: lambda a, shape, subok=False: apply("broadcast_to", a, shape=tuple(np.atleast_1d(shape))),
+        np.broadcast_to: lambda a, shape, subok=False: apply(
+            "broadcast_to", a, shape=tuple(np.atleast_1d(shape))),
         np.where: lambda c, x, y: apply("where", _value(c), x, y),
     }
     from numeric.functions import DISPATCH  # the model-building ops' NumPy entries
