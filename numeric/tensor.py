@@ -59,7 +59,8 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
         op = op.arity(len(inputs))  # a variadic op bound to n inputs, else a TypeError
     # The inputs' values for the forward, and which of them need a gradient. This is the
     # engine's per-op overhead: binary ops, the most common, take an unrolled path (2.5x faster
-    # than the loop); plain floats pass through, NumPy takes them as they are.
+    # than the loop); plain Python numbers pass through, NumPy takes them as they are: as
+    # "weak" scalars that keep a float32 array float32 (np.asarray(1) would be int64).
     track = _state.grad_enabled
     if len(inputs) == 2:
         x, y = inputs
@@ -69,14 +70,14 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
             x = x.value
         else:
             px = None
-            if type(x) is not np.ndarray and type(x) is not float:
+            if type(x) is not np.ndarray and type(x) not in _PY_SCALARS:
                 x = np.asarray(x)
         if isinstance(y, Tensor):
             py = y if track and y.requires_grad and rule_y is not None else None
             y = y.value
         else:
             py = None
-            if type(y) is not np.ndarray and type(y) is not float:
+            if type(y) is not np.ndarray and type(y) not in _PY_SCALARS:
                 y = np.asarray(y)
         args = (x, y)
         parents = (px, py)
@@ -93,7 +94,8 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
                     tracked = True
                     continue
             else:
-                args.append(x if type(x) is np.ndarray or type(x) is float else np.asarray(x))
+                args.append(x if type(x) is np.ndarray or type(x) in _PY_SCALARS
+                            else np.asarray(x))
             parents.append(None)
     try:
         out = op.fwd(*args, **params)
@@ -111,6 +113,9 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
         node._ctx = None
         node.requires_grad = False
     return node
+
+
+_PY_SCALARS = (float, int, bool, complex)
 
 
 class Tensor:
