@@ -167,8 +167,8 @@ register(Op("cosh", np.cosh, (lambda g, out, x: g * np.sinh(x),),
 # sigmoid x = (1 + tanh(x/2)) / 2 exactly: no exp to overflow at large |x|.
 register(Op("sigmoid", lambda x: _sigmoid(x), (lambda g, out, x: g * out * (1 - out),),
             doc="out = 1 / (1 + e^-x)"))
-# softplus x = log(1 + e^x) = logaddexp(0, x), stable at large |x|; its slope is sigmoid x.
-register(Op("softplus", lambda x: np.logaddexp(0, x), (lambda g, out, x: g * _sigmoid(x),),
+# softplus x = log(1 + e^x) = logaddexp(0, x); its slope sigmoid x = e^(x - out) never overflows.
+register(Op("softplus", lambda x: np.logaddexp(0, x), (lambda g, out, x: g * np.exp(x - out),),
             sym=lambda x: _sym_each(x, lambda a: sp().log(1 + sp().exp(a))),
             doc="out = log(1 + e^x)"))
 register(Op("log1p", np.log1p, (lambda g, out, x: g / (1 + x),),
@@ -240,10 +240,12 @@ register(Op("std", lambda x, axis=None, keepdims=False, ddof=0:
             np.std(x, axis=axis, keepdims=keepdims, ddof=ddof), (
     lambda g, out, x, axis=None, keepdims=False, ddof=0:
         _unreduce(g, x, axis, keepdims) * _centered(x, axis)
-        / ((_count(x, out) - ddof) * _unreduce(out, x, axis, keepdims)),),
+        / ((_count(x, out) - ddof) * _unreduce(np.where(out == 0, 1.0, out), x, axis, keepdims)),),
+    kink=Kink("std'(x) = 0 where all entries are equal (out = 0), as norm'(0) = 0",
+              place=lambda x: (np.ones_like(x),), slope=(0.0,)),
     signature="moment", numpy=(np.std,),
     sym=lambda x, axis=None, keepdims=False, ddof=0: _sym_moment(x, axis, keepdims, ddof, True),
-    doc="out = var(x) ** 0.5 along axis (no gradient where all entries are equal)"))
+    doc="out = var(x) ** 0.5 along axis"))
 register(Op("logsumexp", lambda x, axis=None, keepdims=False: _logsumexp(x, axis, keepdims), (
     lambda g, out, x, axis=None, keepdims=False:
         _unreduce(g, x, axis, keepdims) * np.exp(x - _unreduce(out, x, axis, keepdims)),),
@@ -364,7 +366,7 @@ register(Op("solve", np.linalg.solve, (
     lambda g, out, a, b: _solve_db(g, a, b)),
     domain=(INVERTIBLE, REALS), signature="solve", numpy=(np.linalg.solve,),
     sym=lambda a, b: _sym_solve(a, b),
-    cases=(_case((2, 2), (2,), label="vector b"), _case((3, 3), (3, 2), label="matrix b"),
+    cases=(_case((2, 2), (2,), label="vector b"), _case((2, 2), (2, 3), label="matrix b"),
            _case((2, 2, 2), (2,), label="stack of a, one vector b"),
            _case((2, 2, 2), (2, 2, 1), label="stacks of a and b")),
     doc="out = a⁻¹ b"))
@@ -385,6 +387,7 @@ register(Op("norm", lambda x, ord=None, axis=None, keepdims=False: _norm(x, ord,
 register(Op("cholesky", lambda x: np.linalg.cholesky((x + _mT(x)) / 2), (
     lambda g, out, x: _cholesky_part(g, out),),
     domain=(SPD,), signature="square", numpy=(np.linalg.cholesky,),
+    cases=(_case((2, 2), label="2x2"), _case((2, 2, 2), label="stack of matrices")),
     sym=lambda x: _sym_matrix(x, lambda m: ((m + m.T) / 2).cholesky(hermitian=False)),
     doc="out = L, lower triangular with L Lᵀ = (x + xᵀ)/2"))
 
@@ -596,7 +599,7 @@ def _cholesky_part(g, out):
 
 
 def _ties(g, out, x, axis, keepdims):
-    hit = _mask(x == _unreduce(out, x, axis, keepdims), x)
+    hit = np.where(x == _unreduce(out, x, axis, keepdims), _mask(1, x), _mask(0, x))
     count = np.broadcast_to(np.sum(hit, axis=axis, keepdims=True), np.shape(x))
     return _unreduce(g, x, axis, keepdims) * hit / count
 
