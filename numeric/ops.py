@@ -42,10 +42,12 @@ register(Op("divide", np.divide, (
     lambda g, out, x, y: g / y,
     lambda g, out, x, y: -g * out / y),
     domain=(REALS, NONZERO), numpy=(np.divide,), doc="out = x / y"))
-# d/dx x**y = y x**(y-1), with exponent 1 where y == 0 so that 0**-1 never appears;
+# d/dx x**y = y x**(y-1), with exponent 1 where x == y == 0 so that 0**-1 never appears
+# (guarding y == 0 alone would cut the rule's own dependence on y: grad-of-grad d/dy at y = 0
+# must see y x**(y-1), whose y-derivative there is 1/x);
 # d/dy x**y = log(x) x**y, taken as 0 at x == 0 (its limit from x > 0 for y > 0).
 register(Op("power", np.power, (
-    lambda g, out, x, y: g * y * x ** np.where(y == 0, 1.0, y - 1),
+    lambda g, out, x, y: g * y * x ** np.where((y == 0) & (x == 0), 1.0, y - 1),
     lambda g, out, x, y: g * out * np.log(np.where(x == 0, 1.0, x))),
     domain=(POSITIVE, REALS), numpy=(np.power,), doc="out = x ** y"))
 register(Op("maximum", np.maximum, (
