@@ -5,11 +5,14 @@ differences of the gradient — data-driven over the op table for the HVPs.
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from numdiff_util import bound, central_diff, count_vjp_calls, differentiated, standard_items
 
 import numeric
 from numeric import Tensor, apply, get_op, grad, no_grad, toposort, value_and_grad, vjp
 from numeric.cases import sample_inputs
+from verify import strategies as vs
 
 OPS = numeric.all_ops()
 STANDARD = standard_items(OPS)
@@ -283,27 +286,63 @@ def _hvp(op, xs, params, w, v):
             for t, x in zip(ts, xs)]
 
 
-@pytest.mark.parametrize("item", STANDARD, ids=[f"{n}[{c}]" for n, c in STANDARD])
-def test_create_graph_hvp_matches_finite_differences_of_the_gradient(item):
-    name, case = item
-    op = bound(get_op(name), len(case.shapes))
-    rng = np.random.default_rng(31)
-    xs = sample_inputs(op, case, rng)
-    w = rng.normal(size=np.shape(op.fwd(*xs, **case.params)))
-    v = [rng.normal(size=np.shape(x)) for x in xs]
-    got = _hvp(op, xs, case.params, w, v)
-    eps = 1e-5
-
+def _fd_hvp(op, xs, params, w, v, eps):
+    """Central differences of the (first-order) gradient along v."""
     def moved(sign):
         return [x + sign * eps * vi if k in differentiated(op) else x
                 for k, (x, vi) in enumerate(zip(xs, v))]
 
-    up = _first_grads(op, moved(1), case.params, w)
-    down = _first_grads(op, moved(-1), case.params, w)
+    up = _first_grads(op, moved(1), params, w)
+    down = _first_grads(op, moved(-1), params, w)
+    return [(u - d) / (2 * eps) for u, d in zip(up, down)]
+
+
+def _check_hvp(op, xs, params, seed, where, smooth_only=False):
+    rng = np.random.default_rng(seed)
+    w = rng.normal(size=np.shape(op.fwd(*xs, **params)))
+    v = [rng.normal(size=np.shape(x)) for x in xs]
+    got = _hvp(op, xs, params, w, v)
+    want = _fd_hvp(op, xs, params, w, v, 1e-5)
+    slack = [np.zeros_like(a) for a in want]
+    if smooth_only:
+        # Generated points may sit on a kink (no Hessian: FD disagrees with itself, reject) or
+        # where the Hessian is large (e.g. norm near 0): there the step-halving difference
+        # bounds FD's own error, and the comparison allows for it.
+        finer = _fd_hvp(op, xs, params, w, v, 2.5e-6)
+        assume(all(np.allclose(a, b, rtol=1e-2, atol=1e-3) for a, b in zip(want, finer)))
+        slack = [2 * np.abs(a - b) for a, b in zip(want, finer)]
+        want = finer
     for i in differentiated(op):
-        want = (up[i] - down[i]) / (2 * eps)
-        np.testing.assert_allclose(got[i], want, rtol=1e-5, atol=1e-6,
-                                   err_msg=f"{name} [{case}] input {i}: HVP")
+        err = np.abs(np.asarray(got[i]) - want[i])
+        ok = err <= 1e-6 + 1e-5 * np.abs(want[i]) + slack[i]
+        assert ok.all(), (f"{op.name} [{where}] input {i}: HVP {np.asarray(got[i])[~ok]} vs "
+                          f"finite differences of the gradient {want[i][~ok]}")
+
+
+@pytest.mark.parametrize("item", STANDARD, ids=[f"{n}[{c}]" for n, c in STANDARD])
+def test_create_graph_hvp_matches_finite_differences_of_the_gradient(item):
+    name, case = item
+    op = bound(get_op(name), len(case.shapes))
+    xs = sample_inputs(op, case, np.random.default_rng(31))
+    _check_hvp(op, xs, case.params, seed=32, where=str(case))
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+@settings(max_examples=8)
+@given(data=st.data())
+def test_create_graph_hvp_on_generated_cases(name, data):
+    case, xs = data.draw(vs.op_inputs(name, resolution=None), label="case, inputs")
+    op = bound(get_op(name), len(xs))
+    with np.errstate(all="ignore"):
+        _check_hvp(op, xs, case.params, seed=33, where=str(case), smooth_only=True)
+
+
+def test_grad_of_grad_of_power_at_a_zero_exponent():
+    # d/dy d/dx x**y = x**(y-1) (1 + y log x) = 1/x at y = 0: the dx rule must stay a function
+    # of y there (a guard on y == 0 alone made this 1).
+    dx = lambda x, y: grad(lambda a, b: (a ** b).sum())(x, y).sum()  # noqa: E731
+    np.testing.assert_allclose(grad(dx, argnum=1)(np.array([0.5, 4.0]), np.zeros(2)),
+                               [2.0, 0.25], rtol=1e-14)
 
 
 def test_create_graph_gradients_are_tensors_with_first_order_values():
