@@ -186,10 +186,12 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
         found = _backprop(out, seed, targets=xs, accumulate=False, retain_graph=True,
                           create_graph=nested)
         res = []
+        handed: set[int] = {id(_base(seed))}  # results never alias each other or the seed
         for x in xs:
             gx = found.get(id(x))
             if gx is None:
                 gx = np.zeros_like(x.value, dtype=_float_dtype(x.value))
+            gx = _own(gx, handed)
             if nested and not isinstance(gx, Tensor):
                 gx = Tensor(gx, requires_grad=False)
             res.append(gx)
