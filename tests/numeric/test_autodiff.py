@@ -186,6 +186,24 @@ def test_leaf_gradients_do_not_alias_each_other_or_the_seed(name):
     assert x.grad.flags.writeable and y.grad.flags.writeable
 
 
+def test_backward_from_a_leaf_does_not_hand_back_the_seed():
+    x = Tensor([1.0, 2.0])
+    g = np.array([3.0, 4.0])
+    x.backward(g)
+    assert not np.shares_memory(x.grad, g)
+
+
+def test_functional_results_are_writeable_and_never_alias():
+    a, b, g = np.array([1.0, 2.0]), np.array([3.0, 4.0]), np.array([5.0, 6.0])
+    gs = grad(lambda x, y: (x + y).sum(), argnum=(0, 1))(a, b)
+    gs += (grad(lambda x: x.sum())(a),)
+    gs += vjp(lambda x: x, a)[1](g)
+    for k, r in enumerate(gs):
+        assert r.flags.writeable, k
+        assert not np.shares_memory(r, g), k
+        assert not any(np.shares_memory(r, s) for s in gs[k + 1:]), k
+
+
 def test_a_leaf_gradient_survives_the_next_backward_unchanged_elsewhere():
     x, y = Tensor([1.0, 2.0]), Tensor([3.0, 4.0])
     (x + y).sum().backward()
