@@ -3,6 +3,9 @@ the functional API, and second order (grad of grad, create_graph HVPs) against f
 differences of the gradient — data-driven over the op table for the HVPs.
 """
 
+import gc
+import weakref
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -128,6 +131,19 @@ def test_retain_graph_keeps_buffers_for_a_second_backward():
     y.backward(retain_graph=True)
     y.backward()
     np.testing.assert_array_equal(x.grad, [4.0, 8.0])
+
+
+def test_intermediates_are_released_after_backward_unless_retained():
+    for retain in (False, True):
+        x = Tensor(np.ones(1000))
+        h = np.exp(x * 2.0)
+        ref = weakref.ref(h)
+        y = h.sum()
+        del h
+        y.backward(retain_graph=retain)
+        gc.collect()
+        assert (ref() is None) is not retain, f"retain_graph={retain}"
+        np.testing.assert_allclose(x.grad, 2 * np.exp(2.0))
 
 
 # ---------------------------------------------------------------------------------------------
