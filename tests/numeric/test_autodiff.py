@@ -178,6 +178,45 @@ def test_a_diamond_calls_each_vjp_once():
     assert float(x.grad) == pytest.approx(2 * np.exp(1.0) + np.exp(0.5), rel=1e-15)
 
 
+# Random programs: a DAG of smooth ops over two broadcast-compatible inputs, nodes reused freely.
+STEPS = {
+    "add": lambda a, b: a + b,
+    "subtract": lambda a, b: a - b,
+    "multiply": lambda a, b: a * b,
+    "tanh": lambda a, b: np.tanh(a),
+    "negative": lambda a, b: -a,
+    "exp of tanh": lambda a, b: np.exp(np.tanh(a)),
+    "square via pow": lambda a, b: a ** 2,
+    "mean over the last axis, kept": lambda a, b: np.mean(a, axis=-1, keepdims=True)
+    if np.ndim(a) else a,
+}
+
+
+@settings(max_examples=40)
+@given(shapes=vs.broadcastable_shapes(2, max_dims=2), data=st.data())
+def test_random_programs_match_central_differences(shapes, data):
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16), label="seed"))
+    xs = [rng.uniform(-1.0, 1.0, size=s) for s in shapes]
+    program = data.draw(st.lists(st.tuples(st.sampled_from(sorted(STEPS)), st.integers(0, 99),
+                                           st.integers(0, 99)), min_size=1, max_size=10),
+                        label="program")
+
+    def run(*inputs):
+        nodes = list(inputs)
+        for name, i, j in program:
+            nodes.append(STEPS[name](nodes[i % len(nodes)], nodes[j % len(nodes)]))
+        return sum(np.sum(n) for n in nodes[len(inputs):])
+
+    got = grad(run, argnum=(0, 1))(*xs)
+    for k in range(2):
+        def f(v, k=k):
+            args = list(xs)
+            args[k] = v
+            return float(run(*args))
+        np.testing.assert_allclose(got[k], central_diff(f, xs[k]), rtol=1e-6, atol=1e-7,
+                                   err_msg=f"input {k}, program {program}")
+
+
 # ---------------------------------------------------------------------------------------------
 # Leaf gradients never alias each other or the seed
 # ---------------------------------------------------------------------------------------------
