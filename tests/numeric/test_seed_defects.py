@@ -238,3 +238,73 @@ def test_draw_dot_uses_record_shape_for_record_labels():
     assert "{ v=" in src or "{v=" in src
     record_nodes = [ln for ln in src.splitlines() if "v=" in ln]
     assert record_nodes and all("shape=record" in ln for ln in record_nodes)
+
+
+# ---------------------------------------------------------------------------------------------
+# The same checks run on both engines: they pass on numeric and fail on the seed (strict xfail)
+# ---------------------------------------------------------------------------------------------
+def engines(seed_raises):
+    """numeric, and the seed marked to fail strictly with ``seed_raises``."""
+    fails = pytest.mark.xfail(strict=True, raises=seed_raises, reason="the seed's defect")
+    return pytest.mark.parametrize("T", [pytest.param(Tensor, id="numeric"),
+                                         pytest.param(seed.Tensor, id="seed", marks=fails)])
+
+
+def _quiet(f):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return f()
+
+
+@engines(AssertionError)  # nan
+def test_engine_squares_non_positive_numbers(T):
+    x = T([-1.0, 0.0, 2.0])
+    y = _quiet(lambda: x ** 2)
+    _quiet(lambda: y.backward(np.ones(3)))
+    np.testing.assert_array_equal(y.value, [1.0, 0.0, 4.0])
+    np.testing.assert_array_equal(x.grad, [-2.0, 0.0, 4.0])
+
+
+@engines(TypeError)  # no __truediv__
+def test_engine_divides_with_slash(T):
+    x, y = T([1.0, 2.0]), T([4.0, -0.5])
+    (x / y).backward(np.ones(2))
+    np.testing.assert_allclose(x.grad, [0.25, -2.0])
+    np.testing.assert_allclose(y.grad, [-1 / 16, -8.0])
+
+
+@engines(TypeError)  # g.real() calls an array
+def test_engine_takes_a_complex_cotangent_for_a_real_input(T):
+    x = T(2.0)
+    (x * 3.0).backward(np.array(1 + 1j))
+    assert x.grad == 3.0 and not np.iscomplexobj(x.grad)
+
+
+@engines(ValueError)  # the VJP's own matmul does not chain
+def test_engine_differentiates_batched_matmul_against_a_vector(T):
+    a, b = T(np.ones((2, 2, 3))), T(np.arange(3.0))
+    (a @ b).backward(np.ones((2, 2)))
+    np.testing.assert_array_equal(a.grad, np.broadcast_to(np.arange(3.0), (2, 2, 3)))
+    np.testing.assert_array_equal(b.grad, np.full(3, 4.0))
+
+
+@engines(AssertionError)  # rows mixed up
+def test_engine_sums_with_keepdims(T):
+    x = T(np.arange(6.0).reshape(2, 3))
+    if T is seed.Tensor:  # its sum op takes keepdims through **kwargs; Tensor.sum does not
+        kw = {"axis": 1, "keepdims": True}
+        y = T(np.sum(x.value, **kw), parents=(x,), op=seed.sum_, kwargs=kw)
+    else:
+        y = x.sum(axis=1, keepdims=True)
+    y.backward(np.array([[1.0], [10.0]]))
+    np.testing.assert_array_equal(x.grad, [[1.0] * 3, [10.0] * 3])
+
+
+@engines(RecursionError)
+def test_engine_backpropagates_a_chain_deeper_than_the_recursion_limit(T):
+    x = T(1.0)
+    y = x
+    for _ in range(sys.getrecursionlimit() + 100):
+        y = y + 1.0
+    y.backward(np.float64(1.0))
+    assert float(x.grad) == 1.0
