@@ -48,6 +48,7 @@ def test_every_op_the_issue_lists_is_a_full_row_of_the_table():
 @pytest.mark.parametrize("f, x, want", [
     (numeric.relu, [-1.0, 0.0, 2.0], [0.0, 0.0, 1.0]),
     (lambda x: numeric.clip(x, -1.0, 1.0), [-1.0, 0.0, 1.0, 3.0], [0.5, 1.0, 0.5, 0.0]),
+    (lambda x: numeric.clip(x, -0.5, 1.5), [-0.5, 1.0, 1.5, -3.0], [0.5, 1.0, 0.5, 0.0]),
     (lambda x: np.sign(x), [-2.0, 0.0, 2.0], [0.0, 0.0, 0.0]),
     (lambda x: np.linalg.norm(x), [0.0, 0.0], [0.0, 0.0]),
     (lambda x: np.std(x), [3.0, 3.0, 3.0], [0.0, 0.0, 0.0]),
