@@ -182,9 +182,12 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
         if not isinstance(out, Tensor) or not out.requires_grad:
             zero = [np.zeros_like(x.value, dtype=_float_dtype(x.value)) for x in xs]
             return tuple(Tensor(z, requires_grad=False) if nested else z for z in zero)
-        seed = _seed(out, g, nested)
+        # A seed that is itself being differentiated (vjp of vjp_fn, the "double vjp" that
+        # gives a JVP) must flow through a recorded backward pass, like a nested call.
+        record = nested or (isinstance(g, Tensor) and g.requires_grad)
+        seed = _seed(out, g, record)
         found = _backprop(out, seed, targets=xs, accumulate=False, retain_graph=True,
-                          create_graph=nested)
+                          create_graph=record)
         res = []
         handed: set[int] = {id(_base(seed))}  # results never alias each other or the seed
         for x in xs:
@@ -192,7 +195,7 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
             if gx is None:
                 gx = np.zeros_like(x.value, dtype=_float_dtype(x.value))
             gx = _own(gx, handed)
-            if nested and not isinstance(gx, Tensor):
+            if record and not isinstance(gx, Tensor):
                 gx = Tensor(gx, requires_grad=False)
             res.append(gx)
         return tuple(res)
