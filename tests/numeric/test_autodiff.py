@@ -418,6 +418,30 @@ def test_grad_of_grad_of_power_at_a_zero_exponent():
                                [2.0, 0.25], rtol=1e-14)
 
 
+def test_vjp_of_vjp_fn_gives_a_jvp():
+    # vjp_fn is linear in g; differentiating it w.r.t. g (the "double vjp" trick) gives J t.
+    def jvp(f, x, t):
+        out, vjp_fn = vjp(f, x)
+        _, vjp_of_vjp = vjp(lambda u: vjp_fn(u)[0], np.zeros_like(out))
+        return vjp_of_vjp(t)[0]
+
+    a = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    np.testing.assert_array_equal(jvp(lambda x: a @ x, np.ones(2), np.array([1.0, 0.0])), a[:, 0])
+    x, t = np.array([0.3, -0.7]), np.array([1.0, 2.0])
+    want = (x / np.cosh(x) ** 2 + np.tanh(x)) * t
+    np.testing.assert_allclose(jvp(lambda x: np.tanh(x) * x, x, t), want, rtol=1e-14)
+
+
+def test_a_differentiated_seed_receives_its_gradient():
+    x, v = Tensor([1.0, 2.0, 3.0]), Tensor([1.0, 1.0, 1.0])
+    (x * x).backward(v, create_graph=True)  # x.grad = 2 x v
+    gx = x.grad
+    x.zero_grad()
+    (gx * np.array([1.0, 10.0, 100.0])).sum().backward()
+    np.testing.assert_array_equal(v.grad, [2.0, 40.0, 600.0])
+    np.testing.assert_array_equal(x.grad, [2.0, 20.0, 200.0])
+
+
 def test_create_graph_gradients_are_tensors_with_first_order_values():
     x = Tensor([1.0, 2.0])
     (x ** 3).sum().backward(create_graph=True)
