@@ -5,6 +5,8 @@ shapes with 0-d, size-1 and missing leading axes; params fitting its signature; 
 domain) and on its ``standard_cases``. Finite differences use only the op's NumPy forward.
 """
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -188,6 +190,31 @@ def test_a_wrong_rule_fails_the_central_difference_check(op):
         xs = list(op.kink.place(*xs))
     with pytest.raises(AssertionError, match=op.name):
         assert_vjp_matches_fd(op, xs, {}, seed=22)
+
+
+def _mutants(op):
+    """For each differentiated input, the op with that input's rule scaled by 1.1 and shifted."""
+    for i in differentiated(op):
+        wrong = _scaled_and_shifted(op.vjp[i])
+        yield i, dataclasses.replace(op, name=f"{op.name}_mutant{i}",
+                                     vjp=op.vjp[:i] + (wrong,) + op.vjp[i + 1:], each=None)
+
+
+def _scaled_and_shifted(rule):
+    return lambda g, out, *xs, **kw: rule(g, out, *xs, **kw) * 1.1 + 0.01
+
+
+FIRST_CASES = {name: case for name, case in reversed(STANDARD)}
+
+
+@pytest.mark.parametrize("name", sorted(FIRST_CASES))
+def test_every_ops_check_catches_a_mutated_rule(name):
+    case = FIRST_CASES[name]
+    op = bound(get_op(name), len(case.shapes))
+    xs = sample_inputs(op, case, np.random.default_rng(8))
+    for i, mutant in _mutants(op):
+        with pytest.raises(AssertionError, match=f"input {i}"):
+            assert_vjp_matches_fd(mutant, xs, case.params, seed=9, where=str(case))
 
 
 def test_a_raw_rule_of_the_wrong_shape_is_reported_naming_the_op_and_input():
