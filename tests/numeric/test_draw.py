@@ -120,3 +120,14 @@ def test_render_svg_uses_graphviz_pure_when_installed():
     exe = draw.find_renderer()
     assert exe.endswith("graphviz-pure") or exe.endswith("dot")
     assert "<svg" in draw.render_svg("digraph { a -> b }")
+
+
+@has_renderer
+def test_matrix_values_and_create_graph_gradients_render():
+    x = Tensor(np.array([[1.0, -2.0], [3.0, 4.0]]))
+    y = (x @ x.T).sum()
+    y.backward(create_graph=True)  # x.grad is a Tensor: its value is drawn
+    svg = numeric.draw_dot(y, highlight=[x]).pipe(format="svg").decode()
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "matmul" in texts and "transpose" in texts
+    assert sum(t.startswith("v=[[") for t in texts) >= 2, texts
