@@ -79,15 +79,19 @@ def test_raw_rule_output_unbroadcasts_to_the_input(item):
 
 
 @pytest.mark.parametrize("item", STANDARD, ids=[_id(i) for i in STANDARD])
-def test_float32_inputs_get_float32_gradients(item):
+def test_float32_gradients_are_float32_and_agree_with_float64(item):
     name, case = item
     op = bound(get_op(name), len(case.shapes))
     xs = sample_inputs(op, case, np.random.default_rng(5), dtype=np.float32)
     out = np.asarray(op.fwd(*xs, **case.params))
-    g = np.ones(out.shape, dtype=np.float32)
-    _, grads = engine_vjp(op, xs, case.params, g)
+    g = np.random.default_rng(6).uniform(-1.0, 1.0, size=out.shape)
+    _, grads32 = engine_vjp(op, xs, case.params, g.astype(np.float32))
+    wide = [x if x.dtype == bool else x.astype(np.float64) for x in xs]
+    _, grads64 = engine_vjp(op, wide, case.params, g)
     for i in differentiated(op):
-        assert grads[i].dtype == np.float32, f"{name} [{case}] input {i}: {grads[i].dtype}"
+        assert grads32[i].dtype == np.float32, f"{name} [{case}] input {i}: {grads32[i].dtype}"
+        np.testing.assert_allclose(grads32[i], grads64[i], rtol=1e-3, atol=1e-4,
+                                   err_msg=f"{name} [{case}] input {i}")
 
 
 # ---------------------------------------------------------------------------------------------
