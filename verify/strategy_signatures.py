@@ -43,9 +43,10 @@ def _where(op: Op, max_dims: int, max_side: int) -> st.SearchStrategy[Case]:
 
 def _matmul(op: Op, max_dims: int, max_side: int) -> st.SearchStrategy[Case]:
     # np.matmul's gufunc signature "(n?,k),(k,m?)->(n?,m?)": 1-D operands on either side,
-    # and batch axes that broadcast (missing or size 1).
+    # and up to max_dims - 1 batch axes that broadcast (missing or size 1), so a stack of
+    # stacks meets a single stack.
     shapes = hnp.mutually_broadcastable_shapes(
-        signature=np.matmul.signature, min_dims=0, max_dims=max(max_dims - 2, 0),
+        signature=np.matmul.signature, min_dims=0, max_dims=max(max_dims - 1, 0),
         min_side=1, max_side=max_side,
     )
 
