@@ -45,10 +45,10 @@ def _matmul(op: Op, max_dims: int, max_side: int) -> st.SearchStrategy[Case]:
     # np.matmul's gufunc signature "(n?,k),(k,m?)->(n?,m?)": 1-D operands on either side,
     # and up to max_dims - 1 batch axes that broadcast (missing or size 1), so a stack of
     # stacks meets a single stack.
-    shapes = hnp.mutually_broadcastable_shapes(
-        signature=np.matmul.signature, min_dims=0, max_dims=max(max_dims - 1, 0),
-        min_side=1, max_side=max_side,
-    )
+    plain, batched = (hnp.mutually_broadcastable_shapes(
+        signature=np.matmul.signature, min_dims=0, max_dims=n, min_side=1, max_side=max_side,
+    ) for n in (0, max(max_dims - 1, 0)))
+    shapes = st.one_of(plain, batched)  # the notebook's four cases come up as often as batches
 
     def case(b: Any) -> Case:
         x, y = (tuple(s) for s in b.input_shapes)
