@@ -38,7 +38,10 @@ def evil_table():
 def report(tmp_path_factory, evil_table):
     results = make_results()
     out = tmp_path_factory.mktemp("report") / "reports"
-    index = build_report(results, out, extras=collect_extras(results, table=evil_table))
+    extras = collect_extras(results)  # the evil op is not in the table: "unavailable" ...
+    evil = evil_table[EVIL]  # ... so draw it here, with the engine as the FD reference
+    extras["ops"][EVIL].update(fd=fd_curve(evil, exact=False), graph=graph_svg(evil, False))
+    index = build_report(results, out, extras=extras)
     return results, out, index
 
 
@@ -186,6 +189,20 @@ def test_matrix_lists_failing_ops_first(report):
     assert order[0] == "maximum"
     assert sorted(order) == sorted(op["op"].replace("<", "&lt;").replace(">", "&gt;")
                                    for op in results["ops"])
+
+
+def test_index_lists_every_failure(report):
+    results, out, _ = report
+    html = (out / "index.html").read_text(encoding="utf-8")
+    table = html[html.index('id="failures"'):html.index('id="matrix"')]
+    rows = re.findall(r'<tr class="row-fail"><td><a href="ops/([^"#]+)\.html#([^"]+)"', table)
+    want = {("maximum", f"check-{chk['check']}") for op in results["ops"]
+            for case in op["cases"] for chk in case["checks"] if chk["verdict"] == "fail"}
+    want |= {("maximum", "proof")}  # the fixture's refuted proof
+    assert sorted(rows) == sorted(want), "one row per failing (op, check)"
+    n = sum(1 for op in results["ops"] for case in op["cases"] for chk in case["checks"]
+            if chk["verdict"] == "fail")
+    assert f"Failures: {n} checks, 1 refuted rule proofs" in table
 
 
 def test_failing_op_page_shows_failure_and_red_graph(report):

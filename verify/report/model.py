@@ -71,17 +71,43 @@ def index_model(results: dict[str, Any], claims: dict[str, Any]) -> dict[str, An
         worst = _worst([c["verdict"] for c in cells.values()])
         rows.append({"name": op["op"], "slug": slug(op["op"]), "cells": cells, "worst": worst,
                      "ncases": len(op.get("cases", []))})
+    failures = [{"op": op["op"], "slug": slug(op["op"]), "case": case.get("case", ""),
+                 "dtype": case.get("dtype", ""), "check": chk.get("check", ""),
+                 "error": chk.get("error"), "tol": chk.get("tol"),
+                 "detail": chk.get("detail", "")}
+                for op in ops for case in op.get("cases", []) for chk in case.get("checks", [])
+                if chk.get("verdict") == "fail"]
+    failures += [{"op": op["op"], "slug": slug(op["op"]), "case": p.get("case", ""),
+                  "dtype": "exact", "check": "proof", "error": None, "tol": None,
+                  "detail": p.get("detail", "")}
+                 for op in ops for p in op.get("proof", []) if p.get("status") == "refuted"]
     summary = results.get("summary", {})
     counts = summary.get("checks", {})
+    failures = _group_failures(failures)
     verdicts = [c.get("verdict") for c in claims.get("claims", [])]
     return {
-        "checks": checks, "rows": rows, "summary": summary,
+        "checks": checks, "rows": rows, "summary": summary, "failures": failures,
         "counts": {k: counts.get(k, 0) for k in ("pass", "fail", "unreliable", "skipped")},
         "worst": summary.get("worst", []), "environment": results.get("environment", {}),
         "meta": {k: results.get(k) for k in ("seed", "created", "gradproof_version", "schema")},
         "claims_counts": dict(Counter(verdicts)),
         "ok": summary.get("ok", not counts.get("fail")),
     }
+
+
+def _group_failures(failures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per (op, check): its cases and dtypes, the largest error, the first detail."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in failures:
+        row = groups.setdefault((f["op"], f["check"]), dict(f, cases=[], dtypes=[], n=0))
+        row["n"] += 1
+        if f["case"] not in row["cases"]:
+            row["cases"].append(f["case"])
+        if f["dtype"] not in row["dtypes"]:
+            row["dtypes"].append(f["dtype"])
+        if f["error"] is not None and (row["error"] is None or f["error"] > row["error"]):
+            row["error"], row["tol"] = f["error"], f["tol"]
+    return list(groups.values())
 
 
 def _claims_for(op_name: str, claims: dict[str, Any]) -> list[dict[str, Any]]:
