@@ -152,6 +152,18 @@ def _case(*shapes, label="", **params):
     return Case(tuple(tuple(s) for s in shapes), params, label)
 
 
+# The reduce signature's cases with at most 4 entries per max/min: derive compares a max of
+# n symbols by cases, and its cost grows steeply with n.
+_FEW_TIES = (
+    _case((), label="0-d, all axes"), _case((2, 2), label="all axes"),
+    _case((2, 3), axis=0, label="axis 0"), _case((2, 3, 2), axis=-1, label="negative axis"),
+    _case((2, 2, 2), axis=(0, 2), label="tuple of axes"),
+    _case((2, 3), axis=1, keepdims=True, label="keepdims"),
+    _case((2, 2, 2), axis=(0, -1), keepdims=True, label="tuple of axes, keepdims"),
+    _case((2, 2), keepdims=True, label="all axes, keepdims"),
+)
+
+
 # ---------------------------------------------------------------------------------------------
 # Model-building unary ops (issue 6). Smooth ones first, then those with a kink.
 # ---------------------------------------------------------------------------------------------
@@ -214,12 +226,12 @@ register(Op("clip", lambda x, a_min=-1.0, a_max=1.0: np.clip(x, a_min, a_max), (
 # ---------------------------------------------------------------------------------------------
 register(Op("max", lambda x, axis=None, keepdims=False: np.max(x, axis=axis, keepdims=keepdims), (
     lambda g, out, x, axis=None, keepdims=False: _ties(g, out, x, axis, keepdims),),
-    kink=_TIED, signature="reduce", numpy=(np.max, np.amax),
+    kink=_TIED, signature="reduce", numpy=(np.max, np.amax), cases=_FEW_TIES,
     sym=lambda x, axis=None, keepdims=False: _sym_reduce(x, axis, keepdims, lambda v: sp().Max(*v)),
     doc="out = max of x along axis (ties split evenly)"))
 register(Op("min", lambda x, axis=None, keepdims=False: np.min(x, axis=axis, keepdims=keepdims), (
     lambda g, out, x, axis=None, keepdims=False: _ties(g, out, x, axis, keepdims),),
-    kink=_TIED, signature="reduce", numpy=(np.min, np.amin),
+    kink=_TIED, signature="reduce", numpy=(np.min, np.amin), cases=_FEW_TIES,
     sym=lambda x, axis=None, keepdims=False: _sym_reduce(x, axis, keepdims, lambda v: sp().Min(*v)),
     doc="out = min of x along axis (ties split evenly)"))
 register(Op("prod", lambda x, axis=None, keepdims=False: np.prod(x, axis=axis, keepdims=keepdims), (
