@@ -18,9 +18,9 @@ from urllib.parse import unquote, urldefrag, urlparse
 import pytest
 from test_report_fixture import make_results
 
+from verify.report.screenshot import LAUNCH_ARGS
+
 CHROMIUM = os.environ.get("GRADPROOF_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 try:
     from playwright import sync_api
@@ -68,7 +68,7 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield b
         b.close()
 
