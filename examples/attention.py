@@ -76,10 +76,10 @@ def block_op() -> Op:
 
 
 def check(seq: int = 5, dim: int = 4, seed: int = 0, dtype: str = "float64") -> Any:
-    """``verify.check_op`` on the block at random inputs: FD, adjoint and raw-shape checks."""
+    """``verify.check_op`` on the block at random inputs: FD, adjoint, raw-shape, Taylor."""
     import verify
 
-    options = verify.Options(checks=("fd", "adjoint", "raw_shape"))
+    options = verify.Options(checks=("fd", "adjoint", "raw_shape", "taylor"))
     return verify.check_op(block_op(), *init_params(seq, dim, seed), seed=seed, dtype=dtype,
                            options=options)
 

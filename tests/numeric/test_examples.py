@@ -64,7 +64,7 @@ def test_the_attention_block_passes_the_verifier(attention):
     result = attention.check(seq=4, dim=3, seed=1)
     assert result.ok, result.explain()
     verdicts = {c.check: c.verdict for case in result.cases for c in case.checks}
-    assert verdicts == {"fd": "pass", "adjoint": "pass", "raw_shape": "pass"}
+    assert verdicts == {"fd": "pass", "adjoint": "pass", "raw_shape": "pass", "taylor": "pass"}
 
 
 def test_the_verifier_catches_a_wrong_attention_gradient(attention):
