@@ -14,9 +14,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_models.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check derive numeric verify tests benchmarks
+	$(BIN)/ruff check derive numeric verify tests benchmarks examples
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
