@@ -302,3 +302,18 @@ def test_cli_strict_fails_on_failures(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "checks failed" in captured.err
     assert captured.out.strip().endswith("index.html"), "the report is written all the same"
+
+
+def test_cli_runs_the_real_suite(tmp_path, capsys):
+    """No --from: the verification suite runs (two ops here) and derive fills the derivations."""
+    pytest.importorskip("verify.suite", reason="verify.run_suite not built yet")
+    from verify.cli import main
+
+    out = tmp_path / "r"
+    assert main(["report", "--ops", "add", "matmul", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == str(out.absolute() / "index.html")
+    data = json.loads((out / "report.json").read_text())
+    assert data["results"]["schema"] == "gradproof.verify/1"
+    assert [op["op"] for op in data["results"]["ops"]] == ["add", "matmul"]
+    page = (out / "ops" / "matmul.html").read_text(encoding="utf-8")
+    assert page.count("<math") >= 3 and "proved" in page

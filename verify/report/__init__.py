@@ -23,7 +23,7 @@ from typing import Any
 import numeric
 from verify.report.atomic import write_tree
 from verify.report.extras import claims_list, derivation_of, fd_curve, graph_svg
-from verify.report.model import op_verdicts, slug
+from verify.report.model import slug
 from verify.report.render import STATIC, render_pages
 
 __all__ = ["build_report", "collect_extras", "report_files", "SCHEMA"]
@@ -32,10 +32,10 @@ SCHEMA = "gradproof.report/1"
 
 
 def _failing(op: dict[str, Any]) -> bool:
-    cells = op_verdicts(op, [])
-    cells.update(op_verdicts(op, sorted({c.get("check") for case in op.get("cases", [])
-                                         for c in case.get("checks", [])})))
-    return any(cell["verdict"] == "fail" for cell in cells.values())
+    """Whether any check of ``op`` failed or a proof of its rule was refuted."""
+    return (any(chk.get("verdict") == "fail" for case in op.get("cases", [])
+                for chk in case.get("checks", []))
+            or any(p.get("status") == "refuted" for p in op.get("proof", [])))
 
 
 def collect_extras(results: dict[str, Any], seed: int | None = None,
