@@ -147,7 +147,6 @@ _TIED = Kink("ties split evenly: each of k entries equal to the max (min) receiv
              place=lambda x: (np.round(x).astype(np.result_type(x)),), slope=())
 
 
-
 def _case(*shapes, label="", **params):
     return Case(tuple(tuple(s) for s in shapes), params, label)
 
@@ -282,23 +281,23 @@ register(Op("log_softmax", lambda x, axis=-1: x - _logsumexp(x, axis, True), (
 register(Op("concatenate", lambda *xs, axis=0: np.concatenate(xs, axis=axis), (
     lambda g, out, *xs, axis=0: _concat_part(0, g, xs, axis),
     lambda g, out, *xs, axis=0: _concat_part(1, g, xs, axis)),
-            signature="concatenate", numpy=(np.concatenate,),
-            each=lambda i, g, out, *xs, axis=0: _concat_part(i, g, xs, axis),
-            cases=(_case((2, 3), (1, 3), axis=0, label="rows"),
-                   _case((2, 3), (2, 2), axis=1, label="columns"),
-                   _case((2, 1, 2), (2, 3, 2), axis=-2, label="negative axis, 3-d"),
-                   _case((2, 2), (3,), axis=None, label="axis=None flattens")),
-            doc="out = the inputs joined along an existing axis"))
+    signature="concatenate", numpy=(np.concatenate,),
+    each=lambda i, g, out, *xs, axis=0: _concat_part(i, g, xs, axis),
+    cases=(_case((2, 3), (1, 3), axis=0, label="rows"),
+           _case((2, 3), (2, 2), axis=1, label="columns"),
+           _case((2, 1, 2), (2, 3, 2), axis=-2, label="negative axis, 3-d"),
+           _case((2, 2), (3,), axis=None, label="axis=None flattens")),
+    doc="out = the inputs joined along an existing axis"))
 register(Op("stack", lambda *xs, axis=0: np.stack(xs, axis=axis), (
     lambda g, out, *xs, axis=0: _take(g, 0, axis % np.ndim(out)),
     lambda g, out, *xs, axis=0: _take(g, 1, axis % np.ndim(out))),
-            signature="stack", numpy=(np.stack,),
-            each=lambda i, g, out, *xs, axis=0: _take(g, i, axis % np.ndim(out)),
-            cases=(_case((3,), (3,), axis=0, label="vectors"),
-                   _case((2, 3), (2, 3), axis=-1, label="last axis"),
-                   _case((2, 3), (2, 3), axis=1, label="middle axis"),
-                   _case((), (), axis=0, label="0-d")),
-            doc="out = the inputs joined along a new axis"))
+    signature="stack", numpy=(np.stack,),
+    each=lambda i, g, out, *xs, axis=0: _take(g, i, axis % np.ndim(out)),
+    cases=(_case((3,), (3,), axis=0, label="vectors"),
+           _case((2, 3), (2, 3), axis=-1, label="last axis"),
+           _case((2, 3), (2, 3), axis=1, label="middle axis"),
+           _case((), (), axis=0, label="0-d")),
+    doc="out = the inputs joined along a new axis"))
 register(Op("flip", lambda x, axis=None: np.flip(x, axis), (
     lambda g, out, x, axis=None: np.flip(g, axis),),
     signature="flip", numpy=(np.flip,),
@@ -345,15 +344,15 @@ register(Op("outer", np.outer, (
 register(Op("einsum", lambda *xs, subscripts: np.einsum(_checked(subscripts, xs), *xs), (
     lambda g, out, *xs, subscripts: _einsum_part(0, g, xs, subscripts),
     lambda g, out, *xs, subscripts: _einsum_part(1, g, xs, subscripts)),
-            signature="einsum", numpy=(np.einsum,),
-            each=lambda i, g, out, *xs, subscripts: _einsum_part(i, g, xs, subscripts),
-            cases=(_case((2, 3), (3, 4), subscripts="ij,jk->ik", label="matrix product"),
-                   _case((2, 2, 3), (2, 3, 2), subscripts="bij,bjk->bik", label="batched"),
-                   _case((3, 3), (3,), subscripts="ii,i->i", label="repeated index (diagonal)"),
-                   _case((2, 3), (2,), subscripts="ij,k->ijk", label="outer"),
-                   _case((2, 3), (2, 3), subscripts="ij,ij", label="implicit output"),
-                   _case((2, 3), (4,), subscripts="ij,k->i", label="summed-out indices")),
-            doc="out = np.einsum(subscripts, *xs) (no ellipsis)"))
+    signature="einsum", numpy=(np.einsum,),
+    each=lambda i, g, out, *xs, subscripts: _einsum_part(i, g, xs, subscripts),
+    cases=(_case((2, 3), (3, 4), subscripts="ij,jk->ik", label="matrix product"),
+           _case((2, 2, 3), (2, 3, 2), subscripts="bij,bjk->bik", label="batched"),
+           _case((3, 3), (3,), subscripts="ii,i->i", label="repeated index (diagonal)"),
+           _case((2, 3), (2,), subscripts="ij,k->ijk", label="outer"),
+           _case((2, 3), (2, 3), subscripts="ij,ij", label="implicit output"),
+           _case((2, 3), (4,), subscripts="ij,k->i", label="summed-out indices")),
+    doc="out = np.einsum(subscripts, *xs) (no ellipsis)"))
 register(Op("trace", lambda x, offset=0, axis1=0, axis2=1: np.trace(x, offset, axis1, axis2), (
     lambda g, out, x, offset=0, axis1=0, axis2=1: _trace_part(g, x, offset, axis1, axis2),),
     signature="diagonal", numpy=(np.trace,), doc="out = Σ of x's diagonal"))
