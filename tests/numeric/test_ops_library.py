@@ -249,3 +249,27 @@ def test_a_wrong_rule_fails_the_finite_difference_check(name, wrong):
     xs = sample_inputs(op, case, np.random.default_rng(0))
     with pytest.raises(AssertionError):
         assert_vjp_matches_fd(op, xs, case.params, seed=0)
+
+
+# --- Tensor methods are the ops ----------------------------------------------------------------
+@pytest.mark.parametrize("method, args, reference", [
+    ("sin", (), np.sin), ("cos", (), np.cos), ("tan", (), np.tan), ("sinh", (), np.sinh),
+    ("cosh", (), np.cosh), ("log1p", (), np.log1p), ("expm1", (), np.expm1),
+    ("square", (), np.square), ("relu", (), lambda x: np.where(x > 0, x, 0.0)),
+    ("sigmoid", (), lambda x: 1 / (1 + np.exp(-x))),
+    ("softplus", (), lambda x: np.log1p(np.exp(x))),
+    ("clip", (-0.5, 0.5), lambda x, lo, hi: np.minimum(np.maximum(x, lo), hi)),
+    ("max", (1,), lambda x, a: x.max(a)), ("min", (0,), lambda x, a: x.min(a)),
+    ("prod", (1,), lambda x, a: x.prod(a)), ("var", (1,), lambda x, a: x.var(a)),
+    ("std", (None, False, 1), lambda x, a, k, d: x.std(ddof=d)),
+    ("logsumexp", (1,), lambda x, a: np.log(np.exp(x).sum(a))),
+    ("softmax", (0,), lambda x, a: np.exp(x) / np.exp(x).sum(a, keepdims=True)),
+    ("log_softmax", (), lambda x: x - np.log(np.exp(x).sum(-1, keepdims=True))),
+    ("flip", (1,), lambda x, a: x[:, ::-1]), ("trace", (), np.trace),
+    ("diagonal", (1,), lambda x, o: x.diagonal(o)),
+])
+def test_tensor_methods_apply_the_ops(method, args, reference):
+    x = np.random.default_rng(4).uniform(-1, 1, size=(3, 3))
+    t = getattr(Tensor(x), method)(*args)
+    assert isinstance(t, Tensor) and t.op.name == method
+    np.testing.assert_allclose(t.value, reference(x, *args), rtol=1e-12)
