@@ -26,7 +26,9 @@ import sympy as sp
 
 from derive.symbolic import SymArray, as_sym, symbols
 
-__all__ = ["ExactVJP", "DeriveError", "exact_vjp", "clear_cache", "cache_dir", "resolve"]
+__all__ = [
+    "ExactVJP", "DeriveError", "exact_vjp", "clear_cache", "cache_dir", "resolve", "for_case",
+]
 
 FORMAT = 1
 _MEMORY: dict[str, ExactVJP] = {}
@@ -90,6 +92,13 @@ def resolve(op: Any) -> Any:
     return get_op(op) if isinstance(op, str) else op
 
 
+def for_case(op: Any, case: Any) -> Any:
+    """A variadic op bound to as many inputs as ``case`` has shapes."""
+    if len(case.shapes) != op.nargs and getattr(op, "each", None) is not None:
+        return op.arity(len(case.shapes))
+    return op
+
+
 def input_names(op: Any) -> tuple[str, ...]:
     """Names for the op's inputs from its rules' signatures (``x, y`` by default)."""
     for rule in op.vjp:
@@ -126,14 +135,28 @@ def input_symbols(op: Any, case: Any) -> tuple[tuple[str, ...], list[SymArray]]:
     return names, xs
 
 
+def exact_params(fn: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` plus ``fn``'s float defaults, floats made exact rationals (-1.0 is -1)."""
+    full = dict(params)
+    try:
+        for p in inspect.signature(fn).parameters.values():
+            if p.name not in full and isinstance(p.default, float):
+                full[p.name] = p.default
+    except (TypeError, ValueError):
+        pass
+    return {k: sp.Rational(v) if isinstance(v, float) else v for k, v in full.items()}
+
+
 def forward(op: Any, xs: list[Any], params: dict[str, Any]) -> SymArray:
     """The op's forward on symbolic inputs: its NumPy forward, else its declared ``Op.sym``."""
     errors = []
-    for fwd in (op.fwd, op.sym):
+    # A declared SymPy forward is the op author's symbolic definition: it comes first (the
+    # NumPy forward may be a stabilised form, e.g. softmax minus its max, with needless kinks).
+    for fwd in (op.sym, op.fwd):
         if fwd is None:
             continue
         try:
-            out = fwd(*xs, **params)
+            out = fwd(*xs, **exact_params(fwd, params))
             out = as_sym(out)
             if out.dtype != object:
                 raise TypeError(f"forward returned dtype {out.dtype}")
@@ -148,7 +171,7 @@ def exact_vjp(op: Any, case: Any) -> ExactVJP:
     """Derive ``op``'s VJP at ``case`` from its forward: ``exact_vjp("matmul", Case(...))``."""
     import time
 
-    op = resolve(op)
+    op = for_case(resolve(op), case)
     key = _key(op, case)
     if key in _MEMORY:
         return _MEMORY[key]

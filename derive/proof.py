@@ -13,7 +13,6 @@ mapping), the fallback is exact rational arithmetic at random rational points, a
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -22,13 +21,14 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derive.exact import exact_vjp, forward, resolve
+from derive.exact import exact_params, exact_vjp, for_case, forward, resolve
 from derive.symbolic import as_sym
 
 __all__ = ["Proof", "prove_rule"]
 
 SPOT_POINTS = 5
-MAX_CONDITIONS = 12  # by-cases comparison enumerates 2**n sign patterns per entry
+MAX_KINK_SYMBOLS = 7  # symbols inside the conditions of one entry
+MAX_LEAVES = 128  # past this many regions per entry, fall back to rational spot checks
 _KINKED = (sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside, sp.Piecewise)
 
 
@@ -62,7 +62,7 @@ def prove_rule(op: Any, case: Any, rule: tuple[Any, ...] | None = None, seed: in
     Example: ``prove_rule("matmul", Case(((2, 3), (3, 4))))`` -> ``Proof(status="proved", ...)``.
     """
     start = time.perf_counter()
-    op = resolve(op)
+    op = for_case(resolve(op), case)
     rules = op.vjp if rule is None else tuple(rule)
     shapes = " ; ".join("x".join(map(str, s)) if s else "()" for s in case.shapes)
     done = _Outcome(op.name, str(case), case.label, start)
@@ -107,35 +107,70 @@ def prove_rule(op: Any, case: Any, rule: tuple[Any, ...] | None = None, seed: in
 
 
 def compare(a: Any, b: Any, bools: set[Any] = frozenset(), rng: Any = None) -> tuple[Any, str, Any]:
-    """Is ``a == b`` exactly? (True | False | None undecided, "plain" | "cases", witness)."""
+    """Is ``a == b`` exactly? (True | False | None undecided, "plain" | "cases", witness).
+
+    Kinked expressions are split by cases, one condition at a time: a condition ``d > 0`` whose
+    ``d`` is free of kinks is decided both ways (a boolean input true and false), conditions the
+    decisions already imply (``x > y`` and ``y > z`` give ``x > z``) are substituted, impossible
+    patterns are skipped, and nested conditions surface as the expression collapses. Each leaf
+    is a kink-free expression valid on a whole region, tested for exact zero.
+    """
     rng = rng if rng is not None else np.random.default_rng(0)
     d = sp.sympify(a) - sp.sympify(b)
     if d == 0:
         return True, "plain", None
-    if not (d.has(*_KINKED) or d.atoms(Relational) or d.free_symbols & bools):
+    if not _kinked(d, bools):
         verdict, witness = _is_zero(d, rng, {})
         return verdict, "plain", witness
     d = d.rewrite(sp.Piecewise)
-    keys = {}
-    for rel in d.atoms(Relational):
-        key, _ = _key(rel)
-        keys[key] = None
-    flags = sorted(d.free_symbols & bools, key=str)
-    conds = list(keys)
-    if len(conds) + len(flags) > MAX_CONDITIONS:
+    inside = set().union(*(r.free_symbols for r in d.atoms(Relational)))
+    if len(inside) > MAX_KINK_SYMBOLS:  # regions grow like n!: leave it to rational spot checks
         return None, "cases", None
-    verdict = True
-    for signs in itertools.product((1, -1), repeat=len(conds)):
-        sign_of = dict(zip(conds, signs))
-        table = {rel: _truth(rel, sign_of) for rel in d.atoms(Relational)}
-        for truth in itertools.product((sp.true, sp.false), repeat=len(flags)):
-            fixed = dict(zip(flags, truth))
-            dc = d.xreplace(table).xreplace(fixed)
-            ok, witness = _is_zero(dc, rng, sign_of, fixed)
+    verdict: Any = True
+    stack: list[tuple[Any, dict[Any, int], dict[Any, Any]]] = [(d, {}, {})]
+    leaves = 0
+    while stack:
+        e, signs, fixed = stack.pop()
+        if e.has(*_KINKED[:-1]):
+            e = e.rewrite(sp.Piecewise)
+        rels = e.atoms(Relational)
+        flags = sorted((e.free_symbols & bools) - fixed.keys(), key=str)
+        if not rels and not flags:
+            leaves += 1
+            if leaves > MAX_LEAVES:
+                return None, "cases", None
+            ok, witness = _is_zero(e, rng, signs, fixed)
             if ok is False:
                 return False, "cases", witness
-            if ok is None:
-                verdict = None
+            verdict = None if ok is None else verdict
+            continue
+        graph = _graph(signs)
+        known, table, open_keys = dict(signs), {}, {}
+        for rel in rels:
+            key, _ = _key(rel)
+            if key.has(*_KINKED) or key.atoms(Relational):
+                continue
+            if key not in known:
+                implied = _implied(key, graph)
+                if implied is None:
+                    open_keys[key] = open_keys.get(key, 0) + 1
+                    continue
+                known[key] = implied
+            table[rel] = _truth(rel, known)
+        if table:
+            stack.append((e.xreplace(table), known, fixed))
+        elif flags:
+            for truth in (sp.true, sp.false):
+                fix = {**fixed, flags[0]: truth}
+                stack.append((e.xreplace(fix), signs, fix))
+        elif open_keys:
+            key = max(open_keys, key=lambda k: (open_keys[k], -len(str(k))))
+            for sgn in (1, -1):
+                now = {**signs, key: sgn}
+                if _feasible(now):
+                    stack.append((e, now, fixed))
+        else:
+            return None, "cases", None
     return verdict, "cases", None
 
 
@@ -169,7 +204,7 @@ def _run_rules(op: Any, rules: Any, exact: Any, xs: list[Any], out: Any,
             continue
         if rule is None:
             raise _Refuted(f"input {i} ({exact.names[i]}): no rule, but {op.name} depends on it")
-        raw = rule(g, out, *xs, **params)
+        raw = rule(g, out, *xs, **exact_params(rule, params))
         try:
             res = unbroadcast(as_sym(raw), tuple(e.shape), where=f"{op.name} input {i}")
         except ValueError as err:
@@ -187,6 +222,72 @@ def _key(rel: Relational) -> tuple[Any, int]:
     if d.could_extract_minus_sign():
         return -d, -1
     return d, 1
+
+
+def _kinked(d: Any, bools: set[Any]) -> bool:
+    return bool(d.has(*_KINKED) or d.atoms(Relational) or d.free_symbols & bools)
+
+
+def _order(key: Any) -> tuple[Any, Any] | None:
+    """``key`` as ``hi - lo`` with hi, lo a symbol or a number, else None."""
+    terms = sp.Add.make_args(key)
+    syms = [t for t in terms if not t.is_number]
+    const = sum((t for t in terms if t.is_number), sp.Integer(0))
+    coeffs = [t.as_coeff_Mul() for t in syms]
+    if len(syms) == 2 and const == 0 and sorted(c for c, _ in coeffs) == [-1, 1]:
+        (c1, s1), (c2, s2) = coeffs
+        return (s1, s2) if c1 > 0 else (s2, s1)
+    if len(syms) == 1 and abs(coeffs[0][0]) == 1:
+        c, s = coeffs[0]
+        return (s, -const) if c > 0 else (const, s)
+    return None
+
+
+def _graph(signs: dict[Any, int]) -> dict[Any, set[Any]]:
+    """Edges lo -> hi for each decided ``hi - lo`` sign, numbers chained in their order."""
+    after: dict[Any, set[Any]] = {}
+    consts: set[Any] = set()
+    for key, sgn in signs.items():
+        pair = _order(key)
+        if pair is None:
+            continue
+        hi, lo = pair if sgn > 0 else pair[::-1]
+        after.setdefault(lo, set()).add(hi)
+        consts |= {v for v in (hi, lo) if v.is_number}
+    ordered = sorted(consts)
+    for lo, hi in zip(ordered, ordered[1:]):
+        after.setdefault(lo, set()).add(hi)
+    return after
+
+
+def _reach(graph: dict[Any, set[Any]], a: Any, b: Any) -> bool:
+    seen, todo = {a}, [a]
+    while todo:
+        for nxt in graph.get(todo.pop(), ()):
+            if nxt == b:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
+
+
+def _implied(key: Any, graph: dict[Any, set[Any]]) -> int | None:
+    pair = _order(key)
+    if pair is None:
+        return None
+    hi, lo = pair
+    if _reach(graph, lo, hi):
+        return 1
+    if _reach(graph, hi, lo):
+        return -1
+    return None
+
+
+def _feasible(signs: dict[Any, int]) -> bool:
+    """False if the decided signs contradict: a cycle of strict ``<`` (x < y < z < x)."""
+    graph = _graph(signs)
+    return not any(_reach(graph, node, node) for node in graph)
 
 
 def _truth(rel: Relational, sign_of: dict[Any, int]) -> Any:
