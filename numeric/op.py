@@ -55,10 +55,12 @@ class Op:
 
     ``signature`` tells samplers which shapes and parameters fit the op (``elementwise``,
     ``matmul``, ``reduce``, ``reshape``, ``transpose``, ``swapaxes``, ``expand_dims``,
-    ``squeeze``, ``broadcast_to``, ``index``, ``where``). ``numpy`` lists the NumPy callables that
-    dispatch to this op when given a Tensor. ``sym`` is an optional SymPy forward for ops whose
-    NumPy forward cannot run on arrays of symbols: ``sym(*xs, **params)`` takes object arrays of
-    SymPy expressions (or ``sympy.Matrix``) and returns an object array.
+    ``squeeze``, ``broadcast_to``, ``index``, ``where``; the model-building ops add ``clip``,
+    ``moment``, ``softmax``, ``concatenate``, ``stack``, ``flip``, ``pad``, ``dot``, ``outer``,
+    ``einsum``, ``diagonal``, ``square``, ``solve``, ``norm``). ``numpy`` lists the NumPy
+    callables that dispatch to this op when given a Tensor. ``sym`` is an optional SymPy forward
+    for ops whose NumPy forward cannot run on arrays of symbols: ``sym(*xs, **params)`` takes
+    object arrays of SymPy expressions (or ``sympy.Matrix``) and returns an object array.
 
     A variadic op (concatenate, stack, einsum) takes any number of inputs: ``each(i, g, out,
     *xs, **params)`` is its rule for input ``i``, and ``vjp`` holds it bound to two inputs (the
