@@ -4,6 +4,9 @@
 topological order, calling each op's VJP rule from the one op table (``numeric.ops``).
 ``grad``, ``value_and_grad`` and ``vjp`` are the functional API; NumPy functions called on
 Tensors dispatch to the engine. Only NumPy is needed (graphviz when drawing).
+Model-building ops have friendly functions too: ``relu``, ``sigmoid``, ``softplus``, ``softmax``,
+``log_softmax``, ``logsumexp``, ``clip``, ``concatenate``, ``stack``, ``einsum``, ``slogdet``,
+``norm`` (``numeric.functions``).
 """
 
 from numeric import ops as _ops  # noqa: F401  (fills the op table)
