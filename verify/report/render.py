@@ -42,7 +42,7 @@ def _step_verdict(status: str) -> str:
     status = (status or "").lower()
     if status.startswith(("refuted", "fail", "wrong")):
         return "fail"
-    if status.startswith(("verified", "proved", "confirmed", "checked")):
+    if status.startswith(("verified", "proved", "confirmed", "checked", "derived")):
         return "pass"
     return "skipped"
 
