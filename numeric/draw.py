@@ -57,6 +57,12 @@ def _digraph_class() -> type:
     return Digraph
 
 
+def _nohtml(text: str) -> Any:
+    import graphviz
+
+    return graphviz.nohtml(text)
+
+
 def _label_text(a: Any) -> str:
     if a is None:
         return "None"
@@ -84,7 +90,8 @@ def draw_dot(root: Tensor, format: str = "svg", rankdir: str = "LR",
         label = f"{{ v={_label_text(node.value)} | g={_label_text(node.grad)} }}"
         dot.node(name, label=label, shape="record", **style)
         if node.op is not None:
-            dot.node(name + "op", label=node.op.name, shape="ellipse", **style)
+            # nohtml: a user op named "<...>" is text, not a Graphviz HTML-like label.
+            dot.node(name + "op", label=_nohtml(node.op.name), shape="ellipse", **style)
             dot.edge(name + "op", name)
             for p in node.parents:
                 if p is not None:
