@@ -3,6 +3,7 @@
     gradproof report                          # run the suite, write reports/index.html
     gradproof report --from results.json      # report on a saved ``gradproof verify --json`` run
     gradproof report --out site/ --ops add matmul --seed 3
+    gradproof report --plugin mypkg.ops           # your own ops, registered by that module
 
 Ends by printing the path of ``index.html``. Exit status: 0 when the report was written (even
 a report of failures), 1 with ``--strict`` when some check failed, 2 when no report could be
@@ -12,6 +13,7 @@ written (the previous report, if any, is left as it was).
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from typing import Any
@@ -33,6 +35,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="seed for the suite (default 0)")
     parser.add_argument("--ops", nargs="+", metavar="OP", help="only these ops (default: all)")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes for the suite")
+    parser.add_argument("--plugin", dest="plugins", action="append", default=[],
+                        metavar="MODULE", help="import MODULE first: its ops register themselves "
+                                               "and are checked and drawn like built-ins")
     parser.add_argument("--strict", action="store_true",
                         help="exit with status 1 when any check failed")
     parser.set_defaults(run=run)
@@ -55,10 +60,20 @@ def _run_suite(args: argparse.Namespace) -> dict[str, Any]:
         raise RuntimeError("the verification suite (verify.run_suite) is not available in this "
                            "install; pass --from RESULTS_JSON") from e
     print(f"running the verification suite (seed {args.seed}) ...", file=sys.stderr)
-    kwargs: dict[str, Any] = {"seed": args.seed, "jobs": args.jobs}
+    kwargs: dict[str, Any] = {"seed": args.seed, "jobs": args.jobs, "plugins": args.plugins,
+                              "progress": _progress}
     if args.ops:
         kwargs["ops"] = args.ops
     return run_suite(**kwargs).to_dict()
+
+
+def _progress(done: int, total: int, label: str) -> None:
+    """One line rewritten in place on a terminal; a line per tenth of the work otherwise."""
+    if sys.stderr.isatty():
+        end = "\n" if done == total else ""
+        print(f"\r  {done}/{total} {label[:50]:<50}", end=end, file=sys.stderr, flush=True)
+    elif done == total or done % max(1, total // 10) == 0:
+        print(f"  {done}/{total} checked", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,11 +81,13 @@ def run(args: argparse.Namespace) -> int:
     from verify.report import build_report
 
     try:
+        for module in args.plugins:
+            importlib.import_module(module)
         results = _load(args.source) if args.source else _run_suite(args)
         if args.ops and args.source:
             results = dict(results, ops=[op for op in results["ops"] if op["op"] in args.ops])
         index = build_report(results, args.out)
-    except (OSError, ValueError, RuntimeError, KeyError) as e:
+    except (OSError, ValueError, RuntimeError, KeyError, ImportError) as e:
         print(f"gradproof report: {e}", file=sys.stderr)
         return 2
     summary = results.get("summary", {})

@@ -92,7 +92,9 @@ def test_evil_op_page_has_escaped_title_and_safe_graph(report):
     assert page.parent == out / "ops" and "<" not in page.name
     html = page.read_text(encoding="utf-8")
     assert "<title>gradproof — &lt;script&gt;alert(1)&lt;/script&gt;</title>" in html
-    assert "<svg" in html and "alert(1)" in html  # drawn, as escaped text
+    graph = html[html.index('<figure class="graph">'):]
+    assert graph.startswith('<figure class="graph"><svg'), "the user op's graph is drawn"
+    assert ">&lt;script&gt;alert(1)&lt;/script&gt;</text>" in graph, "its name as SVG text"
 
 
 @pytest.mark.parametrize("markup, kind, as_text", [
@@ -320,3 +322,32 @@ def test_cli_runs_the_real_suite(tmp_path, capsys):
     assert [op["op"] for op in data["results"]["ops"]] == ["add", "matmul"]
     page = (out / "ops" / "matmul.html").read_text(encoding="utf-8")
     assert page.count("<math") >= 3 and "proved" in page
+
+
+def test_user_op_named_script_end_to_end(tmp_path):
+    """A plugin registers ``<script>alert(1)</script>``; the real suite checks it and the
+    report shows its name as text. In a subprocess: the op must not join this process's table."""
+    import os
+    import subprocess
+    import sys
+
+    if not hasattr(__import__("verify"), "run_suite"):
+        pytest.skip("verify.run_suite not built yet")
+    (tmp_path / "evil_plugin.py").write_text(
+        "from dataclasses import replace\nimport numeric\n"
+        f"numeric.register(replace(numeric.get_op('exp'), name={EVIL!r}, numpy=()))\n")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), GRADPROOF_CACHE=str(tmp_path / "cache"))
+    out = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "verify.cli", "report", "--plugin", "evil_plugin", "--ops", EVIL,
+         "--out", str(out)], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("index.html")
+    pages = list(out.rglob("*.html"))
+    assert len(pages) == 3
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html.lower(), page
+    op_page = next(p for p in pages if p.parent.name == "ops").read_text(encoding="utf-8")
+    assert "op <code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in op_page
+    assert 'figure class="graph"><svg' in op_page, "the user op's graph is drawn"
