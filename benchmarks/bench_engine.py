@@ -10,16 +10,22 @@ in the same run for comparison. Run: ``make bench`` or ``python benchmarks/bench
 
 from __future__ import annotations
 
-import argparse
-import importlib.util
 import os
-import sys
-import time
 
-import numpy as np
+# BLAS on one thread, for both sides: on a shared 2-core machine a threaded matmul's time swings
+# with the neighbours' load, which would drown the engine overhead being measured.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-import numeric  # noqa: F401
-from numeric import Tensor
+import argparse  # noqa: E402
+import importlib.util  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import numeric  # noqa: E402, F401
+from numeric import Tensor  # noqa: E402
 
 
 def _load_seed():
