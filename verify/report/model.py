@@ -111,7 +111,9 @@ def _group_failures(failures: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _claims_for(op_name: str, claims: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for c in claims.get("claims", []) if c.get("op") == op_name]
+    """The op's claims, each with its row number on the claims page (its anchor there)."""
+    return [dict(c, row=k) for k, c in enumerate(claims.get("claims", []), 1)
+            if c.get("op") == op_name]
 
 
 def op_model(op: dict[str, Any], results: dict[str, Any], extras: dict[str, Any],
