@@ -1,0 +1,89 @@
+"""``check_op`` and ``assert_op``: verify one op — built-in, user-registered, or a bare ``Op``.
+
+>>> import verify
+>>> r = verify.check_op("matmul", (2, 3), (3, 4))
+>>> r.ok
+True
+>>> verify.assert_op("maximum")        # every standard case; raises AssertionError on a failure
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import numpy as np
+
+from numeric import Op, get_op
+from numeric.cases import Case, sample_inputs, standard_cases
+from verify.checks import Options, check_case, kink_distance
+from verify.proofs import prove
+from verify.results import OpResult
+
+__all__ = ["check_op", "assert_op", "case_rng"]
+
+DTYPE_CODE = {"float64": 64, "float32": 32}
+
+
+def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None = None,
+             seed: int = 0, dtype: str = "float64", options: Options | None = None) -> OpResult:
+    """Run the checks on ``op``: its standard cases, or one case given by shapes or arrays.
+
+    ``check_op("multiply", (2, 3), (3,))`` samples inputs of those shapes inside the op's
+    domain; ``check_op(my_op, x, y)`` checks at the given arrays. ``params`` are the op's
+    keyword parameters (``axis=``...). Results are reproducible for a ``seed``.
+    """
+    op = get_op(op) if isinstance(op, str) else op
+    if not isinstance(op, Op):
+        raise TypeError(f"check_op expects an Op or an op name, got {type(op).__name__}")
+    options = options or Options()
+    dtype = str(np.dtype(dtype))
+    given: list[np.ndarray] | None = None
+    if not shapes_or_arrays:
+        cases = list(standard_cases(op))
+    elif all(_is_shape(s) for s in shapes_or_arrays):
+        cases = [Case(tuple(tuple(s) for s in shapes_or_arrays), dict(params or {}), "given")]
+    else:
+        given = [np.asarray(a) for a in shapes_or_arrays]
+        cases = [Case(tuple(a.shape for a in given), dict(params or {}), "given arrays")]
+    if len(cases[0].shapes) != op.nargs and op.each is None:
+        raise ValueError(f"op {op.name!r} takes {op.nargs} inputs; {len(cases[0].shapes)} "
+                         f"shapes or arrays were given")
+    result = OpResult(op.name, op.doc, op.kink.text if op.kink else None, op.signature)
+    for k, case in enumerate(cases):
+        run_op = op.arity(len(case.shapes)) if len(case.shapes) != op.nargs else op
+        proof = prove(run_op, case) if "symbolic" in options.checks else None
+        if proof is not None and dtype == "float64":
+            result.proof.append(proof)
+        rng = case_rng(seed, op.name, k, dtype)
+        xs = given if given is not None else _sample(run_op, case, rng)
+        result.cases.append(check_case(run_op, case, xs, dtype, rng, options, proof))
+    return result
+
+
+def assert_op(op: Op | str, *shapes_or_arrays: Any, **kwargs: Any) -> OpResult:
+    """Like :func:`check_op`, but raise AssertionError carrying the diagnosis on a failure."""
+    result = check_op(op, *shapes_or_arrays, **kwargs)
+    if not result.ok:
+        raise AssertionError(result.explain())
+    return result
+
+
+def case_rng(seed: int, name: str, index: int, dtype: str) -> np.random.Generator:
+    """The generator for one (op, case, dtype): independent of run order and job count."""
+    return np.random.default_rng([seed, zlib.crc32(name.encode()), index,
+                                  DTYPE_CODE.get(dtype, 0)])
+
+
+def _is_shape(s: Any) -> bool:
+    return isinstance(s, (tuple, list)) and all(isinstance(n, (int, np.integer)) for n in s)
+
+
+def _sample(op: Op, case: Case, rng: np.random.Generator) -> list[np.ndarray]:
+    """Inputs inside the op's domain, resampled (a few times) when too near a declared kink."""
+    xs = sample_inputs(op, case, rng)
+    for _ in range(20):
+        if kink_distance(op, xs) >= 0.02:
+            break
+        xs = sample_inputs(op, case, rng)
+    return xs
