@@ -351,3 +351,18 @@ def test_user_op_named_script_end_to_end(tmp_path):
     op_page = next(p for p in pages if p.parent.name == "ops").read_text(encoding="utf-8")
     assert "op <code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in op_page
     assert 'figure class="graph"><svg' in op_page, "the user op's graph is drawn"
+
+
+@pytest.mark.parametrize("titles_statuses, want", [
+    ([("statement", "statement"), ("SymPy's generic dl/dA", "verified"),
+      ("closed form for dl/dA", "verified"), ("closed form for dl/dB", "verified")], [2, 3]),
+    ([("forward on symbols", "statement"), ("dl/dx, entry by entry", "derived exactly"),
+      ("the engine's rule", "proved")], [1]),
+    ([("only", "statement")], [0]),
+    ([], []),
+])
+def test_closed_form_picks_the_result_steps(titles_statuses, want):
+    from verify.report.render import _closed_form
+
+    steps = [{"title": t, "status": s} for t, s in titles_statuses]
+    assert _closed_form(steps) == [steps[k] for k in want]

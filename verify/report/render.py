@@ -65,6 +65,14 @@ def _step_mathml(step: dict[str, Any]) -> Markup:
     return Markup(latex_to_mathml(step.get("latex", "")))
 
 
+def _closed_form(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The steps that state the result: "closed form ..." steps, else the derived ones, else
+    the last step."""
+    title = [st for st in steps if str(st.get("title", "")).lower().startswith("closed form")]
+    derived = [st for st in steps if str(st.get("status", "")).lower().startswith("derived")]
+    return title or derived or steps[-1:]
+
+
 def _fd_plot(fd: dict[str, Any], name: str) -> Markup | None:
     if fd.get("status") != "ok":
         return None
@@ -101,6 +109,7 @@ def render_pages(results: dict[str, Any], extras: dict[str, dict[str, Any]],
         view = op_model(op, results, extras.get(op["op"], {}), claims)
         for step in view["derivation"].get("steps", []):
             step["html"] = _step_mathml(step)
+        view["closed_form"] = _closed_form(view["derivation"].get("steps", []))
         view["fd_svg"] = _fd_plot(view["fd"], op["op"])
         view["graph_svg"] = _graph(view["graph"])
         pages[f"ops/{view['slug']}.html"] = op_template.render(
