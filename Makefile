@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: report test bench lint clean
 
 report: $(STAMP)
-	$(BIN)/gradproof demo --svg reports/demo-graph.svg
+	$(BIN)/gradproof report --out reports
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
@@ -26,4 +26,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) reports/*.html .gradproof-cache
+	rm -rf $(VENV) reports/*.html reports/ops reports/static reports/report.json .gradproof-cache
