@@ -1,21 +1,20 @@
-"""verify.report: escaping, atomic writes, the sidecar, links, plots, graphs and the CLI.
+"""verify.report: escaping, sanitizing, atomic writes, the sidecar, links and page content.
 
 Results come from ``test_report_fixture.make_results`` (the contract's schema, built from the op
-table), so these tests run without the verification suite. The real-browser test is in
-``test_report_browser.py``.
+table), so these tests run without the verification suite. Plots and graphs are tested in
+``test_report_plots.py``, the command line in ``test_report_cli.py``, the pages in a real
+browser in ``test_report_browser.py``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag
 
-import numpy as np
 import pytest
 from test_report_fixture import EVIL, make_results
 
@@ -23,7 +22,6 @@ import numeric
 from verify.report import build_report, collect_extras, report_files
 from verify.report.extras import fd_curve, graph_svg
 from verify.report.mathml import latex_to_mathml, sanitize
-from verify.report.svgplot import Mark, Series, line_plot_svg
 
 OPS = numeric.all_ops()
 
@@ -224,145 +222,3 @@ def test_font_and_licence_are_shipped(report):
     css = (out / "static" / "report.css").read_text()
     assert "fonts/texgyredejavu-math.woff2" in css and "prefers-color-scheme: dark" in css
     assert "@media print" in css
-
-
-# ---------------------------------------------------------------- plots and graphs ------------
-
-def test_line_plot_is_valid_svg_and_drops_nonpositive_points():
-    pts = [(1e-8, 1e-7), (1e-6, 1e-9), (1e-4, 0.0), (1e-2, 1e-5), (1e-1, float("nan"))]
-    svg = line_plot_svg([Series("a <b>", pts)], title="t & t", xlabel="h", ylabel="err",
-                        marks=[Mark(1e-6, "chosen", [(1e-6, 1e-9)])])
-    root = ET.fromstring(svg)
-    ns = "{http://www.w3.org/2000/svg}"
-    assert len(root.findall(f"{ns}circle")) == 3 + 1  # three kept points + the mark
-    legend = [t.text for t in root.iter(f"{ns}text") if "legend" in t.get("class", "")]
-    assert legend == ["a <b>"]
-    line = root.find(f"{ns}polyline").get("points").split()
-    ys = [float(p.split(",")[1]) for p in line]
-    assert ys[1] > ys[0] and ys[1] > ys[2], "the smallest error is drawn lowest"
-
-
-@pytest.mark.parametrize("name", list(OPS))
-def test_fd_curve_has_a_bottom_near_the_reference(name):
-    curve = fd_curve(OPS[name], seed=0, exact=False)  # the engine's VJP: derive is tested apart
-    assert curve["status"] == "ok", curve.get("why")
-    errs = [e for _, e in curve["points"] if e is not None]
-    scale = max(1.0, abs(curve["exact"]))
-    assert min(errs) <= 1e-7 * scale
-    ridders = curve["ridders"]  # the FD check's own estimate lies within its error bar
-    if curve["chosen"] > 0:
-        assert ridders["error"] <= 10 * ridders["bar"] + 1e-14 * scale
-
-
-@pytest.mark.parametrize("name", ["exp", "tanh", "log", "power", "divide"])
-def test_fd_curve_is_a_v_for_smooth_nonlinear_ops(name):
-    curve = fd_curve(OPS[name], seed=0, exact=name == "exp")
-    assert curve["reference"] == ("exact (derive)" if name == "exp" else "engine")
-    errs = [e for _, e in curve["points"]]
-    k = int(np.argmin(errs))
-    assert 0 < k < len(errs) - 1, "round-off at small h and truncation at large h"
-    assert errs[0] > 100 * errs[k] and errs[-1] > 100 * errs[k]
-    forward = [e for _, e in curve["forward"]]
-    assert min(forward) > 10 * errs[k], "forward differences bottom out higher (O(h) truncation)"
-
-
-@pytest.mark.parametrize("name", list(OPS))
-def test_graph_svg_for_every_op(name):
-    graph = graph_svg(OPS[name], failing=True, seed=0)
-    assert graph["status"] == "ok", graph.get("why")
-    root = ET.fromstring(sanitize(graph["svg"], "svg").replace("viewbox", "viewBox"))
-    assert root.tag.endswith("svg")
-    texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
-    assert name in texts or OPS[name].name in texts
-
-
-# ---------------------------------------------------------------- CLI -------------------------
-
-def test_cli_prints_index_path_and_keeps_report_on_bad_input(tmp_path, capsys):
-    from verify.cli import main
-
-    src = tmp_path / "results.json"
-    src.write_text(json.dumps(make_results(ops=("add", "sum"), evil=False)))
-    out = tmp_path / "site"
-    assert main(["report", "--from", str(src), "--out", str(out)]) == 0
-    printed = capsys.readouterr().out.strip().splitlines()
-    assert Path(printed[-1]) == out.absolute() / "index.html" and Path(printed[-1]).is_file()
-    assert main(["report", "--from", str(src), "--out", str(out), "--strict"]) == 0
-    before = (out / "index.html").read_bytes()
-    src.write_text('{"not": "results"}')
-    assert main(["report", "--from", str(src), "--out", str(out)]) == 2
-    assert "not a gradproof results JSON" in capsys.readouterr().err
-    assert (out / "index.html").read_bytes() == before
-
-
-def test_cli_strict_fails_on_failures(tmp_path, capsys):
-    from verify.cli import main
-
-    src = tmp_path / "results.json"
-    src.write_text(json.dumps(make_results(ops=("maximum",), evil=False)))
-    assert main(["report", "--from", str(src), "--out", str(tmp_path / "r"), "--strict"]) == 1
-    captured = capsys.readouterr()
-    assert "checks failed" in captured.err
-    assert captured.out.strip().endswith("index.html"), "the report is written all the same"
-
-
-def test_cli_runs_the_real_suite(tmp_path, capsys):
-    """No --from: the verification suite runs (two ops here) and derive fills the derivations."""
-    import verify
-    from verify.cli import main
-
-    if not hasattr(verify, "run_suite"):
-        pytest.skip("verify.run_suite not built yet")
-
-    out = tmp_path / "r"
-    assert main(["report", "--ops", "add", "matmul", "--out", str(out)]) == 0
-    assert capsys.readouterr().out.strip().splitlines()[-1] == str(out.absolute() / "index.html")
-    data = json.loads((out / "report.json").read_text())
-    assert data["results"]["schema"] == "gradproof.verify/1"
-    assert [op["op"] for op in data["results"]["ops"]] == ["add", "matmul"]
-    page = (out / "ops" / "matmul.html").read_text(encoding="utf-8")
-    assert page.count("<math") >= 3 and "proved" in page
-
-
-def test_user_op_named_script_end_to_end(tmp_path):
-    """A plugin registers ``<script>alert(1)</script>``; the real suite checks it and the
-    report shows its name as text. In a subprocess: the op must not join this process's table."""
-    import os
-    import subprocess
-    import sys
-
-    if not hasattr(__import__("verify"), "run_suite"):
-        pytest.skip("verify.run_suite not built yet")
-    (tmp_path / "evil_plugin.py").write_text(
-        "from dataclasses import replace\nimport numeric\n"
-        f"numeric.register(replace(numeric.get_op('exp'), name={EVIL!r}, numpy=()))\n")
-    env = dict(os.environ, PYTHONPATH=str(tmp_path), GRADPROOF_CACHE=str(tmp_path / "cache"))
-    out = tmp_path / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "verify.cli", "report", "--plugin", "evil_plugin", "--ops", EVIL,
-         "--out", str(out)], capture_output=True, text=True, env=env, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().endswith("index.html")
-    pages = list(out.rglob("*.html"))
-    assert len(pages) == 3
-    for page in pages:
-        html = page.read_text(encoding="utf-8")
-        assert "<script" not in html.lower(), page
-    op_page = next(p for p in pages if p.parent.name == "ops").read_text(encoding="utf-8")
-    assert "op <code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in op_page
-    assert 'figure class="graph"><svg' in op_page, "the user op's graph is drawn"
-
-
-@pytest.mark.parametrize("titles_statuses, want", [
-    ([("statement", "statement"), ("SymPy's generic dl/dA", "verified"),
-      ("closed form for dl/dA", "verified"), ("closed form for dl/dB", "verified")], [2, 3]),
-    ([("forward on symbols", "statement"), ("dl/dx, entry by entry", "derived exactly"),
-      ("the engine's rule", "proved")], [1]),
-    ([("only", "statement")], [0]),
-    ([], []),
-])
-def test_closed_form_picks_the_result_steps(titles_statuses, want):
-    from verify.report.render import _closed_form
-
-    steps = [{"title": t, "status": s} for t, s in titles_statuses]
-    assert _closed_form(steps) == [steps[k] for k in want]
