@@ -31,6 +31,8 @@ __all__ = [
 ]
 
 FORMAT = 1
+_SCALAR = [{"Heaviside": lambda x, h=0.5: 1.0 if x > 0 else h if x == 0 else 0.0,
+            "sign": lambda x: float((x > 0) - (x < 0)), "conjugate": lambda x: x}, "math"]
 _MEMORY: dict[str, ExactVJP] = {}
 
 
@@ -67,18 +69,26 @@ class ExactVJP:
                              f"expected {self.g.shape}")
         args.append(np.asarray(g, dtype=np.float64).ravel().tolist())
         if not self._fns:
-            flat = [list(s.ravel()) for s in self.xs] + [list(self.g.ravel())]
-            self._fns = [None if e is None else
-                         sp.lambdify(flat, [sp.sympify(v) for v in e.ravel()], "numpy", cse=True)
-                         for e in self.exprs]
+            self._fns = [None if e is None else self._lambdify(e, _SCALAR) for e in self.exprs]
         result = []
         for fn, e in zip(self._fns, self.exprs):
             if fn is None:
                 result.append(None)
                 continue
-            vals = np.asarray(fn(*args), dtype=np.float64) if e.size else np.zeros(0)
-            result.append(vals.reshape(e.shape))
+            try:
+                vals = fn(*args)
+            except (ValueError, ZeroDivisionError, OverflowError):  # math domain: IEEE instead
+                with np.errstate(all="ignore"):
+                    vals = self._lambdify(e, "numpy")(*args)
+            result.append(np.asarray(vals, dtype=np.float64).reshape(e.shape))
         return result
+
+    def _lambdify(self, e: np.ndarray, modules: Any) -> Any:
+        # Entries are scalars: Python's math module evaluates them; NumPy's printer is ~100x
+        # slower to generate code for Heaviside(x - Max(...)) and is kept for IEEE fallbacks.
+        flat = [list(s.view(np.ndarray).ravel()) for s in (*self.xs, self.g)]
+        entries = [sp.sympify(v) for v in e.view(np.ndarray).ravel()]
+        return sp.lambdify(flat, entries, modules, cse=True)
 
     def to_plain(self) -> dict[str, Any]:
         keep = ("op", "names", "xs", "g", "out", "exprs", "seconds")

@@ -36,6 +36,19 @@ def _bool(f: Callable[..., Any]) -> Callable[..., Any]:
     return lambda *a: f(*(sp.sympify(v) for v in a))
 
 
+def _truthy(v: Any) -> Any:
+    """A logical operand: conditions stay, numbers and real expressions mean ``v != 0``."""
+    v = sp.sympify(v)
+    if isinstance(v, (sp.logic.boolalg.BooleanAtom, sp.logic.boolalg.BooleanFunction)) or \
+            v.is_Relational or (v.is_Symbol and v.is_real is None):
+        return v
+    return sp.Ne(v, 0)
+
+
+def _logic(f: Callable[..., Any]) -> Callable[..., Any]:
+    return lambda *a: f(*(_truthy(v) for v in a))
+
+
 # The auditable mapping: NumPy ufunc -> the SymPy function applied to each element.
 # Ufuncs not listed (add, subtract, multiply, divide, power, negative, matmul, ...) use
 # NumPy's own object-dtype loops, which call the elements' Python operators.
@@ -53,8 +66,8 @@ NUMPY_TO_SYMPY: dict[np.ufunc, Callable[..., Any]] = {
     np.floor: sp.floor, np.ceil: sp.ceiling, np.conjugate: sp.conjugate,
     np.greater: _bool(sp.Gt), np.greater_equal: _bool(sp.Ge), np.less: _bool(sp.Lt),
     np.less_equal: _bool(sp.Le), np.equal: _bool(sp.Eq), np.not_equal: _bool(sp.Ne),
-    np.logical_and: _bool(sp.And), np.logical_or: _bool(sp.Or), np.logical_not: _bool(sp.Not),
-    np.logical_xor: _bool(sp.Xor),
+    np.logical_and: _logic(sp.And), np.logical_or: _logic(sp.Or), np.logical_not: _logic(sp.Not),
+    np.logical_xor: _logic(sp.Xor),
 }
 _PYUFUNCS: dict[np.ufunc, np.ufunc] = {}
 
@@ -78,7 +91,10 @@ class SymArray(np.ndarray):
         if ufunc in NUMPY_TO_SYMPY:
             kwargs.pop("dtype", None)
             kwargs.pop("casting", None)
-            result = getattr(_pyufunc(ufunc), method)(*args, **kwargs)
+            if method == "reduce":
+                result = _reduce(_pyufunc(ufunc), args[0], **kwargs)
+            else:
+                result = getattr(_pyufunc(ufunc), method)(*args, **kwargs)
         else:
             result = getattr(ufunc, method)(*args, **kwargs)
         if method == "at":
@@ -92,6 +108,25 @@ class SymArray(np.ndarray):
 
     def __getitem__(self, index: Any) -> Any:
         return _wrap(super().__getitem__(index), force=True)
+
+
+def _reduce(uf: np.ufunc, a: Any, axis: Any = 0, keepdims: bool = False, out: Any = None,
+            **kwargs: Any) -> Any:
+    """A SymPy function's reduction, one axis at a time (Max, Min are associative)."""
+    if kwargs.get("where", True) is not True:
+        raise TypeError(f"{uf.__name__}.reduce with a where= mask is not supported on symbols")
+    a = np.asarray(a, dtype=object)
+    axes = range(a.ndim) if axis is None else axis if isinstance(axis, tuple) else (axis,)
+    axes = sorted({ax % a.ndim for ax in axes}, reverse=True) if a.ndim else []
+    r = a
+    for ax in axes:
+        r = uf.reduce(r, axis=ax, keepdims=True)
+    if not keepdims:
+        r = r.reshape([n for i, n in enumerate(r.shape) if i not in axes])
+    if out is not None:
+        out[0][...] = r
+        return out[0]
+    return r
 
 
 def to_plain(a: Any) -> Any:

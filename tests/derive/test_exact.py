@@ -1,0 +1,93 @@
+"""exact_vjp: derived from the forward only; checked against central differences of the forward."""
+
+import numpy as np
+import pytest
+
+import numeric
+from derive import DeriveError, clear_cache, exact_vjp, prove_rule
+from derive.exact import cache_dir
+from numeric import Op
+from numeric.cases import Case, sample_inputs, standard_cases
+
+CASES = [pytest.param(name, i, id=f"{name}-{i}")
+         for name, op in numeric.all_ops().items() for i in range(len(standard_cases(op)))]
+
+
+def _fd_vjp(op, case, xs, g, i, h=1e-6):
+    """∂<g, f(x)>/∂x_i by central differences of the op's NumPy forward."""
+    grad = np.zeros(np.shape(xs[i]))
+    for k in np.ndindex(*np.shape(xs[i])):
+        vals = []
+        for step in (h, -h):
+            moved = [np.array(x, dtype=float, copy=True) if j == i else x for j, x in enumerate(xs)]
+            moved[i][k] += step
+            vals.append(np.sum(g * op.fwd(*moved, **case.params)))
+        grad[k] = (vals[0] - vals[1]) / (2 * h)
+    return grad
+
+
+@pytest.mark.parametrize("name, index", CASES)
+def test_exact_vjp_matches_central_differences_of_the_forward(name, index):
+    op = numeric.get_op(name)
+    case = standard_cases(op)[index]
+    if len(case.shapes) != op.nargs:
+        op = op.arity(len(case.shapes))
+    rng = np.random.default_rng(20 + index)
+    xs = sample_inputs(op, case, rng)
+    exact = exact_vjp(op, case)
+    g = rng.standard_normal(exact.g.shape)
+    values = exact.evaluate(xs, g)
+    for i, (v, dom, rule) in enumerate(zip(values, op.domains(), op.vjp)):
+        if dom.kind == "bool" or rule is None:
+            assert v is None
+            continue
+        assert v.shape == np.shape(xs[i])
+        np.testing.assert_allclose(v, _fd_vjp(op, case, xs, g, i), rtol=1e-5, atol=1e-6,
+                                   err_msg=f"{name} input {i} at {case}")
+
+
+def test_derivation_ignores_the_rules_and_proof_refutes_them():
+    cube = Op("cube_for_test", lambda x: x * x * x, (lambda g, out, x: 0 * g,))
+    case = Case(((3,),))
+    exact = exact_vjp(cube, case)
+    xs = [np.array([1.0, -2.0, 0.5])]
+    (dx,) = exact.evaluate(xs, np.ones(3))
+    np.testing.assert_allclose(dx, 3 * xs[0] ** 2)
+    proof = prove_rule(cube, case)
+    assert proof.status == "refuted" and "input 0" in proof.detail
+
+
+def test_forward_that_cannot_run_on_symbols_raises_a_named_error():
+    def numeric_only(x):
+        return np.asarray(x, dtype=np.float64) ** 2
+
+    broken = Op("float_only_for_test", numeric_only, (lambda g, out, x: 2 * g * x,))
+    with pytest.raises(DeriveError, match="float_only_for_test.*Op.sym"):
+        exact_vjp(broken, Case(((2,),)))
+    assert prove_rule(broken, Case(((2,),))).status == "unavailable"
+
+
+def test_disk_cache_round_trip(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADPROOF_CACHE", str(tmp_path))
+    clear_cache()
+    case = Case(((2, 3), (3,)))
+    first = exact_vjp("multiply", case)
+    files = list(cache_dir().glob("*.pkl"))
+    assert len(files) == 1
+    clear_cache()  # memory only: the next call reads the disk
+    second = exact_vjp("multiply", case)
+    assert second is not first
+    for a, b in zip(first.exprs, second.exprs):
+        assert (a.view(np.ndarray) == b.view(np.ndarray)).all()
+    exact_vjp("multiply", Case(((3,), (3,))))
+    assert len(list(cache_dir().glob("*.pkl"))) == 2  # keyed by shapes
+    clear_cache(disk=True)
+    assert not list(cache_dir().glob("*.pkl"))
+
+
+def test_evaluate_names_wrong_shapes():
+    exact = exact_vjp("add", Case(((2, 3), (3,))))
+    with pytest.raises(ValueError, match="add: input 1 has shape"):
+        exact.evaluate([np.zeros((2, 3)), np.zeros(2)], np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="cotangent"):
+        exact.evaluate([np.zeros((2, 3)), np.zeros(3)], np.zeros(3))
