@@ -271,13 +271,16 @@ class _Run:
                 e = _rel_err(np.real(gi), self.grads[i]) if np.shape(gi) == self.xs[i].shape \
                     else np.inf
             except Exception as ex:
+                hint = "the rule's complex branch is broken (a real input keeps the real part)"
                 return CheckResult("adjoint", "fail", detail=(
                     f"{self.op.name}: the VJP rule for input {i} raised {type(ex).__name__}: "
-                    f"{ex} on a complex cotangent (a real input must keep the real part)"))
+                    f"{ex} on a complex cotangent"),
+                    diagnosis={"input": i, "worst": [], "hint": hint})
             if e > self.rtol:
                 return CheckResult("adjoint", "fail", e, self.rtol, detail=(
                     f"{self.op.name} input {i}: a complex cotangent G + iG' gave a result whose "
-                    "real part is not the VJP of G"))
+                    "real part is not the VJP of G"),
+                    diagnosis={"input": i, "worst": [], "hint": "not linear in g"})
         return None
 
     # -- (d) raw rule shape -------------------------------------------------------------------
