@@ -2,6 +2,7 @@
 
     gradproof report                          # run the suite, write reports/index.html
     gradproof report --from results.json      # report on a saved ``gradproof verify --json`` run
+    gradproof report --from reports/report.json   # or on an earlier report's sidecar
     gradproof report --out site/ --ops add matmul --seed 3
     gradproof report --plugin mypkg.ops           # your own ops, registered by that module
 
@@ -47,6 +48,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def _load(path: str) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
         results = json.load(fh)
+    if isinstance(results, dict) and results.get("schema") == "gradproof.report/1":
+        results = results.get("results")  # a report's sidecar holds the results it showed
     if not isinstance(results, dict) or not isinstance(results.get("ops"), list):
         raise ValueError(f"{path}: not a gradproof results JSON (no 'ops' list); "
                          "write one with `gradproof verify --json PATH`")

@@ -20,6 +20,10 @@ def test_cli_prints_index_path_and_keeps_report_on_bad_input(tmp_path, capsys):
     printed = capsys.readouterr().out.strip().splitlines()
     assert Path(printed[-1]) == out.absolute() / "index.html" and Path(printed[-1]).is_file()
     assert main(["report", "--from", str(src), "--out", str(out), "--strict"]) == 0
+    again = tmp_path / "again"  # an earlier report's sidecar is accepted as input too
+    assert main(["report", "--from", str(out / "report.json"), "--out", str(again)]) == 0
+    assert json.loads((again / "report.json").read_text())["results"] == json.loads(
+        src.read_text())
     before = (out / "index.html").read_bytes()
     src.write_text('{"not": "results"}')
     assert main(["report", "--from", str(src), "--out", str(out)]) == 2
