@@ -18,6 +18,7 @@ is computed in float64 at the dtype-rounded inputs, so float32 is judged against
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,8 +151,13 @@ class _Run:
         if p is not None and p.get("status") in ("proved", "spot-checked"):
             return CheckResult("symbolic", "pass", 0.0, 0.0, detail=p.get("method", ""))
         if p is not None and p.get("status") == "refuted":
-            return CheckResult("symbolic", "fail", detail=f"{p.get('method', '')}: "
-                               f"{p.get('detail', '')}".strip(": "))
+            detail = f"{p.get('method', '')}: {p.get('detail', '')}".strip(": ")
+            found = re.search(r"input (\d+)", detail)
+            hint = ("wrong tie convention (refuted at the declared kink)"
+                    if "kink" in p.get("detail", "") else "")
+            diag = None if not hint else {"input": int(found.group(1)) if found else 0,
+                                          "worst": [], "hint": hint}
+            return CheckResult("symbolic", "fail", detail=detail, diagnosis=diag)
         reason = (p or {}).get("detail") or (p or {}).get("reason") or ""
         exact = _exact_values(self.op, self.case, self.xs64, self.g64)
         if isinstance(exact, str):
