@@ -60,30 +60,47 @@ def test_cli_runs_the_real_suite(tmp_path, capsys):
     assert page.count("<math") >= 3 and "proved" in page
 
 
-def test_user_op_named_script_end_to_end(tmp_path):
-    """A plugin registers ``<script>alert(1)</script>``; the real suite checks it and the
-    report shows its name as text. In a subprocess: the op must not join this process's table."""
+PLUGIN = """
+from dataclasses import replace
+import numeric
+
+exp = numeric.get_op("exp")
+numeric.register(replace(exp, name={good!r}, numpy=()))
+# exp's rule off by a factor of 2: the meta-test — verify must catch it, the report must show it
+numeric.register(replace(exp, name={bad!r}, numpy=(), vjp=(lambda g, out, x: 2 * g * out,)))
+"""
+
+
+def test_user_ops_end_to_end(tmp_path):
+    """A plugin registers ``<script>alert(1)</script>`` (exp's rule) and a copy of exp with a
+    wrong rule; the real suite checks both. The report shows the first's name as text and the
+    second's failures, its graph node in red. In a subprocess: the ops stay out of this
+    process's op table."""
     import os
     import subprocess
     import sys
 
     if not hasattr(__import__("verify"), "run_suite"):
         pytest.skip("verify.run_suite not built yet")
-    (tmp_path / "evil_plugin.py").write_text(
-        "from dataclasses import replace\nimport numeric\n"
-        f"numeric.register(replace(numeric.get_op('exp'), name={EVIL!r}, numpy=()))\n")
+    bad = "exp_times_2"
+    (tmp_path / "user_plugin.py").write_text(PLUGIN.format(good=EVIL, bad=bad))
     env = dict(os.environ, PYTHONPATH=str(tmp_path), GRADPROOF_CACHE=str(tmp_path / "cache"))
     out = tmp_path / "site"
     done = subprocess.run(
-        [sys.executable, "-m", "verify.cli", "report", "--plugin", "evil_plugin", "--ops", EVIL,
-         "--out", str(out)], capture_output=True, text=True, env=env, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().endswith("index.html")
+        [sys.executable, "-m", "verify.cli", "report", "--plugin", "user_plugin", "--ops", EVIL,
+         bad, "--out", str(out)], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr  # a report of failures is still a report
+    assert done.stdout.strip().endswith("index.html") and "checks failed" in done.stderr
     pages = list(out.rglob("*.html"))
-    assert len(pages) == 3
+    assert len(pages) == 4
     for page in pages:
-        html = page.read_text(encoding="utf-8")
-        assert "<script" not in html.lower(), page
-    op_page = next(p for p in pages if p.parent.name == "ops").read_text(encoding="utf-8")
-    assert "op <code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in op_page
-    assert 'figure class="graph"><svg' in op_page, "the user op's graph is drawn"
+        assert "<script" not in page.read_text(encoding="utf-8").lower(), page
+    data = json.loads((out / "report.json").read_text())
+    evil = (out / data["pages"][EVIL]).read_text(encoding="utf-8")
+    assert "op <code>&lt;script&gt;alert(1)&lt;/script&gt;</code>" in evil
+    assert 'figure class="graph"><svg' in evil and 'stroke="red"' not in evil
+    wrong = (out / data["pages"][bad]).read_text(encoding="utf-8")
+    assert 'id="failures"' in wrong and 'stroke="red"' in wrong
+    index = (out / "index.html").read_text(encoding="utf-8")
+    matrix = index[index.index('id="matrix"'):]
+    assert matrix.index(f">{bad}</a>") < matrix.index(">&lt;script&gt;"), "failing op first"
