@@ -152,7 +152,8 @@ def test_graphs_and_plots_present_with_failing_node_red(site, browser):
     (390, "dark", "screen"), (1000, "light", "print")])
 def test_layouts(site, browser, width, scheme, media):
     out, _, shots = site
-    for name in ("index.html", "ops/maximum.html", "claims.html"):
+    shown = ("index.html", "ops/maximum.html", "claims.html")
+    for name in sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")):
         page, problems = _open(browser, (out / name).as_uri(), width, scheme)
         page.emulate_media(media=media, color_scheme=scheme)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -164,8 +165,9 @@ def test_layouts(site, browser, width, scheme, media):
         assert fg != bg
         if media == "print" and name.startswith("ops/"):
             assert not page.locator(".toc").is_visible(), "navigation is not printed"
-        stem = name.replace("/", "-").removesuffix(".html")
-        page.screenshot(path=str(shots / f"{stem}-{width}-{scheme}-{media}.png"),
-                        full_page=width > 1000)
+        if name in shown:
+            stem = name.replace("/", "-").removesuffix(".html")
+            page.screenshot(path=str(shots / f"{stem}-{width}-{scheme}-{media}.png"),
+                            full_page=width > 1000)
         assert problems == []
         page.close()
