@@ -19,6 +19,7 @@ a forward ``f(*xs)``, the point ``xs`` and directions ``vs``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -107,7 +108,8 @@ def jvp(f: Callable[..., Any], xs: Sequence[Any], vs: Sequence[Any | None], h0: 
     est, err = ridders(phi, h0)
     if allow_complex:
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
                 cs = complex_step(phi)
         except (ValueError, TypeError):
             cs = None

@@ -1,0 +1,142 @@
+"""``check_op`` / ``assert_op`` on built-in and user ops; the suite's data and determinism."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import numeric
+import verify
+from numeric import Domain, Kink, Op
+from verify.checks import Options
+from verify.results import CHECKS, SCHEMA
+
+# A user op with a correct rule: softsign x / (1 + |x|), d/dx = 1 / (1 + |x|)².
+SOFTSIGN = Op("user_softsign", lambda x: x / (1 + np.abs(x)),
+              (lambda g, out, x: g / (1 + np.abs(x)) ** 2,),
+              domain=(Domain(-2.0, 2.0, avoid=(0.0,)),), doc="out = x / (1 + |x|)")
+# The same op with a rule that forgot the square.
+WRONG = Op("user_softsign_wrong", SOFTSIGN.fwd, (lambda g, out, x: g / (1 + np.abs(x)),),
+           domain=SOFTSIGN.domain)
+# A forward SymPy cannot run (it converts to float): the symbolic check is not possible.
+OPAQUE = Op("user_opaque", lambda x: np.sin(np.asarray(x, dtype=np.float64)),
+            (lambda g, out, x: g * np.cos(x),))
+
+
+def test_check_op_on_shapes_arrays_and_standard_cases():
+    r = verify.check_op("multiply", (2, 3), (3,), seed=1)
+    assert r.ok and len(r.cases) == 1 and r.cases[0].shapes == [[2, 3], [3]]
+    x = np.linspace(0.5, 1.5, 6).reshape(2, 3)
+    r = verify.check_op("log", x)
+    assert r.ok and r.cases[0].label == "given arrays"
+    r = verify.check_op("sum", (2, 3, 4), params={"axis": (0, 2)})
+    assert r.ok and r.cases[0].params == {"axis": "(0, 2)"}
+    r = verify.check_op("matmul")
+    assert r.ok and len(r.cases) == len(numeric.cases.standard_cases(numeric.get_op("matmul")))
+    assert [c.check for c in r.cases[0].checks] == list(CHECKS)
+
+
+def test_user_op_without_registration_and_symbolic_status():
+    r = verify.check_op(SOFTSIGN, (2, 3), options=Options(checks=("fd", "taylor", "adjoint")))
+    assert r.ok, r.explain()
+    r = verify.check_op(OPAQUE, (3,))
+    sym = r.cases[0].get("symbolic")
+    assert sym.verdict == "skipped" and sym.detail      # says why it was not possible
+    assert r.ok, r.explain()
+
+
+def test_assert_op_raises_with_the_diagnosis():
+    with pytest.raises(AssertionError) as info:
+        verify.assert_op(WRONG, (2, 3), options=Options(checks=("fd", "adjoint", "taylor")))
+    text = str(info.value)
+    assert "user_softsign_wrong" in text and "fd failed" in text and "engine" in text
+    verify.assert_op(SOFTSIGN, (3,), options=Options(checks=("fd",)))
+
+
+def test_a_registered_user_op_joins_like_a_built_in():
+    op = Op("user_cube_test_api", lambda x: x ** 3, (lambda g, out, x: 3 * g * x * x,),
+            kink=None)
+    numeric.register(op, replace=True)
+    try:
+        r = verify.run_suite(["user_cube_test_api"], dtypes=("float64",))
+        assert r.ok and r.ops[0].op == "user_cube_test_api"
+    finally:
+        numeric.op._REGISTRY.pop("user_cube_test_api", None)
+
+
+def test_bad_input_names_the_op():
+    with pytest.raises(ValueError, match="multiply.*2 inputs"):
+        verify.check_op("multiply", (2, 3))
+    with pytest.raises(KeyError, match="no_such_op"):
+        verify.check_op("no_such_op")
+
+
+def test_float32_is_judged_against_float64_with_its_own_tolerance():
+    r64 = verify.check_op("tanh", (2, 3), dtype="float64")
+    r32 = verify.check_op("tanh", (2, 3), dtype="float32")
+    t64, t32 = r64.cases[0].get("fd").tol, r32.cases[0].get("fd").tol
+    assert r64.ok and r32.ok and t32 > 1e3 * t64
+
+
+def test_suite_is_identical_whatever_the_job_count():
+    ops = ["add", "matmul", "maximum", "sum", "getitem"]
+    one = verify.run_suite(ops, seed=3, jobs=1).to_dict()
+    two = verify.run_suite(ops, seed=3, jobs=2).to_dict()
+    for d in (one, two):
+        d.pop("created"), d.pop("environment")
+    assert one == two
+    other = verify.run_suite(["add"], seed=4, dtypes=("float64",)).to_dict()
+    assert other["seed"] == 4
+
+
+def test_results_json_follows_the_schema():
+    d = json.loads(json.dumps(verify.run_suite(["maximum", "exp"]).to_dict()))
+    assert d["schema"] == SCHEMA and d["summary"]["ok"] is True
+    assert set(d["environment"]) == {"python", "numpy", "sympy", "platform", "cpus"}
+    assert set(d["summary"]["checks"]) == {"pass", "fail", "unreliable", "skipped"}
+    op = d["ops"][0]
+    assert set(op) == {"op", "doc", "kink", "signature", "proof", "cases"}
+    assert op["kink"] and op["proof"] and op["proof"][0]["status"] in ("proved", "spot-checked")
+    case = op["cases"][0]
+    assert set(case) == {"case", "label", "shapes", "params", "dtype", "checks"}
+    assert {c["check"] for c in case["checks"]} == set(CHECKS)
+    assert {c["verdict"] for c in case["checks"]} <= {"pass", "fail", "unreliable", "skipped"}
+    assert {c["dtype"] for c in op["cases"]} == {"float64", "float32"}
+
+
+def test_cli_plugin_json_junit_and_exit_status(tmp_path):
+    (tmp_path / "my_ops.py").write_text(textwrap.dedent('''
+        import numpy as np
+        import numeric
+        numeric.register(numeric.Op("plugin_square", np.square,
+                                    (lambda g, out, x: g * x,)))  # wrong: forgot the 2
+        numeric.register(numeric.Op("plugin_cube", lambda x: x ** 3,
+                                    (lambda g, out, x: 3 * g * x * x,)))
+    '''))
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "verify.cli", "verify", *args],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    bad = run("--plugin", "my_ops", "--ops", "plugin_square,plugin_cube", "--dtype", "float64",
+              "--json", "r.json", "--junit", "r.xml")
+    assert bad.returncode == 1, bad.stderr
+    assert "plugin_square" in bad.stdout and "FAIL" in bad.stdout
+    assert "constant factor 0.5" in bad.stdout
+    d = json.loads((tmp_path / "r.json").read_text())
+    assert d["summary"]["ok"] is False and d["summary"]["checks"]["fail"] > 0
+    assert "<failure" in (tmp_path / "r.xml").read_text()
+    good = run("--plugin", "my_ops", "--ops", "plugin_cube", "--jobs", "2")
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert run("--ops", "nope").returncode == 2
+
+
+def test_a_kink_is_reported_as_a_kink():
+    op = Op("user_relu_half", lambda x: np.maximum(x, 0),
+            (lambda g, out, x: g * (np.sign(x) + 1) / 2,),
+            kink=Kink("relu'(0) = 1/2", place=lambda x: (np.zeros_like(x),), slope=(0.5,)),
+            domain=(Domain(-2.0, 2.0, avoid=(0.0,)),))
+    r = verify.check_op(op, (2, 3))
+    k = r.cases[0].get("kink")
+    assert r.ok and k.verdict == "pass" and "located" in k.detail
