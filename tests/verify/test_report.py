@@ -144,6 +144,17 @@ def test_failed_run_leaves_previous_report(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["reports"], "no temporary directory left"
 
 
+@pytest.mark.parametrize("results, message", [
+    ([], "an 'ops' list"),
+    ({"ops": [{"doc": "no name"}]}, "op #0 has no 'op' name"),
+    ({"ops": [{"op": "add", "cases": ["2x3"]}]}, "op 'add', case #0"),
+])
+def test_malformed_results_are_refused_before_writing(tmp_path, results, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        build_report(results, tmp_path / "r", extras={"ops": {}, "claims": {}})
+    assert not (tmp_path / "r").exists()
+
+
 def test_write_outside_directory_refused(tmp_path):
     from verify.report.atomic import write_tree
 

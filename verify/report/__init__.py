@@ -73,6 +73,21 @@ def report_files(results: dict[str, Any], extras: dict[str, Any]) -> dict[str, s
     return files
 
 
+def _validate(results: Any) -> None:
+    """Refuse results the pages cannot show, naming the first bad entry."""
+    if not isinstance(results, dict) or not isinstance(results.get("ops"), list):
+        raise ValueError("build_report: results must be the verify results JSON (a dict with "
+                         f"an 'ops' list), got {type(results).__name__}")
+    for k, op in enumerate(results["ops"]):
+        name = op.get("op") if isinstance(op, dict) else None
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"build_report: results op #{k} has no 'op' name: {op!r:.80}")
+        for j, case in enumerate(op.get("cases", [])):
+            if not isinstance(case, dict) or not isinstance(case.get("checks", []), list):
+                raise ValueError(f"build_report: op {name!r}, case #{j}: expected a dict with a "
+                                 f"'checks' list, got {case!r:.80}")
+
+
 def _finite(data: Any) -> Any:
     """``data`` with NaN and infinities as strings, so the sidecar is strict JSON."""
     if isinstance(data, float) and not math.isfinite(data):
@@ -90,8 +105,6 @@ def build_report(results: dict[str, Any], out: str | os.PathLike[str] = "reports
 
     The directory is replaced only once every page is written: a failure leaves the old report.
     """
-    if not isinstance(results, dict) or "ops" not in results:
-        raise ValueError("build_report: results must be the verify results JSON (a dict with "
-                         f"an 'ops' list), got {type(results).__name__}")
+    _validate(results)
     extras = collect_extras(results) if extras is None else extras
     return write_tree(out, report_files(results, extras)) / "index.html"
