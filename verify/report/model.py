@@ -132,6 +132,8 @@ def op_model(op: dict[str, Any], results: dict[str, Any], extras: dict[str, Any]
             "kink": op.get("kink"), "signature": op.get("signature", ""),
             "proofs": op.get("proof", []), "cases": cases, "checks": checks,
             "cells": op_verdicts(op, checks), "failures": failures,
+            "failing": any(chk.get("verdict") == "fail" for _, chk in failures)
+            or any(p.get("status") == "refuted" for p in op.get("proof", [])),
             "derivation": extras.get("derivation", {"status": "unavailable", "steps": []}),
             "claims": _claims_for(op["op"], claims), "fd": extras.get("fd", {}),
             "graph": extras.get("graph", {})}
