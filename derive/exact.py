@@ -252,10 +252,13 @@ def clear_cache(disk: bool = False) -> None:
 # Helpers
 # ---------------------------------------------------------------------------------------------
 def _source(f: Any) -> str:
+    """The function's source and its module's (helpers it calls may change)."""
     if f is None:
         return ""
+    fn = getattr(f, "func", f)
     try:
-        return inspect.getsource(f)
+        module = inspect.getmodule(fn)
+        return inspect.getsource(fn) + (inspect.getsource(module) if module else "")
     except (OSError, TypeError):
         return repr(f)
 

@@ -13,6 +13,10 @@ mapping), the fallback is exact rational arithmetic at random rational points, a
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import json
+import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +25,8 @@ import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
 
-from derive.exact import exact_params, exact_vjp, for_case, forward, resolve
+from derive.exact import _key as _exact_key
+from derive.exact import cache_dir, exact_params, exact_vjp, for_case, forward, resolve
 from derive.symbolic import as_sym
 
 __all__ = ["Proof", "prove_rule"]
@@ -29,6 +34,7 @@ __all__ = ["Proof", "prove_rule"]
 SPOT_POINTS = 5
 MAX_KINK_SYMBOLS = 7  # symbols inside the conditions of one entry
 MAX_LEAVES = 128  # past this many regions per entry, fall back to rational spot checks
+_PROOFS: dict[str, Proof] = {}
 _KINKED = (sp.Max, sp.Min, sp.Abs, sp.sign, sp.Heaviside, sp.Piecewise)
 
 
@@ -60,10 +66,46 @@ def prove_rule(op: Any, case: Any, rule: tuple[Any, ...] | None = None, seed: in
     """Prove ``op``'s rules (or the replacement ``rule`` tuple) exact at ``case``.
 
     Example: ``prove_rule("matmul", Case(((2, 3), (3, 4))))`` -> ``Proof(status="proved", ...)``.
+    Proofs of the table's own rules are cached like derivations, keyed also by the source of the
+    modules defining the rules (an edit anywhere in them invalidates the proof).
     """
-    start = time.perf_counter()
     op = for_case(resolve(op), case)
-    rules = op.vjp if rule is None else tuple(rule)
+    if rule is not None:
+        return _prove(op, case, tuple(rule), seed)
+    key = f"{_exact_key(op, case)}-{_rules_digest(op, seed)}"
+    if key in _PROOFS:
+        return _PROOFS[key]
+    path = cache_dir() / "proofs" / f"{key}.json"
+    try:
+        found = Proof(**{k: v for k, v in json.loads(path.read_text()).items()})
+    except (OSError, ValueError, TypeError):
+        found = _prove(op, case, op.vjp, seed)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(found.to_dict()))
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    _PROOFS[key] = found
+    return found
+
+
+def _rules_digest(op: Any, seed: int) -> str:
+    parts = [str(seed), op.kink.text if op.kink else ""]
+    for rule in op.vjp:
+        fn = getattr(rule, "func", rule)
+        module = inspect.getmodule(fn)
+        try:
+            parts.append(inspect.getsource(module) if module else "")
+            parts.append(inspect.getsource(fn))
+        except (OSError, TypeError):
+            parts.append(f"{getattr(fn, '__qualname__', fn)!r}{getattr(rule, 'args', '')!r}")
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+def _prove(op: Any, case: Any, rules: tuple[Any, ...], seed: int) -> Proof:
+    start = time.perf_counter()
     shapes = " ; ".join("x".join(map(str, s)) if s else "()" for s in case.shapes)
     done = _Outcome(op.name, str(case), case.label, start)
     if len(rules) != op.nargs:
