@@ -11,9 +11,10 @@ import re
 from collections import Counter
 from typing import Any
 
-__all__ = ["CHECKS", "VERDICT_ORDER", "slug", "op_verdicts", "index_model", "op_model"]
+from verify.results import CHECKS  # the contract's order of check kinds
 
-CHECKS = ("symbolic", "fd", "adjoint", "raw_shape", "kink", "taylor")
+__all__ = ["VERDICT_ORDER", "slug", "check_names", "op_verdicts", "index_model", "op_model"]
+
 VERDICT_ORDER = {"fail": 0, "refuted": 0, "unreliable": 1, "pass": 2, "proved": 2,
                  "spot-checked": 2, "skipped": 3, "unavailable": 3, "none": 4}
 PROOF_VERDICT = {"proved": "pass", "spot-checked": "pass", "refuted": "fail",
