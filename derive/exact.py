@@ -13,6 +13,7 @@ keyed by op, shapes, parameters, the forward's source and the versions of gradpr
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import os
@@ -257,10 +258,24 @@ def _source(f: Any) -> str:
         return ""
     fn = getattr(f, "func", f)
     try:
-        module = inspect.getmodule(fn)
-        return inspect.getsource(fn) + (inspect.getsource(module) if module else "")
+        return inspect.getsource(fn) + module_source(inspect.getmodule(fn))
     except (OSError, TypeError):
         return repr(f)
+
+
+def module_source(module: Any) -> str:
+    """A module's source, read once per file version (size and mtime)."""
+    path = getattr(module, "__file__", None)
+    if not path:
+        return ""
+    st = os.stat(path)
+    return _read_source(path, st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_source(path: str, mtime: int, size: int) -> str:
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        return fh.read()
 
 
 def _key(op: Any, case: Any) -> str:

@@ -26,7 +26,15 @@ import sympy as sp
 from sympy.core.relational import Relational
 
 from derive.exact import _key as _exact_key
-from derive.exact import cache_dir, exact_params, exact_vjp, for_case, forward, resolve
+from derive.exact import (
+    cache_dir,
+    exact_params,
+    exact_vjp,
+    for_case,
+    forward,
+    module_source,
+    resolve,
+)
 from derive.symbolic import as_sym
 
 __all__ = ["Proof", "prove_rule"]
@@ -95,9 +103,8 @@ def _rules_digest(op: Any, seed: int) -> str:
     parts = [str(seed), op.kink.text if op.kink else ""]
     for rule in op.vjp:
         fn = getattr(rule, "func", rule)
-        module = inspect.getmodule(fn)
         try:
-            parts.append(inspect.getsource(module) if module else "")
+            parts.append(module_source(inspect.getmodule(fn)))
             parts.append(inspect.getsource(fn))
         except (OSError, TypeError):
             parts.append(f"{getattr(fn, '__qualname__', fn)!r}{getattr(rule, 'args', '')!r}")
