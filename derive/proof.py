@@ -83,7 +83,7 @@ def prove_rule(op: Any, case: Any, rule: tuple[Any, ...] | None = None, seed: in
     key = f"{_exact_key(op, case)}-{_rules_digest(op, seed)}"
     if key in _PROOFS:
         return _PROOFS[key]
-    path = cache_dir() / "proofs" / f"{key}.json"
+    path = cache_dir() / "rule-proofs" / f"{key}.json"
     try:
         found = Proof(**{k: v for k, v in json.loads(path.read_text()).items()})
     except (OSError, ValueError, TypeError):
