@@ -34,7 +34,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                         help="read results written by `gradproof verify --json` instead of "
                              "running the suite")
     parser.add_argument("--seed", type=int, default=0, help="seed for the suite (default 0)")
-    parser.add_argument("--ops", nargs="+", metavar="OP", help="only these ops (default: all)")
+    parser.add_argument("--ops", nargs="+", metavar="OP",
+                        help="only these ops, space- or comma-separated (default: all)")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes for the suite")
     parser.add_argument("--plugin", dest="plugins", action="append", default=[],
                         metavar="MODULE", help="import MODULE first: its ops register themselves "
@@ -83,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     """Write the report; print the path of its index page."""
     from verify.report import build_report
 
+    if args.ops:  # "--ops add,matmul" as for `gradproof verify`, or "--ops add matmul"
+        args.ops = [name for arg in args.ops for name in arg.split(",") if name]
     try:
         for module in args.plugins:
             importlib.import_module(module)

@@ -20,6 +20,9 @@ def test_cli_prints_index_path_and_keeps_report_on_bad_input(tmp_path, capsys):
     printed = capsys.readouterr().out.strip().splitlines()
     assert Path(printed[-1]) == out.absolute() / "index.html" and Path(printed[-1]).is_file()
     assert main(["report", "--from", str(src), "--out", str(out), "--strict"]) == 0
+    some = tmp_path / "some"  # --ops filters saved results; commas as for `gradproof verify`
+    assert main(["report", "--from", str(src), "--ops", "sum,", "--out", str(some)]) == 0
+    assert sorted(p.name for p in (some / "ops").iterdir()) == ["sum.html"]
     again = tmp_path / "again"  # an earlier report's sidecar is accepted as input too
     assert main(["report", "--from", str(out / "report.json"), "--out", str(again)]) == 0
     assert json.loads((again / "report.json").read_text())["results"] == json.loads(
