@@ -208,25 +208,25 @@ _PYWHERE = np.frompyfunc(_where, 3, 1)
 
 
 def _stacked(f: Callable[..., Any], nmat: int) -> Callable[..., Any]:
-    """Apply a SymPy function of matrices to each matrix of a stack (last two axes)."""
+    """Apply a SymPy function of matrices to each matrix of a stack (the last two axes)."""
 
     @functools.wraps(f)
     def run(*args: Any) -> Any:
         arrs = [np.asarray(to_plain(_exact(a)), dtype=object) for a in args[:nmat]]
-        batch = np.broadcast_shapes(*(a.shape[:-2] for a in arrs if a.ndim > 2)) if any(
-            a.ndim > 2 for a in arrs) else ()
+        batch = np.broadcast_shapes(*(a.shape[:-2] for a in arrs))
         results = []
         for k in np.ndindex(*batch):
-            mats = [sp.Matrix(a[k[len(k) - (a.ndim - 2):]] if a.ndim > 2 else a)
-                    if a.ndim >= 2 else sp.Matrix(a) for a in arrs]
-            results.append(f(*mats))
-        out = [np.array(r.tolist(), dtype=object).reshape(r.shape) if isinstance(r, sp.MatrixBase)
-               else r for r in results]
-        stack = np.empty(len(out), dtype=object) if not batch else None
+            mats = [sp.Matrix(a[k[len(k) - (a.ndim - 2):]]) for a in arrs]
+            r = f(*mats)
+            results.append(np.array(r.tolist(), dtype=object).reshape(r.shape)
+                           if isinstance(r, sp.MatrixBase) else r)
         if not batch:
-            return out[0] if isinstance(out[0], np.ndarray) else _wrap(out[0], force=True)
-        del stack
-        return np.array(out, dtype=object).reshape(batch + np.shape(out[0]))
+            return _wrap(results[0], force=True)
+        out = np.empty(len(results), dtype=object)
+        if isinstance(results[0], np.ndarray):
+            return np.stack(results).reshape(batch + results[0].shape)
+        out[:] = results
+        return out.reshape(batch)
 
     return run
 

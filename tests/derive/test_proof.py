@@ -8,7 +8,7 @@ import sympy as sp
 
 import numeric
 from derive import exact_vjp, prove_rule
-from derive.proof import compare
+from derive.compare import compare
 from numeric import Op
 from numeric.cases import Case, standard_cases
 
