@@ -1,6 +1,6 @@
 """``run_suite``: every op of the table (and plugin ops) over its cases, at each dtype.
 
-Work is split by (op, dtype) across ``jobs`` processes; each case draws from its own generator
+Work is split by op across ``jobs`` processes; each case draws from its own generator
 (``verify.api.case_rng``), so the result for a seed is the same whatever the job count.
 ``progress(done, total, name)`` is called as tasks finish (the CLI draws its bar with it).
 """
@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from numeric import all_ops
 from verify.api import check_op
@@ -39,39 +38,31 @@ def run_suite(ops: Sequence[str] | None = None, seed: int = 0,
     unknown = [n for n in names if n not in table]
     if unknown:
         raise KeyError(f"unknown ops {unknown}; known: {', '.join(sorted(table))}")
-    tasks = [(n, d) for n in names for d in dtypes]
-    done: dict[tuple[str, str], OpResult] = {}
-    if jobs > 1 and len(tasks) > 1:
+    # One task per op (all dtypes): derive's proof of a case is computed once per op.
+    done: dict[str, OpResult] = {}
+    if jobs > 1 and len(names) > 1:
         with ProcessPoolExecutor(jobs, initializer=load_plugins, initargs=(tuple(plugins),)) as ex:
-            futures = {ex.submit(_task, n, d, seed, options): (n, d) for n, d in tasks}
-            from concurrent.futures import as_completed
-
+            futures = {ex.submit(_task, n, tuple(dtypes), seed, options): n for n in names}
             for k, fut in enumerate(as_completed(futures), 1):
                 done[futures[fut]] = fut.result()
                 if progress:
-                    progress(k, len(tasks), "/".join(futures[fut]))
+                    progress(k, len(names), futures[fut])
     else:
-        for k, (n, d) in enumerate(tasks, 1):
-            done[(n, d)] = _task(n, d, seed, options)
+        for k, n in enumerate(names, 1):
+            done[n] = _task(n, tuple(dtypes), seed, options)
             if progress:
-                progress(k, len(tasks), f"{n}/{d}")
-    result = SuiteResult(seed)
-    for n in names:
-        merged: OpResult | None = None
-        for d in dtypes:
-            r = done[(n, d)]
-            if merged is None:
-                merged = r
-            else:
-                merged.cases.extend(r.cases)
-                merged.proof = merged.proof or r.proof
-        result.ops.append(merged)
-    return result
+                progress(k, len(names), n)
+    return SuiteResult(seed, [done[n] for n in names])
 
 
-def _task(name: str, dtype: str, seed: int, options: Options | None) -> OpResult:
-    return check_op(name, seed=seed, dtype=dtype, options=options)
-
-
-def _identity(x: Any) -> Any:
-    return x
+def _task(name: str, dtypes: tuple[str, ...], seed: int, options: Options | None) -> OpResult:
+    merged: OpResult | None = None
+    for d in dtypes:
+        r = check_op(name, seed=seed, dtype=d, options=options)
+        if merged is None:
+            merged = r
+        else:
+            merged.cases.extend(r.cases)
+            merged.proof = merged.proof or r.proof
+    assert merged is not None
+    return merged
