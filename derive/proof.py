@@ -140,7 +140,7 @@ def _prove(op: Any, case: Any, rules: tuple[Any, ...], seed: int) -> Proof:
                 return done("refuted", f"exact symbolic proof at shapes {shapes}",
                             _mismatch(exact, i, k, got[i][k], e.view(np.ndarray)[k], witness))
             undecided += verdict is None
-    kink = _check_kink(op, rules, exact, params)
+    kink = _check_kink(op, rules, exact, params, rng)
     method = f"exact symbolic proof at shapes {shapes}"
     if by_cases:
         method += f" ({by_cases} kinked entries compared by cases)"
@@ -251,15 +251,24 @@ def _spot_checks(op: Any, rules: Any, exact: Any, params: dict[str, Any], rng: A
     return done("spot-checked", method, why, kink)
 
 
-def _check_kink(op: Any, rules: Any, exact: Any, params: dict[str, Any]) -> str | None:
-    """At the kink, the rule must give the op's declared slopes ``g * slope[i]``."""
+def _check_kink(op: Any, rules: Any, exact: Any, params: dict[str, Any],
+                rng: Any = None) -> str | None:
+    """At the kink, the rule must give the op's declared slopes ``g * slope[i]``.
+
+    The inputs are put on the kink by ``Kink.place`` from a random rational point (so places
+    such as "the nearest bound" become exact numbers); ``g`` stays symbolic.
+    """
     kink = op.kink
     if kink is None:
         return None
-    if len({x.shape for x in exact.xs}) != 1 or op.signature != "elementwise":
-        return f"not checked at this case (inputs of different shapes): {kink.text}"
-    placed = [as_sym(x) for x in kink.place(*exact.xs)]
+    if not kink.slope:
+        return f"no elementwise slope declared; the regions around it are proved: {kink.text}"
+    if len({x.shape for x in exact.xs}) != 1:
+        return f"checked at cases whose inputs share a shape, not this one: {kink.text}"
+    rng = rng if rng is not None else np.random.default_rng(0)
+    point = _rational_inputs(op, exact, rng)
     try:
+        placed = [as_sym(x) for x in kink.place(*[_subs(x, point) for x in exact.xs])]
         out = forward(op, placed, params)
         got = _run_rules(op, rules, exact, placed, out, params)
     except Exception as e:  # noqa: BLE001
@@ -268,12 +277,53 @@ def _check_kink(op: Any, rules: Any, exact: Any, params: dict[str, Any]) -> str 
     for i, slope in enumerate(kink.slope):
         if got[i] is None:
             continue
-        for k in np.ndindex(*g.shape):
-            want = g[k] * sp.Rational(slope)
+        if slope != 0 and got[i].shape != g.shape:
+            return f"checked at cases where the output has the input's shape: {kink.text}"
+        for k in np.ndindex(*got[i].shape):
+            # a slope of 0 means a zero cotangent for any op; else g * slope entry by entry
+            want = sp.Integer(0) if slope == 0 else g[k] * sp.Rational(slope)
             if sp.expand(sp.sympify(got[i][k]) - want) != 0:
                 return (f"refuted: at the kink ({kink.text}) input {i} ({exact.names[i]}), "
                         f"entry {k}: the rule gives {got[i][k]}, the declared slope gives {want}")
-    return f"confirmed at the kink: {kink.text}"
+    if any(x.shape != g.shape for x in exact.xs):
+        return f"confirmed at the kink: {kink.text}"
+    sides = _one_sided(exact, placed, kink.slope)
+    if sides.startswith("refuted"):
+        return sides
+    return f"confirmed at the kink: {kink.text}{sides}"
+
+
+def _one_sided(exact: Any, placed: list[Any], slopes: tuple[float, ...]) -> str:
+    """The declared slopes must lie between the one-sided derivatives of the forward there."""
+    if not exact.g.size or not slopes:
+        return ""
+    k = next(iter(np.ndindex(*exact.g.shape)))
+    f = sp.sympify(exact.out.view(np.ndarray)[k])
+    at = {x.view(np.ndarray)[k]: sp.sympify(p.view(np.ndarray)[k])
+          for x, p in zip(exact.xs, placed)}
+    h = sp.Symbol("h", positive=True)
+    found = []
+    for i, slope in enumerate(slopes):
+        s = exact.xs[i].view(np.ndarray)[k]
+        moved = {**at, s: at[s] + h}
+        left_moved = {**at, s: at[s] - h}
+        try:
+            right = sp.limit((f.xreplace(moved) - f.xreplace(at)) / h, h, 0)
+            left = sp.limit((f.xreplace(at) - f.xreplace(left_moved)) / h, h, 0)
+        except Exception:  # noqa: BLE001 - SymPy cannot take the limit: say nothing
+            return ""
+        if not (right.is_number and left.is_number):
+            return ""
+        if not (right.is_finite and left.is_finite):
+            found.append(f"{exact.names[i]}: the forward jumps here, {slope} is its slope on "
+                         "either side")
+            continue
+        lo, hi = sorted((left, right))
+        if not lo <= sp.Rational(slope) <= hi:
+            return (f"refuted: at the kink input {i} ({exact.names[i]}) the declared slope "
+                    f"{slope} is outside the one-sided derivatives [{lo}, {hi}]")
+        found.append(f"{exact.names[i]}: {slope} in [{lo}, {hi}]")
+    return "; between the one-sided derivatives (" + ", ".join(found) + ")"
 
 
 def _mismatch(exact: Any, i: int, k: tuple[int, ...], got: Any, want: Any, witness: Any) -> str:

@@ -147,7 +147,11 @@ def as_sym(a: Any) -> SymArray:
         return arr.view(SymArray)
     if a.dtype != object:
         a = _exact(a)
-    return np.asarray(a, dtype=object).view(SymArray)
+    a = np.asarray(a, dtype=object)
+    if a.size and any(isinstance(v, np.ndarray) for v in a.flat):  # 0-d arrays stored as entries
+        a = np.frompyfunc(lambda v: v[()] if isinstance(v, np.ndarray) else v, 1, 1)(a)
+        a = np.asarray(a, dtype=object)
+    return a.view(SymArray)
 
 
 def _exact(a: Any) -> Any:

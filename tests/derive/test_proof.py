@@ -117,3 +117,15 @@ def test_compare_decides_by_cases_and_skips_impossible_orderings():
     assert ok is False and how == "cases" and witness[y] > witness[x]
     c = sp.Symbol("c")
     assert compare(sp.Piecewise((x, c), (y, True)), sp.Piecewise((y, ~c), (x, True)), {c})[0]
+
+
+def test_a_declared_slope_outside_the_one_sided_derivatives_is_refuted():
+    from numeric import Kink
+
+    def rule(g, out, x):  # relu with slope 3/2 at 0: consistent rule, impossible convention
+        return g * np.where(x > 0, 1.0, np.where(x == 0, 1.5, 0.0))
+
+    odd = Op("relu_odd_kink_for_test", lambda x: np.maximum(x, 0.0), (rule,),
+             kink=Kink("relu'(0) = 3/2", place=lambda x: (np.zeros_like(x),), slope=(1.5,)))
+    proof = prove_rule(odd, Case(((2,),)))
+    assert proof.status == "refuted" and "one-sided derivatives [0, 1]" in proof.detail
