@@ -35,7 +35,7 @@ def parse_shapes(text: str) -> tuple[tuple[int, ...], ...]:
 
 
 def parse_param(text: str) -> tuple[str, Any]:
-    """``"axis=1"``, ``"axis=0,2"``, ``"keepdims=true"``, ``"shape=3,2"`` -> (name, value)."""
+    """``axis=1``, ``axis=0,2``, ``keepdims=true``, ``ord=fro`` -> (name, value), not evaluated."""
     name, sep, value = text.partition("=")
     if not sep or not name.strip().isidentifier():
         raise ValueError(f"--param {text!r}: expected NAME=VALUE")
@@ -48,7 +48,9 @@ def parse_param(text: str) -> tuple[str, Any]:
     try:
         nums = tuple(int(v) for v in parts)
     except ValueError:
-        raise ValueError(f"--param {text!r}: values must be integers, true/false or none") from None
+        if "," in value or not value:
+            raise ValueError(f"--param {text!r}: a list must be of integers") from None
+        return name.strip(), value  # a plain string, e.g. ord=fro or subscripts=ij->i
     return name.strip(), nums[0] if len(nums) == 1 and "," not in value else nums
 
 

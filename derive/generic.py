@@ -152,7 +152,8 @@ def _steps(rule: GenericRule) -> list[Any]:
     shapes = ", ".join(rf"{x.name} \in \mathbb{{R}}^{{{sp.latex(x.shape[0])} \times "
                        rf"{sp.latex(x.shape[1])}}}" for x in xs)
     steps = [make_step(f"{rule.title}: statement",
-                       rf"F = {rule.f_latex},\quad {shapes},\quad {l_tex}", "statement")]
+                       rf"F = {rule.f_latex},\quad {shapes},\quad {l_tex}", "statement",
+                       sp.Eq(sp.Symbol("l"), loss, evaluate=False))]
     for i, x in enumerate(xs):
         stated_tex, stated = rule.stated[i]
         want = stated(g, *xs)
@@ -183,8 +184,8 @@ def _steps(rule: GenericRule) -> list[Any]:
             status = f"verified exactly at sizes {at} (SymPy cannot confirm it at generic size)"
         else:
             status = f"refuted: differs from the concrete derivation at sizes {at}"
-        steps.append(make_step(f"closed form for ∂l/∂{x.name}",
-                               rf"{lhs} = {stated_tex}", status))
+        steps.append(make_step(f"closed form for ∂l/∂{x.name}", rf"{lhs} = {stated_tex}", status,
+                               sp.Eq(sp.Symbol(f"dl/d{x.name}"), want, evaluate=False)))
     return steps
 
 

@@ -49,8 +49,11 @@ def test_parse_param():
     assert parse_param("axis=1") == ("axis", 1)
     assert parse_param("axis=0,2") == ("axis", (0, 2))
     assert parse_param("keepdims=true") == ("keepdims", True)
+    assert parse_param("ord=fro") == ("ord", "fro")
     with pytest.raises(ValueError, match="NAME=VALUE"):
         parse_param("1=2")
+    with pytest.raises(ValueError, match="integers"):
+        parse_param("axis=0,a")
 
 
 def test_cli_prints_a_proved_derivation(capsys):
