@@ -91,3 +91,47 @@ def test_evaluate_names_wrong_shapes():
         exact.evaluate([np.zeros((2, 3)), np.zeros(2)], np.zeros((2, 3)))
     with pytest.raises(ValueError, match="cotangent"):
         exact.evaluate([np.zeros((2, 3)), np.zeros(3)], np.zeros(3))
+
+
+def _shape_pairs():
+    from hypothesis import strategies as st
+
+    dims = st.lists(st.integers(1, 3), min_size=0, max_size=3)
+
+    @st.composite
+    def pair(draw):
+        out = draw(dims)
+        def side():
+            keep = draw(st.integers(0, len(out)))
+            return tuple(1 if draw(st.booleans()) else n for n in out[len(out) - keep:])
+        return side(), side()
+
+    return pair()
+
+
+def _brute_sum_back(g, full, shape):
+    """Σ of g over every output index that broadcasting maps onto each entry of ``shape``."""
+    total = np.zeros(shape)
+    lead = len(full) - len(shape)
+    for k in np.ndindex(*full):
+        src = tuple(0 if n == 1 else i for i, n in zip(k[lead:], shape))
+        total[src] += g[k]
+    return total
+
+
+def test_broadcasting_sums_emerge_from_the_derivation():
+    from hypothesis import given, settings
+
+    @settings(derandomize=True, max_examples=25, deadline=None)
+    @given(_shape_pairs())
+    def check(shapes):
+        x_shape, y_shape = shapes
+        full = np.broadcast_shapes(x_shape, y_shape)
+        rng = np.random.default_rng(len(full))
+        x, y = rng.standard_normal(x_shape), rng.standard_normal(y_shape)
+        g = rng.standard_normal(full)
+        dx, dy = exact_vjp("multiply", Case((x_shape, y_shape))).evaluate([x, y], g)
+        np.testing.assert_allclose(dx, _brute_sum_back(g * np.broadcast_to(y, full), full, x_shape))
+        np.testing.assert_allclose(dy, _brute_sum_back(g * np.broadcast_to(x, full), full, y_shape))
+
+    check()
