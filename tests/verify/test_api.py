@@ -140,3 +140,16 @@ def test_a_kink_is_reported_as_a_kink():
     r = verify.check_op(op, (2, 3))
     k = r.cases[0].get("kink")
     assert r.ok and k.verdict == "pass" and "located" in k.detail
+
+
+def test_large_inputs_use_projections_and_localise_on_failure():
+    r = verify.check_op("multiply", (10, 10), (10,), options=Options(checks=("fd",)))
+    fd = r.cases[0].get("fd")
+    assert r.ok and "directional" in fd.detail
+    from verify.mutants import mutants
+
+    m = next(m for m in mutants("multiply") if m.kind == "factor_2" and m.input == 1)
+    r = verify.check_op(m.op, (10, 10), (10,), options=Options(checks=("fd",)))
+    fd = r.cases[0].get("fd")
+    assert fd.verdict == "fail" and fd.diagnosis["input"] == 1
+    assert "constant factor 2" in fd.diagnosis["hint"] and len(fd.diagnosis["worst"]) == 3
