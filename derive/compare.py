@@ -187,9 +187,10 @@ def _is_zero(d: Any, rng: Any, signs: dict[Any, int], fixed: dict[Any, Any] | No
         return True, None
     if d.has(*_KINKED) or d.atoms(Relational):
         return None, None
-    if sp.count_ops(d) < 400 and sp.cancel(sp.together(d)) == 0:
-        return True, None
-    if sp.count_ops(d) < 150 and sp.simplify(d) == 0:
+    size = sp.count_ops(d)
+    if size < 3000 and sp.expand(sp.fraction(sp.together(d))[0]) == 0:
+        return True, None  # the numerator over a common denominator vanishes identically
+    if size < 150 and sp.simplify(d) == 0:
         return True, None
     for point in _points(d.free_symbols | set(_signs_free(signs)), rng, signs, 200):
         val = sp.N(d.xreplace(point).xreplace(fixed or {}), 40)

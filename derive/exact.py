@@ -263,6 +263,15 @@ def _source(f: Any) -> str:
         return repr(f)
 
 
+def own_source() -> str:
+    """derive's own source: a change to how it derives or proves invalidates the caches."""
+    parts = []
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        st = os.stat(path)
+        parts.append(_read_source(str(path), st.st_mtime_ns, st.st_size))
+    return "".join(parts)
+
+
 def module_source(module: Any) -> str:
     """A module's source, read once per file version (size and mtime)."""
     path = getattr(module, "__file__", None)
@@ -285,7 +294,7 @@ def _key(op: Any, case: Any) -> str:
              _source(op.fwd), _source(op.sym), repr([(d.low, d.high, d.avoid, d.kind)
                                                       for d in op.domains()]),
              repr([r is None for r in op.vjp]), numeric.__version__, sp.__version__,
-             np.__version__, str(FORMAT)]
+             np.__version__, str(FORMAT), own_source()]
     digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
     return f"{op.name}-{digest}"
 

@@ -210,9 +210,22 @@ def _rational_inputs(op: Any, exact: Any, rng: Any) -> dict[Any, Any]:
                 if all(abs(float(v) - a) >= dom.margin for a in dom.avoid):
                     break
             point[s] = v
+        if dom.kind in ("invertible", "spd") and x.ndim >= 2:
+            _matrix_domain(x.view(np.ndarray), point, dom.kind)
     for s in exact.g.view(np.ndarray).ravel():
         point[s] = sp.Rational(int(rng.integers(-9, 10)), int(rng.integers(1, 5)))
     return point
+
+
+def _matrix_domain(x: np.ndarray, point: dict[Any, Any], kind: str) -> None:
+    """Make each matrix of ``x`` invertible (n added on the diagonal) or SPD (a aᵀ + n I)."""
+    n = x.shape[-1]
+    for k in np.ndindex(*x.shape[:-2]):
+        a = sp.Matrix([[point[x[k + (r, c)]] for c in range(n)] for r in range(n)])
+        m = a * a.T + n * sp.eye(n) if kind == "spd" else a + n * sp.eye(n)
+        for r in range(n):
+            for c in range(n):
+                point[x[k + (r, c)]] = m[r, c]
 
 
 def _subs(a: Any, point: dict[Any, Any]) -> Any:
