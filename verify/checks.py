@@ -27,8 +27,11 @@ import numpy as np
 from numeric import Op, unbroadcast
 from numeric.cases import Case
 from verify import fd
-from verify.diagnose import broadcast_size, diagnose
+from verify.diagnose import broadcast_size, diagnose, relative_error
+from verify.projections import adjoint_check, fd_check
+from verify.proofs import exact_values
 from verify.results import CHECKS, CaseResult, CheckResult
+from verify.shapes import broadcast_target, fits
 
 __all__ = ["Options", "RTOL", "check_case", "kink_distance"]
 
@@ -159,7 +162,7 @@ class _Run:
                                           "worst": [], "hint": hint}
             return CheckResult("symbolic", "fail", detail=detail, diagnosis=diag)
         reason = (p or {}).get("detail") or (p or {}).get("reason") or ""
-        exact = _exact_values(self.op, self.case, self.xs64, self.g64)
+        exact = exact_values(self.op, self.case, self.xs64, self.g64)
         if isinstance(exact, str):
             return CheckResult("symbolic", "skipped",
                                detail="; ".join(s for s in (reason, exact) if s))
@@ -172,7 +175,7 @@ class _Run:
                 continue
             ref = np.asarray(exact[i], dtype=np.float64)
             self.reference[i] = (ref, "exact")
-            err = _rel_err(self.grads[i], ref)
+            err = relative_error(self.grads[i], ref)
             if err > worst:
                 worst, worst_i = err, i
         verdict = "pass" if worst <= tol else "fail"
@@ -180,124 +183,21 @@ class _Run:
                            detail=f"engine vs derive's exact VJP evaluated in float64 "
                                   f"(worst input {worst_i})" + (f"; {reason}" if reason else ""))
 
-    # -- (b) finite differences ---------------------------------------------------------------
     def fd(self) -> CheckResult:
-        if (bad := self.engine_error("fd")) is not None:
-            return bad
-        full = all(self.xs[i].size <= self.opt.full_max for i in self.idx)
-        return self.fd_full() if full else self.fd_projected()
+        return fd_check(self)
 
-    def fd_full(self) -> CheckResult:
-        refs = {i: fd.gradient(self.f64, self.xs64, i, self.g64, self.h0) for i in self.idx}
-        # One scale for the case: an input whose cotangent is zero is judged against the rest.
-        scale = max([_amax(r) for r, _ in refs.values()] + [_amax(a) for a in self.grads.values()]
-                    + [_amax(self.g64) * 1e-3, 1e-300])
-        worst = None
-        unsure = []
-        for i, (ref, err) in refs.items():
-            self.reference.setdefault(i, (ref, "finite differences"))
-            diff = np.abs(self.grads[i] - ref)
-            e = float(np.max(diff, initial=0.0)) / scale if np.all(np.isfinite(diff)) else np.inf
-            fd_rel = _amax(err) / scale
-            tol = max(self.rtol, self.opt.safety * fd_rel)
-            if fd_rel > self.opt.unreliable or not np.all(np.isfinite(ref)):
-                unsure.append(f"input {i}: FD error bar {fd_rel:.2g}")
-                continue
-            if worst is None or e / tol > worst[0] / worst[1]:
-                worst = (e, tol, i)
-        return self._verdict("fd", worst, unsure, "entrywise Ridders differences of <G, f>")
-
-    def fd_projected(self) -> CheckResult:
-        worst = None
-        unsure = []
-        for i in self.idx:
-            for _ in range(self.opt.directions):
-                vs: list[Any] = [None] * len(self.xs)
-                vs[i] = self.rng.standard_normal(self.xs[i].shape)
-                jv, jv_err, _ = fd.jvp(self.f64, self.xs64, vs, self.h0)
-                lhs, rhs = np.sum(self.g64 * jv), np.sum(self.grads[i] * vs[i])
-                scale = np.sum(np.abs(self.g64 * jv)) + np.sum(np.abs(self.grads[i] * vs[i]))
-                scale = max(scale, 1e-3 * float(np.sum(np.abs(self.g64))), 1e-300)
-                e = abs(lhs - rhs) / scale if np.isfinite(rhs) else np.inf
-                fd_rel = float(np.sum(np.abs(self.g64) * jv_err)) / scale
-                tol = max(self.rtol, self.opt.safety * fd_rel)
-                if fd_rel > self.opt.unreliable:
-                    unsure.append(f"input {i}: FD error bar {fd_rel:.2g}")
-                elif worst is None or e / tol > worst[0] / worst[1]:
-                    worst = (e, tol, i)
-        return self._verdict("fd", worst, unsure, "directional Ridders differences, "
-                             f"{self.opt.directions} random directions per input")
-
-    def _verdict(self, name: str, worst: Any, unsure: list[str], how: str) -> CheckResult:
-        if worst is not None and worst[0] > worst[1]:
-            e, tol, i = worst
-            return CheckResult(name, "fail", e, tol, detail=f"{how}: input {i} off by "
-                               f"{e:.3g} (relative), tolerance {tol:.3g}")
-        if unsure:
-            return CheckResult(name, "unreliable", None if worst is None else worst[0],
-                               None if worst is None else worst[1],
-                               detail="reference unreliable: " + "; ".join(unsure))
-        e, tol, _ = worst if worst is not None else (0.0, self.rtol, 0)
-        return CheckResult(name, "pass", e, tol, detail=how)
-
-    # -- (c) adjoint (dot-product) test -------------------------------------------------------
     def adjoint(self) -> CheckResult:
-        if (bad := self.engine_error("adjoint")) is not None:
-            return bad
-        vs: list[Any] = [self.rng.standard_normal(x.shape) if i in self.idx else None
-                         for i, x in enumerate(self.xs64)]
-        jv, jv_err, method = fd.jvp(self.f64, self.xs64, vs, self.h0)
-        terms = [self.grads[i] * vs[i] for i in self.idx]
-        lhs = float(np.sum(self.g64 * jv))
-        rhs = float(sum(np.sum(t) for t in terms))
-        scale = float(np.sum(np.abs(self.g64 * jv)) + sum(np.sum(np.abs(t)) for t in terms))
-        # Floor: a zero derivative is judged against |G| |v|, not against zero.
-        scale = max(scale, 1e-3 * float(np.sum(np.abs(self.g64))), 1e-300)
-        e = abs(lhs - rhs) / scale if np.isfinite(rhs) else np.inf
-        fd_rel = float(np.sum(np.abs(self.g64) * jv_err)) / scale
-        tol = max(self.rtol, self.opt.safety * fd_rel)
-        how = f"<G, J v> by {method} vs <Jᵀ G, v>"
-        if e > tol and fd_rel <= self.opt.unreliable:
-            return CheckResult("adjoint", "fail", e, tol, detail=f"{how}: {lhs!r} vs {rhs!r}")
-        if self.dtype == "float64" and self.opt.complex_cotangent:
-            bad = self._complex_cotangent()
-            if bad is not None:
-                return bad
-        if fd_rel > self.opt.unreliable:
-            return CheckResult("adjoint", "unreliable", e, tol,
-                               detail=f"reference unreliable: {method} error bar {fd_rel:.2g}")
-        return CheckResult("adjoint", "pass", e, tol, detail=how)
-
-    def _complex_cotangent(self) -> CheckResult | None:
-        g2 = self.rng.standard_normal(self.g.shape)
-        for i in self.idx:
-            try:
-                raw = self.op.vjp[i](self.g + 1j * g2, self.out, *self.xs, **self.params)
-                gi = unbroadcast(raw, self.xs[i].shape, self.xs[i].dtype)
-                e = _rel_err(np.real(gi), self.grads[i]) if np.shape(gi) == self.xs[i].shape \
-                    else np.inf
-            except Exception as ex:
-                hint = "the rule's complex branch is broken (a real input keeps the real part)"
-                return CheckResult("adjoint", "fail", detail=(
-                    f"{self.op.name}: the VJP rule for input {i} raised {type(ex).__name__}: "
-                    f"{ex} on a complex cotangent"),
-                    diagnosis={"input": i, "worst": [], "hint": hint})
-            if e > self.rtol:
-                return CheckResult("adjoint", "fail", e, self.rtol, detail=(
-                    f"{self.op.name} input {i}: a complex cotangent G + iG' gave a result whose "
-                    "real part is not the VJP of G"),
-                    diagnosis={"input": i, "worst": [], "hint": "not linear in g"})
-        return None
+        return adjoint_check(self)
 
     # -- (d) raw rule shape -------------------------------------------------------------------
     def raw_shape(self) -> CheckResult:
         if (bad := self.engine_error("raw_shape")) is not None:
             return bad
         for i in self.idx:
-            target = _broadcast_target(self.op, self.xs, self.out, i)
+            target = broadcast_target(self.op, self.xs, self.out, i)
             if target is None:
                 continue  # no broadcast model for this signature: unbroadcast accepted it
-            if not _fits(self.raw[i], self.xs[i].shape, target):
+            if not fits(self.raw[i], self.xs[i].shape, target):
                 hint = diagnose(np.zeros(self.raw[i]), np.zeros(self.xs[i].shape), input=i,
                                 raw_shape=self.raw[i])["hint"]
                 return CheckResult("raw_shape", "fail", detail=(
@@ -337,13 +237,13 @@ class _Run:
                 ref, _ = fd.gradient(self.f64, self.xs64, i, self.g64, self.h0)
                 self.reference[i] = (ref, "finite differences")
             ref = self.reference[i][0]
-            e = _rel_err(self.grads[i], ref)
+            e = relative_error(self.grads[i], ref)
             if best is None or e > best[0]:
                 best = (e, i, ref)
         if best is None:
             return None
         _, i, ref = best
-        target = _broadcast_target(self.op, self.xs, self.out, i)
+        target = broadcast_target(self.op, self.xs, self.out, i)
         copies = broadcast_size(self.xs[i].shape, target or self.xs[i].shape)
         d = diagnose(self.grads[i], ref, input=i, x=self.xs64[i], raw_shape=self.raw.get(i),
                      copies=copies)
@@ -356,80 +256,6 @@ class _Run:
 # ---------------------------------------------------------------------------------------------
 def _is_bool(x: Any) -> bool:
     return np.asarray(x).dtype == np.bool_
-
-
-def _amax(a: Any) -> float:
-    a = np.abs(np.asarray(a, dtype=np.float64))
-    return float(np.max(np.where(np.isfinite(a), a, 0.0), initial=0.0))
-
-
-def _rel_err(a: np.ndarray, ref: np.ndarray) -> float:
-    """max |a - ref| / max(|ref|, |a|): 0 when both are zero, inf on a non-finite mismatch."""
-    a = np.asarray(a, dtype=np.float64)
-    if a.shape != np.shape(ref):
-        return np.inf
-    diff = np.abs(a - ref)
-    if np.any(~np.isfinite(diff)):
-        return np.inf
-    scale = max(_amax(ref), _amax(a))
-    return 0.0 if scale == 0 else float(np.max(diff, initial=0.0)) / scale
-
-
-def _exact_values(op: Op, case: Case, xs: list[np.ndarray], g: np.ndarray) -> Any:
-    """derive's exact VJP at these inputs, or a string saying why it is not available."""
-    try:
-        import derive
-    except ImportError as e:
-        return f"derive is not importable ({e})"
-    if not hasattr(derive, "exact_vjp"):
-        return "derive.exact_vjp is not available yet"
-    try:
-        return derive.exact_vjp(op, case).evaluate(xs, g)
-    except Exception as e:
-        return f"no symbolic VJP for {op.name} at {case}: {type(e).__name__}: {e}"
-
-
-# Signatures whose raw rule must return exactly the input's shape (nothing is broadcast).
-EXACT_SHAPE = ("reduce", "reshape", "transpose", "swapaxes", "expand_dims", "squeeze", "index",
-               "scatter")
-BROADCASTING = ("elementwise", "where", "clip")
-
-
-def _broadcast_target(op: Op, xs: list[np.ndarray], out: np.ndarray, i: int
-                      ) -> tuple[int, ...] | None:
-    """The largest shape the forward stretches input ``i`` to (the raw rule may return it).
-
-    None for a signature without a broadcast model here: then any shape unbroadcast accepts.
-    """
-    x = xs[i].shape
-    sig = op.signature
-    if sig == "broadcast_to":
-        return out.shape
-    if sig == "matmul":
-        other = xs[1 - i].shape
-        if len(x) == 1:
-            return out.shape[:-1] + x if len(other) >= 2 else x
-        batch = out.shape[:-2] if len(other) >= 2 else out.shape[:-1]
-        return tuple(batch) + x[-2:]
-    if sig in BROADCASTING:
-        try:
-            return tuple(np.broadcast_shapes(x, out.shape))
-        except ValueError:
-            return x
-    if sig in EXACT_SHAPE:
-        return x
-    return None
-
-
-def _fits(raw: tuple[int, ...], x: tuple[int, ...], target: tuple[int, ...]) -> bool:
-    """Whether ``raw`` lies between ``x`` and its broadcast ``target``, axis by axis."""
-    if tuple(raw) == tuple(x):
-        return True
-    if len(raw) > len(target) or len(x) > len(raw):
-        return False
-    xp = (1,) * (len(raw) - len(x)) + tuple(x)
-    tp = tuple(target[len(target) - len(raw):])
-    return all(r == a or (a == 1 and r == t) for r, a, t in zip(raw, xp, tp))
 
 
 def _error_hint(msg: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["diagnose", "worst_entries", "broadcast_size"]
+__all__ = ["diagnose", "worst_entries", "broadcast_size", "relative_error"]
 
 
 def worst_entries(engine: np.ndarray, ref: np.ndarray, n: int = 3) -> list[dict[str, Any]]:
@@ -98,3 +98,20 @@ def _shape_hint(raw_shape: tuple[int, ...], shape: tuple[int, ...]) -> str:
         return f"transposed gradient: the raw rule gave {tuple(raw_shape)} for an input {shape}"
     return (f"the raw rule gave shape {tuple(raw_shape)} for an input of shape {shape}: "
             "a missing or extra broadcast sum, or a wrong axis")
+
+
+def relative_error(a: np.ndarray, ref: np.ndarray) -> float:
+    """max |a - ref| / max(|ref|, |a|): 0 when both are zero, inf on a non-finite mismatch."""
+    a = np.asarray(a, dtype=np.float64)
+    if a.shape != np.shape(ref):
+        return np.inf
+    diff = np.abs(a - ref)
+    if np.any(~np.isfinite(diff)):
+        return np.inf
+    scale = max(_amax(ref), _amax(a))
+    return 0.0 if scale == 0 else float(np.max(diff, initial=0.0)) / scale
+
+
+def _amax(a: Any) -> float:
+    a = np.abs(np.asarray(a, dtype=np.float64))
+    return float(np.max(np.where(np.isfinite(a), a, 0.0), initial=0.0))

@@ -15,10 +15,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from numeric import Op, all_ops
 from numeric.cases import Case
 
-__all__ = ["prove"]
+__all__ = ["prove", "exact_values"]
 
 _MEMORY: dict[str, dict[str, Any]] = {}
 _FILES: dict[str, str] = {}
@@ -109,3 +111,17 @@ def _store(key: str, result: dict[str, Any], derive: Any) -> None:
         os.replace(tmp, d / f"{key}.json")  # atomic: parallel jobs never read half a file
     except OSError:
         pass
+
+
+def exact_values(op: Op, case: Case, xs: list[np.ndarray], g: np.ndarray) -> Any:
+    """derive's exact VJP at float64 inputs ``xs`` and cotangent ``g``, or why there is none."""
+    try:
+        import derive
+    except ImportError as e:
+        return f"derive is not importable ({e})"
+    if not hasattr(derive, "exact_vjp"):
+        return "derive.exact_vjp is not available yet"
+    try:
+        return derive.exact_vjp(op, case).evaluate(xs, g)
+    except Exception as e:
+        return f"no symbolic VJP for {op.name} at {case}: {type(e).__name__}: {e}"

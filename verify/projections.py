@@ -1,0 +1,136 @@
+"""Checks (b) and (c): the engine's VJP against finite differences, entrywise or projected.
+
+``fd_check`` compares ``Jᵀ G`` with Ridders differences of ``<G, f>`` — every entry for small
+inputs, random directions for large ones; ``adjoint_check`` is the dot-product test
+``<G, J v>`` vs ``Σ <Jᵢᵀ G, vᵢ>`` plus, in float64, a complex cotangent. Both take the state of
+one case (``verify.checks._Run``) and return a :class:`verify.results.CheckResult`; tolerances
+come from the FD error bar and the dtype.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from numeric import unbroadcast
+from verify import fd
+from verify.diagnose import relative_error
+from verify.results import CheckResult
+
+__all__ = ["fd_check", "adjoint_check"]
+
+
+# ---- (b) finite differences--------------------------------------------------------------
+def fd_check(run: Any) -> CheckResult:
+    if (bad := run.engine_error("fd")) is not None:
+        return bad
+    full = all(run.xs[i].size <= run.opt.full_max for i in run.idx)
+    return fd_full(run) if full else fd_projected(run)
+
+def fd_full(run: Any) -> CheckResult:
+    refs = {i: fd.gradient(run.f64, run.xs64, i, run.g64, run.h0) for i in run.idx}
+    # One scale for the case: an input whose cotangent is zero is judged against the rest.
+    scale = max([_amax(r) for r, _ in refs.values()] + [_amax(a) for a in run.grads.values()]
+                + [_amax(run.g64) * 1e-3, 1e-300])
+    worst = None
+    unsure = []
+    for i, (ref, err) in refs.items():
+        run.reference.setdefault(i, (ref, "finite differences"))
+        diff = np.abs(run.grads[i] - ref)
+        e = float(np.max(diff, initial=0.0)) / scale if np.all(np.isfinite(diff)) else np.inf
+        fd_rel = _amax(err) / scale
+        tol = max(run.rtol, run.opt.safety * fd_rel)
+        if fd_rel > run.opt.unreliable or not np.all(np.isfinite(ref)):
+            unsure.append(f"input {i}: FD error bar {fd_rel:.2g}")
+            continue
+        if worst is None or e / tol > worst[0] / worst[1]:
+            worst = (e, tol, i)
+    return _verdict(run, "fd", worst, unsure, "entrywise Ridders differences of <G, f>")
+
+def fd_projected(run: Any) -> CheckResult:
+    worst = None
+    unsure = []
+    for i in run.idx:
+        for _ in range(run.opt.directions):
+            vs: list[Any] = [None] * len(run.xs)
+            vs[i] = run.rng.standard_normal(run.xs[i].shape)
+            jv, jv_err, _ = fd.jvp(run.f64, run.xs64, vs, run.h0)
+            lhs, rhs = np.sum(run.g64 * jv), np.sum(run.grads[i] * vs[i])
+            scale = np.sum(np.abs(run.g64 * jv)) + np.sum(np.abs(run.grads[i] * vs[i]))
+            scale = max(scale, 1e-3 * float(np.sum(np.abs(run.g64))), 1e-300)
+            e = abs(lhs - rhs) / scale if np.isfinite(rhs) else np.inf
+            fd_rel = float(np.sum(np.abs(run.g64) * jv_err)) / scale
+            tol = max(run.rtol, run.opt.safety * fd_rel)
+            if fd_rel > run.opt.unreliable:
+                unsure.append(f"input {i}: FD error bar {fd_rel:.2g}")
+            elif worst is None or e / tol > worst[0] / worst[1]:
+                worst = (e, tol, i)
+    return _verdict(run, "fd", worst, unsure, "directional Ridders differences, "
+                         f"{run.opt.directions} random directions per input")
+
+def _verdict(run: Any, name: str, worst: Any, unsure: list[str], how: str) -> CheckResult:
+    if worst is not None and worst[0] > worst[1]:
+        e, tol, i = worst
+        return CheckResult(name, "fail", e, tol, detail=f"{how}: input {i} off by "
+                           f"{e:.3g} (relative), tolerance {tol:.3g}")
+    if unsure:
+        return CheckResult(name, "unreliable", None if worst is None else worst[0],
+                           None if worst is None else worst[1],
+                           detail="reference unreliable: " + "; ".join(unsure))
+    e, tol, _ = worst if worst is not None else (0.0, run.rtol, 0)
+    return CheckResult(name, "pass", e, tol, detail=how)
+
+# ---- (c) adjoint (dot-product) test------------------------------------------------------
+def adjoint_check(run: Any) -> CheckResult:
+    if (bad := run.engine_error("adjoint")) is not None:
+        return bad
+    vs: list[Any] = [run.rng.standard_normal(x.shape) if i in run.idx else None
+                     for i, x in enumerate(run.xs64)]
+    jv, jv_err, method = fd.jvp(run.f64, run.xs64, vs, run.h0)
+    terms = [run.grads[i] * vs[i] for i in run.idx]
+    lhs = float(np.sum(run.g64 * jv))
+    rhs = float(sum(np.sum(t) for t in terms))
+    scale = float(np.sum(np.abs(run.g64 * jv)) + sum(np.sum(np.abs(t)) for t in terms))
+    # Floor: a zero derivative is judged against |G| |v|, not against zero.
+    scale = max(scale, 1e-3 * float(np.sum(np.abs(run.g64))), 1e-300)
+    e = abs(lhs - rhs) / scale if np.isfinite(rhs) else np.inf
+    fd_rel = float(np.sum(np.abs(run.g64) * jv_err)) / scale
+    tol = max(run.rtol, run.opt.safety * fd_rel)
+    how = f"<G, J v> by {method} vs <Jᵀ G, v>"
+    if e > tol and fd_rel <= run.opt.unreliable:
+        return CheckResult("adjoint", "fail", e, tol, detail=f"{how}: {lhs!r} vs {rhs!r}")
+    if run.dtype == "float64" and run.opt.complex_cotangent:
+        bad = _complex_cotangent(run)
+        if bad is not None:
+            return bad
+    if fd_rel > run.opt.unreliable:
+        return CheckResult("adjoint", "unreliable", e, tol,
+                           detail=f"reference unreliable: {method} error bar {fd_rel:.2g}")
+    return CheckResult("adjoint", "pass", e, tol, detail=how)
+
+def _complex_cotangent(run: Any) -> CheckResult | None:
+    g2 = run.rng.standard_normal(run.g.shape)
+    for i in run.idx:
+        try:
+            raw = run.op.vjp[i](run.g + 1j * g2, run.out, *run.xs, **run.params)
+            gi = unbroadcast(raw, run.xs[i].shape, run.xs[i].dtype)
+            e = relative_error(np.real(gi), run.grads[i]) if np.shape(gi) == run.xs[i].shape \
+                else np.inf
+        except Exception as ex:
+            hint = "the rule's complex branch is broken (a real input keeps the real part)"
+            return CheckResult("adjoint", "fail", detail=(
+                f"{run.op.name}: the VJP rule for input {i} raised {type(ex).__name__}: "
+                f"{ex} on a complex cotangent"),
+                diagnosis={"input": i, "worst": [], "hint": hint})
+        if e > run.rtol:
+            return CheckResult("adjoint", "fail", e, run.rtol, detail=(
+                f"{run.op.name} input {i}: a complex cotangent G + iG' gave a result whose "
+                "real part is not the VJP of G"),
+                diagnosis={"input": i, "worst": [], "hint": "not linear in g"})
+    return None
+
+
+def _amax(a: Any) -> float:
+    a = np.abs(np.asarray(a, dtype=np.float64))
+    return float(np.max(np.where(np.isfinite(a), a, 0.0), initial=0.0))
