@@ -109,6 +109,12 @@ class SymArray(np.ndarray):
     def __getitem__(self, index: Any) -> Any:
         return _wrap(super().__getitem__(index), force=True)
 
+    def __repr__(self) -> str:
+        return "SymArray" + repr(self.view(np.ndarray))[5:]
+
+    def __str__(self) -> str:
+        return str(self.view(np.ndarray))
+
 
 def _reduce(uf: np.ufunc, a: Any, axis: Any = 0, keepdims: bool = False, out: Any = None,
             **kwargs: Any) -> Any:
