@@ -99,8 +99,10 @@ class OpResult:
         """A readable account of every failure: op, case, dtype, check, detail, diagnosis."""
         lines = []
         for case, chk in self.failures():
+            size = (f" (error {_fmt(chk.error)} > tol {_fmt(chk.tol)})"
+                    if chk.error is not None and chk.tol is not None else "")
             lines.append(f"{self.op} [{case.case}] {case.label} {case.dtype}: {chk.check} "
-                         f"failed (error {_fmt(chk.error)} > tol {_fmt(chk.tol)}): {chk.detail}")
+                         f"failed{size}: {chk.detail}")
             d = chk.diagnosis
             if d:
                 lines.append(f"    input {d.get('input')}: {d.get('hint') or 'no known pattern'}")
@@ -174,10 +176,10 @@ def environment() -> dict[str, Any]:
 
 
 def _num(x: float | None) -> float | None:
-    if x is None:
+    """JSON has no inf or nan: an infinite error becomes ±1e308, nan becomes null."""
+    if x is None or np.isnan(x):
         return None
-    x = float(x)
-    return x if np.isfinite(x) else (1e308 if x > 0 else -1e308) if not np.isnan(x) else None
+    return float(np.clip(x, -1e308, 1e308))
 
 
 def _fmt(x: float | None) -> str:
