@@ -63,7 +63,6 @@ def _det(a: Any) -> Any:
 
 
 _1 = sp.OneMatrix
-_R = sp.Rational(1)
 # op          title                       inputs                  forward        F as written
 GENERIC: tuple[GenericRule, ...] = (
     GenericRule("add", "addition", (("A", m, n), ("B", m, n)), lambda a, b: a + b, "A + B",
@@ -112,6 +111,40 @@ GENERIC: tuple[GenericRule, ...] = (
 )
 
 
+# The intermediate identity of each derivation: the differential dF in the inputs' differentials.
+# tr(Gᵀ dF) rearranged as Σ tr(Xᵢᵀ dInputᵢ) reads off each ∂l/∂Inputᵢ = Xᵢ.
+_IN = r"\operatorname{tr}"
+DIFFERENTIALS: dict[str, tuple[str, Callable[..., Any]]] = {
+    "addition": ("dF = dA + dB", lambda x, d: d[0] + d[1]),
+    "elementwise (Hadamard) product": (r"dF = dA \circ B + A \circ dB",
+                                       lambda x, d: _had(d[0], x[1]) + _had(x[0], d[1])),
+    "vector-vector (case 1)": (r"dF = da^{T} b + a^{T} db",
+                               lambda x, d: d[0].T * x[1] + x[0].T * d[1]),
+    "matrix-vector (case 2)": (r"dF = dA\, b + A\, db", lambda x, d: d[0] * x[1] + x[0] * d[1]),
+    "matrix-matrix (case 3)": (r"dF = dA\, B + A\, dB", lambda x, d: d[0] * x[1] + x[0] * d[1]),
+    "vector-matrix (case 4)": (r"dF = da^{T} B + a^{T} dB",
+                               lambda x, d: d[0].T * x[1] + x[0].T * d[1]),
+    "elementwise exp": (r"dF = \exp(A) \circ dA",
+                        lambda x, d: _had(x[0].applyfunc(sp.exp), d[0])),
+    "elementwise log": (r"dF = A^{\circ -1} \circ dA",
+                        lambda x, d: _had(x[0].applyfunc(lambda t: 1 / t), d[0])),
+    "sum of all entries": (r"dF = \mathbf{1}^{T} dA\, \mathbf{1}",
+                           lambda x, d: _1(1, d[0].shape[0]) * d[0] * _1(d[0].shape[1], 1)),
+    "sum along axis 0": (r"dF = \mathbf{1}^{T} dA", lambda x, d: _1(1, d[0].shape[0]) * d[0]),
+    "sum along axis 1": (r"dF = dA\, \mathbf{1}", lambda x, d: d[0] * _1(d[0].shape[1], 1)),
+    "transpose": (r"dF = dA^{T}", lambda x, d: d[0].T),
+    "trace": (rf"dF = {_IN}\, dS", lambda x, d: _tr(d[0])),
+    "inverse": (r"dF = -S^{-1} dS\, S^{-1}", lambda x, d: -x[0].inv() * d[0] * x[0].inv()),
+    "solve (F = S^{-1} B)": (r"dF = -S^{-1} dS\, S^{-1} B + S^{-1} dB",
+                             lambda x, d: -x[0].inv() * d[0] * x[0].inv() * x[1]
+                             + x[0].inv() * d[1]),
+    "determinant": (rf"dF = \det(S)\, {_IN}\left(S^{{-1}} dS\right)",
+                    lambda x, d: _det(x[0]) * _tr(x[0].inv() * d[0])),
+    "log-determinant": (rf"dF = {_IN}\left(S^{{-1}} dS\right)",
+                        lambda x, d: _tr(x[0].inv() * d[0])),
+}
+
+
 def generic_ops() -> list[str]:
     """Op names with a dimension-generic derivation."""
     return sorted({r.op for r in GENERIC})
@@ -154,6 +187,13 @@ def _steps(rule: GenericRule) -> list[Any]:
     steps = [make_step(f"{rule.title}: statement",
                        rf"F = {rule.f_latex},\quad {shapes},\quad {l_tex}", "statement",
                        sp.Eq(sp.Symbol("l"), loss, evaluate=False))]
+    if rule.title in DIFFERENTIALS:
+        tex, _ = DIFFERENTIALS[rule.title]
+        ok = _differential_holds(rule)
+        steps.append(make_step(
+            "differential (then dl = tr(Gᵀ dF), rearranged as Σ tr(Xᵀ dInput))", tex,
+            f"verified exactly at sizes {at} (directional derivative of F)" if ok else
+            f"refuted: differs from the directional derivative of F at sizes {at}"))
     for i, x in enumerate(xs):
         stated_tex, stated = rule.stated[i]
         want = stated(g, *xs)
@@ -233,4 +273,27 @@ def _concrete_equal(rule: GenericRule, formula: Any, x: Any, i: int, g: Any) -> 
             d = sp.diff(loss, target[r, c]) - want[r, c]
             if sp.cancel(sp.together(sp.expand(d))) != 0:
                 return False
+    return True
+
+
+def _differential_holds(rule: GenericRule) -> bool:
+    """dF(X; dX) equals d/dt F(X + t dX) at t = 0, entry by entry, at the concrete sizes."""
+    sizes = rule.sizes
+    dims = [(int(sp.sympify(r).subs(sizes)), int(sp.sympify(c).subs(sizes)))
+            for _, r, c in rule.inputs]
+    xs = [sp.Matrix(sp.MatrixSymbol(name, *d).as_explicit())
+          for (name, _, _), d in zip(rule.inputs, dims)]
+    dxs = [sp.Matrix(sp.MatrixSymbol(f"d{name}", *d).as_explicit())
+           for (name, _, _), d in zip(rule.inputs, dims)]
+    t = sp.Symbol("t")
+    moved = rule.forward(*[x + t * dx for x, dx in zip(xs, dxs)])
+    claimed = DIFFERENTIALS[rule.title][1](xs, dxs)
+    moved = sp.Matrix([[sp.sympify(moved).doit()]]) if rule.scalar else sp.Matrix(moved)
+    claimed = sp.Matrix([[sp.sympify(claimed).doit()]]) if rule.scalar else sp.Matrix(claimed)
+    if moved.shape != claimed.shape:
+        return False
+    for k in range(len(moved)):
+        d = sp.diff(moved[k].doit(), t).subs(t, 0) - claimed[k].doit()
+        if sp.expand(sp.fraction(sp.together(sp.expand(d)))[0]) != 0:
+            return False
     return True

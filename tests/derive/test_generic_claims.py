@@ -94,3 +94,14 @@ def test_a_planted_wrong_identity_is_refuted():
 
     planted = Claim("planted", "x", "planted", "matrix", None, identity=identity)
     assert check_claim(planted).verdict == "refuted"
+
+
+def test_every_differential_identity_holds_and_a_wrong_one_is_refuted(monkeypatch):
+    from derive import generic
+
+    for rule in GENERIC:
+        assert generic._differential_holds(rule), rule.title
+    (case3,) = [r for r in GENERIC if r.title == "matrix-matrix (case 3)"]
+    monkeypatch.setitem(generic.DIFFERENTIALS, case3.title,
+                        ("dF = dA B", lambda x, d: d[0] * x[1]))  # forgets A dB
+    assert not generic._differential_holds(case3)
