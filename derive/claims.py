@@ -127,6 +127,18 @@ def _outer_sum() -> tuple[Any, Any]:
     return lhs, b @ np.transpose(g)
 
 
+def _row_claim() -> tuple[Any, Any]:
+    a, b = symbols("a", (3, 2), real=True), symbols("b", (2,), real=True)
+    f = (a @ b).view(np.ndarray)
+    plain_a = a.view(np.ndarray)
+    lhs = np.array([[[sp.diff(f[i], plain_a[r, c]) for c in range(2)] for r in range(3)]
+                    for i in range(3)], dtype=object)
+    rhs = np.zeros((3, 3, 2), dtype=object)
+    for i in range(3):
+        rhs[i, i, :] = b.view(np.ndarray)
+    return lhs, rhs
+
+
 def _tie() -> tuple[str, str]:
     """At a tie, is max(a, b) differentiable with ∂/∂a = 0, ∂/∂b = 1 (the notebook's rule)?"""
     a, h = sp.Symbol("a", real=True), sp.Symbol("h", positive=True)
@@ -161,6 +173,15 @@ def NOTEBOOK_CLAIMS() -> list[Claim]:  # noqa: N802 - a table, built on demand (
           r"{\partial \mathbf{b}} = \frac{\partial l}{\partial \mathbf{f}}\mathbf{A}",
           "dA == (b_col @ g_row).T, db == g_row @ A", ROW, "matmul", _case((2, 3), (3,)),
           (lambda g, A, b: np.transpose(_col(b) @ _row(g)), lambda g, A, b: _row(g) @ A)),
+        c("matmul case 2: one row at a time", r"\frac{\partial}{\partial \mathbf{A}} "
+          r"\mathbf{a}_i^\top \mathbf{b} = \begin{bmatrix} \mathbf{0}^\top \\ \mathbf{b}^\top "
+          r"\\ \mathbf{0}^\top \end{bmatrix} \text{ (row } i)", "d(A @ b)[i]/dA == b in row i, "
+          "zeros elsewhere (A 3×2, every i)", MATRIX, None, identity=_row_claim),
+        c("matmul case 3: the transposition trick", r"\frac{\partial l}{\partial \mathbf{B}} = "
+          r"\left(\frac{\partial l}{\partial \mathbf{F}_2}\mathbf{A}\right)^\top,\ "
+          r"\mathbf{F}_2 = \mathbf{F}^\top = \mathbf{B}^\top\mathbf{A}^\top",
+          "dB == (G.T @ A).T (case 3's dA rule applied to F.T = B.T A.T)", MATRIX, "matmul",
+          _case((2, 3), (3, 4)), (None, lambda g, A, B: (g.T @ A).T)),
         c("matmul case 3: sum of outer products", r"\sum_i \mathbf{b}_i \frac{\partial l}"
           r"{\partial \mathbf{f}_i} = \mathbf{B}\left(\frac{\partial l}{\partial \mathbf{F}}"
           r"\right)^\top", "sum_i b[:, i] ⊗ G[:, i] == B @ G.T (B 3×2, G 4×2)", MATRIX, None,
