@@ -191,6 +191,12 @@ class _Run:
 
     # -- (d) raw rule shape -------------------------------------------------------------------
     def raw_shape(self) -> CheckResult:
+        for i in self.idx:
+            if i in self.errors and i in self.raw:  # the rule ran; unbroadcast refused its shape
+                return CheckResult("raw_shape", "fail", detail=(
+                    f"{self.op.name}: the raw rule for input {i} returned shape {self.raw[i]}, "
+                    f"which cannot be summed down to the input's shape {self.xs[i].shape}"),
+                    diagnosis=self.diagnosis())
         if (bad := self.engine_error("raw_shape")) is not None:
             return bad
         for i in self.idx:
@@ -228,6 +234,9 @@ class _Run:
         """Localise the error: the input with the largest error against the best reference."""
         if self.errors:
             i = next(iter(self.errors))
+            if i in self.raw:
+                return diagnose(np.zeros(self.raw[i]), np.zeros(self.xs[i].shape), input=i,
+                                raw_shape=self.raw[i])
             return {"input": i, "worst": [], "hint": _error_hint(self.errors[i])}
         if self.kink_gap < 1e-6:
             return None

@@ -97,14 +97,16 @@ class OpResult:
 
     def explain(self) -> str:
         """A readable account of every failure: op, case, dtype, check, detail, diagnosis."""
-        lines = []
+        lines: list[str] = []
+        shown: dict[str, Any] = {}  # a case's diagnosis is printed once, under its first check
         for case, chk in self.failures():
             size = (f" (error {_fmt(chk.error)} > tol {_fmt(chk.tol)})"
                     if chk.error is not None and chk.tol is not None else "")
             lines.append(f"{self.op} [{case.case}] {case.label} {case.dtype}: {chk.check} "
                          f"failed{size}: {chk.detail}")
             d = chk.diagnosis
-            if d:
+            if d and d != shown.get(case.case + case.dtype):
+                shown[case.case + case.dtype] = d
                 lines.append(f"    input {d.get('input')}: {d.get('hint') or 'no known pattern'}")
                 for w in d.get("worst", [])[:3]:
                     lines.append(f"    at {w['index']}: engine {w['engine']!r}, "
