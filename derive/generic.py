@@ -4,7 +4,10 @@ Each VJP is derived as ``∂l/∂X`` of ``l = tr(Gᵀ F)`` (``l = g·F`` for a s
 fails silently on some of these (the derivative of a determinant or log-determinant comes back as
 0), so no generic result is trusted alone: every closed form — SymPy's and the formula the
 notebook states — is checked exactly against an independent derivation at concrete sizes (explicit
-matrices, entry by entry), and each step's status says what was verified where.
+matrices, entry by entry), and each step's status says what was verified where. Two more SymPy
+1.14 traps are avoided by construction: a 1×1 expression is always wrapped in ``Trace`` (without
+it the derivative is an unusable 4-D array expression), and no MatrixSymbol expression is
+lambdified (elementwise functions print as invalid code); numbers come from :mod:`derive.exact`.
 """
 
 from __future__ import annotations
