@@ -19,7 +19,7 @@ from numeric.cases import Case, sample_inputs, standard_cases
 from verify.checks import Options, kink_distance
 from verify.checks import check_case as _check_case
 from verify.proofs import prove
-from verify.results import OpResult
+from verify.results import CaseResult, CheckResult, OpResult
 
 __all__ = ["check_op", "assert_op", "case_rng"]
 
@@ -41,6 +41,9 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
         raise TypeError(f"check_op expects an Op or an op name, got {type(op).__name__}")
     options = options or Options()
     dtype = str(np.dtype(dtype))
+    if dtype not in DTYPE_CODE:
+        raise ValueError(f"check_op({op.name!r}): dtype {dtype!r} is not supported; "
+                         f"use one of {', '.join(DTYPE_CODE)}")
     given: list[np.ndarray] | None = None
     if not shapes_or_arrays:
         cases = list(standard_cases(op))
@@ -49,6 +52,14 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
     else:
         given = [np.asarray(a) for a in shapes_or_arrays]
         cases = [Case(tuple(a.shape for a in given), dict(params or {}), "given arrays")]
+        try:
+            with np.errstate(all="ignore"):
+                op.fwd(*given, **dict(params or {}))
+        except Exception as e:
+            shapes = ", ".join(f"input {i}: {a.shape} {a.dtype}" for i, a in enumerate(given))
+            raise ValueError(f"check_op({op.name!r}): the forward fails on the given arrays "
+                             f"({shapes}; params {params or {}}): {type(e).__name__}: {e}"
+                             ) from None
     if len(cases[0].shapes) != op.nargs and op.each is None:
         raise ValueError(f"op {op.name!r} takes {op.nargs} inputs; {len(cases[0].shapes)} "
                          f"shapes or arrays were given")
@@ -60,7 +71,13 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
             result.proof.append(proof)
         rng = case_rng(seed, op.name, k, dtype)
         xs = given if given is not None else _sample(run_op, case, rng)
-        res = check_case(run_op, case, xs, dtype, rng, options, proof)
+        try:
+            res = check_case(run_op, case, xs, dtype, rng, options, proof)
+        except Exception as e:  # the forward itself fails on a standard case: a finding
+            res = _broken(case, dtype, options, f"{op.name}: the forward raised "
+                          f"{type(e).__name__}: {e} on shapes {case}")
+            result.cases.append(res)
+            continue
         # Sampled inputs near a non-smooth point leave FD unable to judge: draw new ones
         # (a few times, from the same seeded stream, so still reproducible).
         for attempt in range(1, RESAMPLE + 1 if given is None else 1):
@@ -92,6 +109,13 @@ def check_case(*args: Any) -> Any:
     """``verify.checks.check_case`` without NumPy's floating-point warnings (the checks judge)."""
     with np.errstate(all="ignore"):
         return _check_case(*args)
+
+
+def _broken(case: Case, dtype: str, options: Options, why: str) -> CaseResult:
+    res = CaseResult(str(case), case.label, [list(s) for s in case.shapes],
+                     {k: repr(v) for k, v in case.params.items()}, dtype)
+    res.checks = [CheckResult(c, "fail", detail=why) for c in options.checks]
+    return res
 
 
 def _unsure(res: Any) -> bool:

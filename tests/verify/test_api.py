@@ -72,6 +72,13 @@ def test_bad_input_names_the_op():
         verify.check_op("multiply", (2, 3))
     with pytest.raises(KeyError, match="no_such_op"):
         verify.check_op("no_such_op")
+    with pytest.raises(ValueError, match=r"add.*forward fails.*input 1: \(3,\)"):
+        verify.check_op("add", np.ones(2), np.ones(3))
+    with pytest.raises(ValueError, match="dtype 'int32' is not supported"):
+        verify.check_op("add", (2,), (2,), dtype="int32")
+    broken = Op("user_broken", lambda x: np.reshape(x, (5,)), (lambda g, out, x: g,))
+    r = verify.check_op(broken, (2, 3))
+    assert not r.ok and "forward raised" in r.cases[0].checks[0].detail
 
 
 def test_float32_is_judged_against_float64_with_its_own_tolerance():
