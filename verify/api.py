@@ -47,6 +47,10 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
     given: list[np.ndarray] | None = None
     if not shapes_or_arrays:
         cases = list(standard_cases(op))
+        if options.random_cases:
+            from verify.random_cases import hypothesis_cases
+
+            cases += hypothesis_cases(op, options.random_cases, seed)
     elif all(_is_shape(s) for s in shapes_or_arrays):
         cases = [Case(tuple(tuple(s) for s in shapes_or_arrays), dict(params or {}), "given")]
     else:

@@ -51,6 +51,7 @@ class Options:
     unreliable: float = 1e-5  # relative FD error bar beyond which FD cannot judge
     directions: int = 2      # random directions per input for the projection FD check
     complex_cotangent: bool = True
+    random_cases: int = 0    # hypothesis-generated cases added to an op's standard cases
 
 
 def check_case(op: Op, case: Case, xs: list[np.ndarray], dtype: str, rng: np.random.Generator,

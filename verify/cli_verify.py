@@ -1,7 +1,7 @@
 """``gradproof verify``: run the suite, print a summary table, write JSON / JUnit, exit 0 iff ok.
 
     gradproof verify [--ops NAMES] [--plugin MODULE] [--json PATH] [--junit PATH] [--seed N]
-                     [--dtype float64,float32] [--jobs N]
+                     [--dtype float64,float32] [--jobs N] [--random-cases N]
 
 A progress bar is drawn on stderr when it is a terminal. ``--plugin`` imports a module whose ops
 (registered with ``numeric.register``) join the suite.
@@ -34,12 +34,15 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--dtype", default="float64,float32",
                    help="comma-separated dtypes (default float64,float32)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--random-cases", type=int, default=0, metavar="N",
+                   help="add N hypothesis-generated shape cases per op (seeded by --seed)")
     p.set_defaults(run=run)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the suite as the arguments say; the exit status is 0 only when every check passes."""
+    from verify.checks import Options
     from verify.suite import load_plugins, run_suite
 
     sys.path.insert(0, os.getcwd())  # plugins next to the user's working directory import
@@ -59,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         result = run_suite(ops, seed=args.seed, dtypes=dtypes, jobs=max(args.jobs, 1),
-                           plugins=args.plugin, progress=bar)
+                           plugins=args.plugin, progress=bar,
+                           options=Options(random_cases=max(args.random_cases, 0)))
     except KeyError as e:
         print(f"gradproof verify: {e.args[0]}", file=sys.stderr)
         return 2

@@ -160,3 +160,16 @@ def test_large_inputs_use_projections_and_localise_on_failure():
     fd = r.cases[0].get("fd")
     assert fd.verdict == "fail" and fd.diagnosis["input"] == 1
     assert "constant factor 2" in fd.diagnosis["hint"] and len(fd.diagnosis["worst"]) == 3
+
+
+def test_hypothesis_cases_join_the_suite_reproducibly():
+    opts = Options(random_cases=3, checks=("fd", "adjoint", "raw_shape", "kink", "taylor"))
+    one = verify.run_suite(["matmul", "sum", "where"], seed=7, dtypes=("float64",),
+                           options=opts)
+    two = verify.run_suite(["matmul", "sum", "where"], seed=7, dtypes=("float64",),
+                           options=opts, jobs=2)
+    assert one.ok
+    drawn = [c for o in one.ops for c in o.cases if c.label.startswith("hypothesis")]
+    assert len(drawn) == 9
+    a, b = one.to_dict(), two.to_dict()
+    assert a["ops"] == b["ops"]
