@@ -1,10 +1,10 @@
 """Why a VJP is wrong: the worst entries with both values, and a hint when the error has a shape.
 
 :func:`diagnose` compares the engine's cotangent for one input with a reference (exact or finite
-differences) and names known patterns: non-finite values, a transposed gradient, a sign flip, a
-constant factor, a factor equal to the broadcast size (a missing or extra broadcast sum), and an
-error confined to a broadcast input. The wrong tie convention is named by the kink check, which
-is the only place that sees a tie.
+differences) and names known patterns: non-finite values, a transposed gradient, a sign flip,
+entries reversed along an axis (a wrong axis), a constant factor, a factor equal to the
+broadcast size (a missing or extra broadcast sum), and an error confined to a broadcast input.
+The wrong tie convention is named by the kink check, the only place that sees a tie.
 """
 
 from __future__ import annotations
@@ -80,6 +80,9 @@ def _value_hint(a: np.ndarray, b: np.ndarray, copies: int) -> str:
         return "sign flip: the engine gives minus the reference"
     if a.ndim >= 2 and a.shape[-1] == a.shape[-2] and _close(a, np.swapaxes(b, -1, -2)):
         return "transposed gradient: the engine gives the reference's transpose"
+    for axis in range(a.ndim):
+        if a.shape[axis] > 1 and _close(a, np.flip(b, axis)):
+            return f"wrong axis: the engine gives the reference reversed along axis {axis}"
     c = float(np.vdot(a, b)) / nb
     if abs(c) > 1e-12 and _close(a, c * b) and not np.isclose(c, 1.0):
         if copies > 1 and (np.isclose(c, copies) or np.isclose(c, 1 / copies)):

@@ -71,6 +71,9 @@ def test_mutant_diagnoses_name_the_pattern():
     m = next(m for m in mutants("add") if m.kind == "missing_unbroadcast" and m.input == 1)
     r = verify.check_op(m.op, (2, 3), (3,), options=NUMERIC)
     assert "broadcast" in r.cases[0].get("fd").diagnosis["hint"]
+    m = next(m for m in mutants("tanh") if m.kind == "wrong_axis")
+    r = verify.check_op(m.op, (3, 2), options=NUMERIC)
+    assert "wrong axis" in r.cases[0].get("fd").diagnosis["hint"]
     m = next(m for m in mutants("matmul") if m.kind == "transposed" and m.input == 0)
     r = verify.check_op(m.op, (3, 3), (3, 3), options=NUMERIC)
     assert "transposed" in r.cases[0].get("fd").diagnosis["hint"]
