@@ -24,7 +24,10 @@ __all__ = ["add_parser", "run", "write_junit", "summary_table"]
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``verify`` subcommand to the root parser."""
     p = sub.add_parser("verify", help="cross-check every op's VJP: symbolic, engine, finite "
-                       "differences", description=__doc__.split("\n\n")[0])
+                       "differences", description=(
+        "Cross-check every op's VJP: derive's symbolic proof, the engine, finite differences, "
+        "the adjoint and Taylor tests, raw shapes and kinks. Exit status 0 only when every "
+        "check passes."))
     p.add_argument("--ops", help="comma-separated op names (default: every registered op)")
     p.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                    help="import MODULE first; the ops it registers join the suite (repeatable)")
