@@ -134,7 +134,8 @@ register(Op("where", np.where, (
     None,
     lambda g, out, c, x, y: np.where(c, g, 0.0),
     lambda g, out, c, x, y: np.where(c, 0.0, g)),
-    domain=(BOOL, REALS, REALS), signature="where", numpy=(np.where,), doc="out = x where c else y"))
+    domain=(BOOL, REALS, REALS), signature="where", numpy=(np.where,),
+    doc="out = x where c else y"))
 
 
 # ---------------------------------------------------------------------------------------------

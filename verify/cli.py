@@ -38,7 +38,8 @@ _SUBCOMMANDS = ("derive.cli", "verify.cli_verify", "verify.cli_report", "verify.
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="gradproof", description="Derive VJPs with SymPy, run them in a NumPy engine, verify both.")
+        prog="gradproof",
+        description="Derive VJPs with SymPy, run them in a NumPy engine, verify both.")
     parser.add_argument("--version", action="version", version=f"gradproof {numeric.__version__}")
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help="differentiate the seed notebook's example with the engine")
