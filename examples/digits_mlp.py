@@ -62,7 +62,7 @@ def loss(params: list[Any], x: Any, onehot: np.ndarray, decay: float = 1e-4) -> 
     """Mean softmax cross-entropy plus ``decay`` times the squared weights."""
     logp = numeric.log_softmax(logits(params, x), axis=-1)
     data = -(logp * onehot).sum() / len(onehot)
-    return data + decay * sum((w * w).sum() for w in params[0::2])
+    return data + decay * sum(np.square(w).sum() for w in params[0::2])
 
 
 def predict(params: list[np.ndarray], x: np.ndarray) -> np.ndarray:
