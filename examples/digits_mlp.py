@@ -147,13 +147,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lr", type=float, default=3e-3, help="Adam step size")
     parser.add_argument("--batch", type=int, default=64, help="mini-batch size")
     parser.add_argument("--seed", type=int, default=0, help="data split, initialisation, batches")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bar (it is drawn only when stderr is a terminal)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Train as ``args`` say, print the figures; exit status 0 if test accuracy ≥ 95 %."""
     result = train(args.epochs, args.hidden, args.lr, args.batch, args.seed,
-                   progress=None if args.no_progress else sys.stderr)
+                   progress=sys.stderr if sys.stderr.isatty() and not args.no_progress else None)
     print(f"digits MLP 64-{args.hidden}-10: test accuracy {100 * result.test_accuracy:.1f} % "
           f"(train {100 * result.train_accuracy:.1f} %), final loss {result.losses[-1]:.4f}, "
           f"{result.seconds:.1f} s for {args.epochs} epochs")
