@@ -46,9 +46,10 @@ register(Op("divide", np.divide, (
 # (guarding y == 0 alone would cut the rule's own dependence on y: grad-of-grad d/dy at y = 0
 # must see y x**(y-1), whose y-derivative there is 1/x);
 # d/dy x**y = log(x) x**y, taken as 0 at x == 0 (its limit from x > 0 for y > 0).
+# The guards' 1 is made in the forward's dtype (_where1), so float32 stays float32.
 register(Op("power", np.power, (
-    lambda g, out, x, y: g * y * x ** np.where((y == 0) & (x == 0), 1.0, y - 1),
-    lambda g, out, x, y: g * out * np.log(np.where(x == 0, 1.0, x))),
+    lambda g, out, x, y: g * y * x ** _where1((y == 0) & (x == 0), y - 1, x, y),
+    lambda g, out, x, y: g * out * np.log(_where1(x == 0, x, x, y))),
     domain=(POSITIVE, REALS), numpy=(np.power,), doc="out = x ** y"))
 register(Op("maximum", np.maximum, (
     lambda g, out, x, y: g * _share(x, y),
@@ -206,7 +207,8 @@ register(Op("relu", lambda x: np.maximum(x, 0), (lambda g, out, x: g * np.sign(o
             domain=(NONZERO,), sym=lambda x: _sym_each(x, lambda a: sp().Max(a, 0)),
             doc="out = max(x, 0)"))
 # clip = min(max(x, a_min), a_max), so at a bound the slope is 1/2, as for maximum's ties.
-register(Op("clip", lambda x, a_min=-1.0, a_max=1.0: np.clip(x, a_min, a_max), (
+# The bounds are parameters, not inputs: a Tensor bound is refused (_clip) rather than dropped.
+register(Op("clip", lambda x, a_min=-1.0, a_max=1.0: _clip(x, a_min, a_max), (
     lambda g, out, x, a_min=-1.0, a_max=1.0:
         g * np.heaviside(x - a_min, 0.5) * np.heaviside(a_max - x, 0.5),),
     kink=Kink("clip'(x) = 1/2 at x == a_min or a_max (ties split, as in maximum); "
@@ -377,13 +379,14 @@ register(Op("slogdet", lambda x: np.linalg.slogdet(x)[1], (
     sym=lambda x: _sym_matrix(x, lambda m: sp().log(sp().Abs(m.det()))),
     doc="out = log |det x| (np.linalg.slogdet's second output; its sign is a constant)"))
 register(Op("solve", np.linalg.solve, (
-    lambda g, out, a, b: _batch_sum(-_outer_last(_solve_full_db(g, a, b), out, b), np.shape(a)),
+    lambda g, out, a, b: -_outer_last(_solve_db(g, a, b), out, b),
     lambda g, out, a, b: _solve_db(g, a, b)),
     domain=(INVERTIBLE, REALS), signature="solve", numpy=(np.linalg.solve,),
     sym=lambda a, b: _sym_solve(a, b),
     cases=(_case((2, 2), (2,), label="vector b"), _case((2, 2), (2, 3), label="matrix b"),
            _case((2, 2, 2), (2,), label="stack of a, one vector b"),
-           _case((2, 2, 2), (2, 2, 1), label="stacks of a and b")),
+           _case((2, 2, 2), (2, 2, 1), label="stacks of a and b"),
+           _case((2, 1, 2, 2), (3, 1, 2, 2, 1), label="stretched size-1 batch axes")),
     doc="out = a⁻¹ b"))
 register(Op("norm", lambda x, ord=None, axis=None, keepdims=False: _norm(x, ord, axis, keepdims), (
     lambda g, out, x, ord=None, axis=None, keepdims=False:
@@ -410,6 +413,16 @@ register(Op("cholesky", lambda x: np.linalg.cholesky((x + _mT(x)) / 2), (
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+def _clip(x, a_min, a_max):
+    from numeric.tensor import Tensor
+
+    if isinstance(a_min, Tensor) or isinstance(a_max, Tensor):
+        raise TypeError("clip: the bounds must be constants (numbers or arrays), got a Tensor: "
+                        "pass its .value, or write np.minimum(np.maximum(x, lo), hi) for bounds "
+                        "that are differentiated")
+    return np.clip(x, a_min, a_max)
+
+
 def _share(x, y):
     """d max(x, y)/dx = (1 + sign(x - y)) / 2: 1 where x wins, 0 where it loses, 1/2 at a tie.
 
@@ -489,16 +502,30 @@ def _like(result, x):
         else result
 
 
+def _dtype(*xs):
+    """The dtype a rule computes in: the inputs' own (float32 stays float32), float64 for
+    integers and bools (their gradients are real numbers), object for arrays of symbols."""
+    dtype = np.result_type(*xs)
+    return dtype if dtype.kind == "O" or np.issubdtype(dtype, np.inexact) else np.dtype(float)
+
+
 def _mask(m, like):
     """A constant 0/1 (or 1/2) array in the dtype of ``like``: exact integers for symbols."""
-    dtype = np.result_type(like)
-    if np.issubdtype(dtype, np.inexact):
+    dtype = _dtype(like)
+    if dtype.kind != "O":
         return np.asarray(m, dtype=dtype)
     m = np.asarray(m)
     m = m.astype(int) if m.dtype == bool else m
     if np.all(np.asarray(m) == np.round(m)):
         return np.asarray(m).astype(int).astype(object)
     return np.vectorize(lambda v: sp().Rational(v), otypes=[object])(m)
+
+
+def _where1(c, v, *xs):
+    """``v`` with 1 where ``c``, the 1 made in the dtype of ``xs``: np.where(c, 1.0, v) is a
+    float64 array (0-d for scalars), which NumPy does not take as a weak scalar — it would
+    turn a float32 result float64."""
+    return np.where(c, np.asarray(1, dtype=_dtype(*xs)), v)
 
 
 def _sigmoid(x):
@@ -591,21 +618,10 @@ def _mT(x):
 
 
 def _solve_db(g, a, b):
-    """a⁻ᵀ g — a vector b (1-d) makes g a stack of vectors; a stack of a sums into one b."""
-    if np.ndim(b) == 1:
-        return _batch_sum(_solve(_mT(a), np.expand_dims(g, -1))[..., 0], np.shape(b))
-    return _batch_sum(_solve(_mT(a), g), np.shape(b))
+    """a⁻ᵀ g at every entry of the broadcast batch (a vector b makes g a stack of vectors).
 
-
-def _batch_sum(t, shape):
-    """Sum the leading batch axes a stack of matrices added (solve's batch broadcasting)."""
-    if np.ndim(t) == len(shape):
-        return t
-    return np.sum(np.reshape(t, (-1,) + tuple(shape)), axis=0)
-
-
-def _solve_full_db(g, a, b):
-    """a⁻ᵀ g at every batch entry (before summing into b): what da = -db outᵀ needs."""
+    Both of solve's raw rules keep the full batch; unbroadcast sums it into a's and b's shapes.
+    """
     if np.ndim(b) == 1:
         return _solve(_mT(a), np.expand_dims(g, -1))[..., 0]
     return _solve(_mT(a), g)
@@ -634,13 +650,32 @@ def _ties(g, out, x, axis, keepdims):
 
 
 def _prod_others(x, axis):
-    """Π_{k≠j} x_k for every entry j along the reduced axes, by an n x n mask (no division)."""
+    """Π_{k≠j} x_k for every entry j along the reduced axes: the product of the entries before
+    j times the product of those after it — no division, so zeros are exact, in O(n) memory."""
     rows, kept, axes = _rows(x, axis)
-    n = np.shape(rows)[-1]
-    eye = np.eye(n, dtype=bool)
-    others = np.prod(np.where(eye, _mask(1, x), np.expand_dims(rows, -2)), axis=-1)
+    if np.shape(rows)[-1] > 1:
+        one = _mask(np.ones(np.shape(rows)[:-1] + (1,)), x)
+        before = _cumprod(np.concatenate([one, rows[..., :-1]], axis=-1))
+        after = np.flip(_cumprod(np.flip(np.concatenate([rows[..., 1:], one], axis=-1), -1)), -1)
+        others = before * after
+    else:  # one entry (or none): the empty product
+        others = _mask(np.ones(np.shape(rows)), x)
     shape = tuple(np.shape(x)[a] for a in kept + axes)
     return np.transpose(np.reshape(others, shape), tuple(np.argsort(kept + axes).tolist()))
+
+
+def _cumprod(v):
+    """Running products along the last axis, by doubling: log2(n) products of v with a copy of
+    itself shifted right by 1, 2, 4, ... entries (ones shifted in). Unlike np.cumprod these are
+    the table's own ops, so the same code runs on arrays, on arrays of symbols and on Tensors
+    (grad of grad); cumprod's own VJP, exact at zeros, would need this very scan."""
+    n = np.shape(v)[-1]
+    step = 1
+    while step < n:
+        ones = _mask(np.ones(np.shape(v)[:-1] + (step,)), v)
+        v = v * np.concatenate([ones, v[..., :-step]], axis=-1)
+        step *= 2
+    return v
 
 
 def _count(x, out):
