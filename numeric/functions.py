@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from numeric.tensor import Tensor, apply
+from numeric.tensor import Tensor, _axis, _reduction, apply
 
 __all__ = [
     "sigmoid", "relu", "softplus", "softmax", "log_softmax", "logsumexp", "clip",
@@ -54,7 +54,7 @@ def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
 
 
 def clip(x: Any, a_min: float, a_max: float) -> Tensor:
-    """``x`` limited to ``[a_min, a_max]`` (slope 1/2 exactly at a bound)."""
+    """``x`` limited to ``[a_min, a_max]``, constant bounds (slope 1/2 exactly at a bound)."""
     return apply("clip", x, a_min=a_min, a_max=a_max)
 
 
@@ -88,17 +88,12 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     return apply("norm", x, ord=ord, axis=_axis(axis), keepdims=bool(keepdims))
 
 
-def _axis(axis: Any) -> Any:
-    return tuple(axis) if isinstance(axis, list) else axis
-
-
-def _reduction(name: str, *extra: str):
-    def call(a, axis=None, dtype=None, out=None, keepdims=False, **rest):
-        params = {k: rest.pop(k) for k in extra if k in rest}
+def _moment(name: str):
+    """np.var / np.std on a Tensor: numeric.tensor's reductions plus ddof, NumPy's 5th argument."""
+    def call(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **rest):
         if dtype is not None or out is not None or rest:
-            raise TypeError(f"numpy.{name} on Tensor supports only axis, keepdims"
-                            + "".join(f", {k}" for k in extra))
-        return apply(name, a, axis=_axis(axis), keepdims=bool(keepdims), **params)
+            raise TypeError(f"numpy.{name} on Tensor supports only axis, ddof and keepdims")
+        return apply(name, a, axis=_axis(axis), keepdims=bool(keepdims), ddof=ddof)
     return call
 
 
@@ -123,7 +118,7 @@ DISPATCH = {
     np.max: _reduction("max"), np.amax: _reduction("max"),
     np.min: _reduction("min"), np.amin: _reduction("min"),
     np.prod: _reduction("prod"),
-    np.var: _reduction("var", "ddof"), np.std: _reduction("std", "ddof"),
+    np.var: _moment("var"), np.std: _moment("std"),
     np.concatenate: lambda arrays, axis=0: apply("concatenate", *arrays, axis=axis),
     np.stack: lambda arrays, axis=0: apply("stack", *arrays, axis=axis),
     np.einsum: _einsum,
