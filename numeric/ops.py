@@ -327,7 +327,7 @@ register(Op("pad", lambda x, pad_width, constant_values=0:
 #   trace:       g on the diagonal                     diagonal: g scattered onto the diagonal
 #   inv:         -outᵀ G outᵀ                          det: G det(x) x⁻ᵀ
 #   slogdet:     G x⁻ᵀ (the log|det| output)           solve(a, b): db = a⁻ᵀ G, da = -db outᵀ
-#   norm:        G x / out (0 at x = 0)                cholesky L: sym(L⁻ᵀ Φ(Lᵀ G) L⁻¹)
+#   norm:        G x / out (0 at x = 0)                cholesky L: Φ(S + Sᵀ), S = L⁻ᵀ Φ(Lᵀ G) L⁻¹
 # np.linalg can't run on arrays of SymPy symbols, so these ops carry ``sym`` forwards on
 # sympy.Matrix, and their rules call _inv/_solve, which use SymPy on object arrays.
 # ---------------------------------------------------------------------------------------------
@@ -401,13 +401,15 @@ register(Op("norm", lambda x, ord=None, axis=None, keepdims=False: _norm(x, ord,
            _case((2, 3), axis=1, label="rows"), _case((2, 3), ord="fro", label="ord='fro'"),
            _case((2, 3, 4), axis=(1, 2), keepdims=True, label="matrices in a stack")),
     doc="out = (Σ x²) ** 0.5: vector 2-norm or Frobenius norm"))
-# The forward reads the symmetric part of x, so it is differentiable in every entry of x.
-register(Op("cholesky", lambda x: np.linalg.cholesky((x + _mT(x)) / 2), (
+# NumPy's function exactly: LAPACK reads x's lower triangle and ignores the upper one, whose
+# entries therefore get a zero gradient; the sym forward reads the same triangle.
+register(Op("cholesky", np.linalg.cholesky, (
     lambda g, out, x: _cholesky_part(g, out),),
     domain=(SPD,), signature="square", numpy=(np.linalg.cholesky,),
     cases=(_case((2, 2), label="2x2"), _case((2, 2, 2), label="stack of matrices")),
-    sym=lambda x: _sym_matrix(x, lambda m: ((m + m.T) / 2).cholesky(hermitian=False)),
-    doc="out = L, lower triangular with L Lᵀ = (x + xᵀ)/2"))
+    sym=lambda x: _sym_matrix(x, lambda m: sp().Matrix(
+        *m.shape, lambda i, j: m[max(i, j), min(i, j)]).cholesky(hermitian=False)),
+    doc="out = L, lower triangular with L Lᵀ = x, read from x's lower triangle (as NumPy)"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -635,12 +637,17 @@ def _outer_last(db, out, b):
 
 
 def _cholesky_part(g, out):
-    """Ā = sym(L⁻ᵀ Φ(Lᵀ Ḡ) L⁻¹), Φ keeping the lower triangle with its diagonal halved."""
+    """Ā = Φ(S + Sᵀ), S = L⁻ᵀ Φ(Lᵀ Ḡ) L⁻¹, Φ keeping the lower triangle with its diagonal halved.
+
+    sym(S) is the gradient with respect to the symmetric matrix A = L Lᵀ. An entry x_ij
+    below the diagonal stands for both A_ij and A_ji, so it receives S_ij + S_ji; a diagonal
+    entry receives S_ii; an entry above the diagonal is never read and receives 0.
+    """
     n = np.shape(out)[-1]
     phi = _mask(np.tril(np.ones((n, n))) - np.eye(n) / 2, out)
     linv = _inv(out)
     s = np.matmul(np.matmul(_mT(linv), np.matmul(_mT(out), g) * phi), linv)
-    return (s + _mT(s)) / 2
+    return (s + _mT(s)) * phi
 
 
 def _ties(g, out, x, axis, keepdims):
