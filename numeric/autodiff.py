@@ -6,6 +6,7 @@ backpropagates, and each node's VJP rules run once however many paths share it.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -47,6 +48,10 @@ def toposort(root: Tensor, stop: frozenset[int] = frozenset()) -> list[Tensor]:
 def backward(root: Tensor, g: Any = None, *, retain_graph: bool = False,
              create_graph: bool = False) -> None:
     """``root.backward(g)``: accumulate gradients into ``.grad`` of every node on the graph."""
+    if isinstance(root, Tensor) and not root.requires_grad:
+        raise RuntimeError(
+            "backward() on a Tensor that does not require grad: it was computed under no_grad() "
+            "or from constants only, so no gradient can reach any input")
     g = _seed(root, g, create_graph)
     _backprop(root, g, targets=(), accumulate=True,
               retain_graph=retain_graph or create_graph, create_graph=create_graph)
@@ -66,7 +71,13 @@ def _seed(root: Tensor, g: Any, create_graph: bool) -> Any:
         if not create_graph:
             g = g.value
     else:
+        # The seed takes the output's float dtype (an int seed would make int or object
+        # gradients); a complex seed stays complex.
         g = np.asarray(g)
+        dtype = _float_dtype(root.value)
+        if np.iscomplexobj(g):
+            dtype = np.result_type(g.dtype, dtype)
+        g = g.astype(dtype, copy=False)
     if np.shape(g) != root.shape:
         if np.size(g) == 1 and root.value.size == 1:
             g = np.reshape(g, root.shape)
@@ -105,8 +116,7 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
                 # Leaves accumulate .grad; intermediate nodes keep theirs only with the graph
                 # (retain_graph), for drawing — freeing the graph frees them too.
                 if accumulate and (ctx is None or retain_graph):
-                    if ctx is None:
-                        g = _own(g, handed)
+                    g = _own(g, handed)
                     node.grad = g if node.grad is None else node.grad + g
                 if stop and id(node) in stop:
                     found[id(node)] = g
@@ -180,6 +190,8 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
 
     def vjp_fn(g: Any) -> tuple[Any, ...]:
         if not isinstance(out, Tensor) or not out.requires_grad:
+            warnings.warn("vjp/grad: f's output does not depend on its inputs (nothing was "
+                          "recorded), so every gradient is zero", stacklevel=2)
             zero = [np.zeros_like(x.value, dtype=_float_dtype(x.value)) for x in xs]
             return tuple(Tensor(z, requires_grad=False) if nested else z for z in zero)
         # A seed that is itself being differentiated (vjp of vjp_fn, the "double vjp" that
@@ -214,7 +226,7 @@ def value_and_grad(f: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Ca
         if np.size(_plain(out)) != 1:
             raise TypeError(f"grad needs f to return one number; it returned shape "
                             f"{np.shape(_plain(out))} (use numeric.vjp for vector outputs)")
-        grads = vjp_fn(np.ones(np.shape(_plain(out))))
+        grads = vjp_fn(np.ones(np.shape(_plain(out)), dtype=_float_dtype(np.asarray(_plain(out)))))
         picked = tuple(grads[i] for i in nums)
         return out, picked if many else picked[0]
 

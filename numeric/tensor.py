@@ -9,6 +9,7 @@ both lead to :func:`apply`, so plain NumPy code on Tensors is differentiated.
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -111,7 +112,7 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
     try:
         out = op.fwd(x, y, **params) if params else op.fwd(x, y)
     except (ValueError, IndexError, TypeError) as e:
-        raise type(e)(f"{op.name}: inputs of shapes {np.shape(x)}, {np.shape(y)}: {e}") from None
+        raise _op_error(op, (x, y), e) from e
     node = Tensor.__new__(Tensor)
     node.value = out if type(out) is np.ndarray else np.asarray(out)
     node.grad = None
@@ -129,9 +130,19 @@ def _forward(op: Op, args: list[Any], params: dict[str, Any]) -> np.ndarray:
     try:
         out = op.fwd(*args, **params)
     except (ValueError, IndexError, TypeError) as e:
-        shapes = ", ".join(str(np.shape(a)) for a in args)
-        raise type(e)(f"{op.name}: inputs of shapes {shapes}: {e}") from None
+        raise _op_error(op, args, e) from e
     return out if type(out) is np.ndarray else np.asarray(out)
+
+
+def _op_error(op: Op, args: Any, e: Exception) -> Exception:
+    """The forward's error, saying which op and which input shapes: same type where it can be
+    rebuilt from a message (np.linalg.LinAlgError can), else its builtin base class."""
+    message = f"{op.name}: inputs of shapes {', '.join(str(np.shape(a)) for a in args)}: {e}"
+    try:
+        return type(e)(message)
+    except TypeError:
+        base = next(t for t in (ValueError, IndexError, TypeError) if isinstance(e, t))
+        return base(message)
 
 
 _PY_SCALARS = (float, int, bool, complex)
@@ -155,6 +166,9 @@ class Tensor:
     __array_priority__ = 100
 
     def __init__(self, value: Any, requires_grad: bool = True) -> None:
+        if isinstance(value, (list, tuple)) and _holds_tracked(value):
+            raise TypeError("Tensor([...]) of Tensors would drop their gradients: "
+                            "use numeric.stack([...]) or numeric.concatenate([...])")
         self.value = value.value if isinstance(value, Tensor) else np.asarray(value)
         self.grad = None
         self._pending = None
@@ -180,6 +194,12 @@ class Tensor:
         return (self[i] for i in range(len(self.value)))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        # np.asarray(t) and friends bypass NumPy's dispatch: for a Tensor on a recorded graph
+        # they would silently drop its gradient, so they are refused there (as in PyTorch).
+        if self.requires_grad and _state.grad_enabled:
+            raise TypeError("converting a Tensor that requires grad to a NumPy array would drop "
+                            "its gradient: use t.value (or t.detach()) for the numbers, or a "
+                            "NumPy function the engine supports")
         return self.value if dtype is None else self.value.astype(dtype)
 
     def __float__(self) -> float:
@@ -316,11 +336,43 @@ class Tensor:
     def __array_function__(self, func, types, args, kwargs):
         handler = _FUNCTIONS.get(func)
         if handler is not None:
-            return handler(*args, **kwargs)
+            try:
+                return handler(*args, **kwargs)
+            except TypeError as e:
+                _check_call(func, handler, args, kwargs)
+                raise e
         if func in _CONSTANT_FUNCTIONS:
             return func(*_values(args), **{k: _values(v) for k, v in kwargs.items()})
-        raise TypeError(f"numpy.{func.__name__} is not supported on Tensor: "
+        raise TypeError(f"{_numpy_name(func)} is not supported on Tensor: "
                         "register an Op for it (numeric.register)")
+
+
+def _numpy_name(func: Any) -> str:
+    module = getattr(func, "__module__", None) or "numpy"
+    module = "numpy" if module.startswith("numpy._core") or module == "numpy" else module
+    return f"{module.replace('numpy.linalg._linalg', 'numpy.linalg')}.{func.__name__}"
+
+
+def _check_call(func: Any, handler: Any, args: tuple, kwargs: dict) -> None:
+    """Only after a TypeError: if the call does not fit what the engine supports, say so."""
+    try:
+        inspect.signature(handler).bind(*args, **kwargs)
+    except TypeError as e:
+        raise TypeError(f"{_numpy_name(func)} on Tensor: {e}") from None
+    except ValueError:  # a builtin without a signature: nothing more to say
+        pass
+
+
+def _holds_tracked(seq: Any) -> bool:
+    """Whether a nested list/tuple holds a Tensor that requires grad (iteratively)."""
+    stack = [seq]
+    while stack:
+        for v in stack.pop():
+            if isinstance(v, Tensor) and v.requires_grad:
+                return True
+            if isinstance(v, (list, tuple)):
+                stack.append(v)
+    return False
 
 
 def _value(x: Any) -> Any:
@@ -352,7 +404,7 @@ def _plain_index(index: Any) -> Any:
     if isinstance(index, Tensor):
         return index.value
     if isinstance(index, list):
-        return np.asarray(index)
+        return np.asarray(index) if index else np.asarray(index, dtype=np.intp)
     return index
 
 
@@ -394,7 +446,7 @@ def _dispatch_table() -> None:
         np.squeeze: lambda a, axis=None: apply("squeeze", a, axis=axis),
         np.broadcast_to: lambda a, shape, subok=False: apply(
             "broadcast_to", a, shape=tuple(np.atleast_1d(shape))),
-        np.where: lambda c, x, y: apply("where", _value(c), x, y),
+        np.where: _where,
     }
     from numeric.functions import DISPATCH  # the model-building ops' NumPy entries
 
@@ -407,6 +459,13 @@ def _dispatch_table() -> None:
                 _FUNCTIONS.setdefault(f, special[f])
             elif callable(f) and f not in _FUNCTIONS:
                 _FUNCTIONS[f] = (lambda name: lambda *a, **kw: apply(name, *a, **kw))(op.name)
+
+
+def _where(condition: Any, x: Any = None, y: Any = None) -> Tensor:
+    if x is None or y is None:
+        raise TypeError("numpy.where on Tensor needs both branches, np.where(c, x, y); "
+                        "np.where(c) alone gives indices: call it on t.value")
+    return apply("where", _value(condition), x, y)
 
 
 def _shape_of(shape: Any, kw: dict) -> tuple:

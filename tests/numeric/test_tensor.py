@@ -235,7 +235,17 @@ def test_non_differentiable_numpy_calls_give_constants():
     mask = np.greater(t, 0)
     assert isinstance(mask, np.ndarray) and mask.dtype == bool
     np.testing.assert_array_equal(np.argmax(t, axis=1), np.argmax(X, axis=1))
-    np.testing.assert_array_equal(np.asarray(t), X)
+
+
+def test_converting_a_tracked_tensor_to_an_array_is_refused_not_silently_detached():
+    t = Tensor(X)
+    with pytest.raises(TypeError, match="drop its gradient"):
+        np.asarray(t)
+    with pytest.raises(TypeError, match="numeric.stack"):
+        Tensor([t[0], t[1]])
+    np.testing.assert_array_equal(np.asarray(t.detach()), X)
+    with numeric.no_grad():
+        np.testing.assert_array_equal(np.asarray(t), X)
 
 
 def test_an_unsupported_numpy_function_is_a_type_error_naming_it():
