@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -82,6 +83,10 @@ def draw_dot(root: Tensor, format: str = "svg", rankdir: str = "LR",
     """
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"draw_dot: rankdir must be 'LR' or 'TB', got {rankdir!r}")
+    if root.op is not None and root.args is None:
+        warnings.warn("draw_dot: backward() freed the graph behind this Tensor, so only the "
+                      "Tensor itself is drawn; call backward(retain_graph=True) to draw the "
+                      "graph afterwards", stacklevel=2)
     marked = {id(t) for t in highlight}
     dot = _digraph_class()(format=format, graph_attr={"rankdir": rankdir})
     for node in toposort(root):
