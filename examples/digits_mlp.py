@@ -31,7 +31,8 @@ def load_data(seed: int = 0, test_fraction: float = 0.25) -> tuple[np.ndarray, .
     try:
         from sklearn.datasets import load_digits
     except ImportError as e:
-        raise ImportError("the digits example needs scikit-learn: pip install scikit-learn") from e
+        raise ImportError("the digits example needs scikit-learn: "
+                          "pip install 'gradproof[examples]' (or scikit-learn)") from e
     digits = load_digits()
     x, y = digits.data / 16.0, digits.target
     order = np.random.default_rng(seed).permutation(len(x))
