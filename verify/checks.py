@@ -7,13 +7,17 @@
 (c) ``adjoint`` — the dot-product test ``<G, J v>`` against ``Σ <Jᵢᵀ G, vᵢ>`` for random ``v``,
     ``J v`` by complex step (or Ridders); and, in float64, a complex cotangent must give the
     real cotangent's result (real inputs keep the real part);
-(d) ``raw_shape`` — the raw rule's shape before the broadcast sum, which can hide a wrong shape;
+(d) ``raw_shape`` — the gradient's form: the raw rule's shape before the broadcast sum (which can
+    hide a wrong shape), and the engine's gradient's shape and dtype (the input's float dtype);
 (e) ``kink`` — at the declared kink, one-sided differences locate it and the engine's value is
     the declared convention, between the one-sided slopes;
 (f) ``taylor`` — ``|f(x + h v) - f(x) - h <∇f, v>|`` shrinks like h² (observed order ≈ 2).
 
 :func:`check_case` runs them and returns a :class:`verify.results.CaseResult`. Every reference
-is computed in float64 at the dtype-rounded inputs, so float32 is judged against float64.
+is computed in float64 at the dtype-rounded inputs, so float32 is judged against float64. The
+engine's gradients come through the engine (:func:`engine_vjp`, i.e. ``numeric.vjp``: seed,
+dispatch, backward and its one ``unbroadcast``); the raw rules are called directly only to see
+their shapes.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from numeric import Op, unbroadcast
+import numeric
+from numeric import Op
 from numeric.cases import Case
 from verify import fd
 from verify.diagnose import broadcast_size, diagnose, relative_error
@@ -33,7 +38,7 @@ from verify.proofs import exact_values
 from verify.results import CHECKS, CaseResult, CheckResult
 from verify.shapes import broadcast_target, fits
 
-__all__ = ["Options", "RTOL", "check_case", "kink_distance"]
+__all__ = ["Options", "RTOL", "check_case", "engine_vjp", "kink_distance"]
 
 # Relative tolerance per dtype: the engine's own rounding, never tighter than FD can judge.
 RTOL = {"float64": 1e-9, "float32": 2e-4}
@@ -59,6 +64,21 @@ def check_case(op: Op, case: Case, xs: list[np.ndarray], dtype: str, rng: np.ran
     """Run the selected checks of ``op`` on inputs ``xs`` (already in ``case``'s shapes)."""
     run = _Run(op, case, xs, dtype, rng, options, proof)
     return run.result()
+
+
+def engine_vjp(op: Op, xs: list[Any], idx: list[int], params: dict[str, Any]) -> Any:
+    """The engine's ``vjp_fn`` for ``op`` at ``xs``: cotangents of the inputs ``idx`` (in order).
+
+    Built by ``numeric.vjp`` on ``numeric.apply``, so a gradient goes through everything a user's
+    does; the other inputs (masks, indices) enter as constants.
+    """
+    def f(*ts: Any) -> Any:
+        args = list(xs)
+        for i, t in zip(idx, ts):
+            args[i] = t
+        return numeric.apply(op, *args, **params)
+
+    return numeric.vjp(f, *(xs[i] for i in idx))[1]
 
 
 def kink_distance(op: Op, xs: list[Any]) -> float:
@@ -95,19 +115,33 @@ class _Run:
         # Finite differences must not step across a kink: start at a quarter of the distance.
         self.kink_gap = kink_distance(op, self.xs64)
         self.h0 = min(0.1, self.kink_gap / 4)
-        self.raw: dict[int, tuple[int, ...]] = {}
-        self.grads: dict[int, np.ndarray] = {}
+        self.raw: dict[int, tuple[int, ...]] = {}  # the raw rules' shapes (check d)
+        self.grads: dict[int, np.ndarray] = {}  # the engine's gradients, in float64
+        self.form: dict[int, tuple[tuple[int, ...], np.dtype]] = {}  # ... their shape, dtype
         self.errors: dict[int, str] = {}
         for i in self.idx:
             try:
-                raw = op.vjp[i](self.g, self.out, *self.xs, **self.params)
-                self.raw[i] = tuple(np.shape(raw))
-                gi = unbroadcast(raw, self.xs[i].shape, self.xs[i].dtype,
-                                 where=f"{op.name} input {i}")
-                self.grads[i] = np.asarray(gi, dtype=np.float64)
+                self.raw[i] = tuple(np.shape(op.vjp[i](self.g, self.out, *self.xs,
+                                                       **self.params)))
             except Exception as e:  # a wrong rule may raise anything: that is a finding
                 self.errors[i] = f"{type(e).__name__}: {e}"
+        self.vjp_fn = None
+        if not self.errors:
+            try:
+                self.vjp_fn = engine_vjp(op, self.xs, self.idx, self.params)
+                for i, gi in zip(self.idx, self.vjp_fn(self.g)):
+                    gi = np.asarray(gi)
+                    self.form[i] = (gi.shape, gi.dtype)
+                    self.grads[i] = gi.astype(np.float64)
+            except Exception as e:  # the rules ran: unbroadcast refused a raw shape, say
+                named = re.match(rf"{re.escape(op.name)} input (\d+): ", str(e))
+                i = int(named.group(1)) if named else self.idx[0]
+                self.errors[i] = f"{type(e).__name__}: {e}"
         self.reference: dict[int, tuple[np.ndarray, str]] = {}  # input -> (ref, source)
+
+    def refused(self, i: int) -> bool:
+        """Whether input ``i``'s rule ran but its raw shape cannot be summed to the input's."""
+        return i in self.raw and "cannot be summed down" in self.errors.get(i, "")
 
     def f64(self, *xs: Any) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -146,7 +180,8 @@ class _Run:
         if not self.errors:
             return None
         i, msg = next(iter(self.errors.items()))
-        return CheckResult(name, "fail", detail=f"{self.op.name}: the VJP rule for input {i} "
+        who = "the engine's backward pass" if i in self.raw else "the VJP rule"
+        return CheckResult(name, "fail", detail=f"{self.op.name}: {who} for input {i} "
                            f"(shape {self.xs[i].shape}) raised {msg}")
 
     # -- (a) symbolic -------------------------------------------------------------------------
@@ -193,7 +228,7 @@ class _Run:
     # -- (d) raw rule shape -------------------------------------------------------------------
     def raw_shape(self) -> CheckResult:
         for i in self.idx:
-            if i in self.errors and i in self.raw:  # the rule ran; unbroadcast refused its shape
+            if self.refused(i):  # the rule ran; the engine's unbroadcast refused its shape
                 return CheckResult("raw_shape", "fail", detail=(
                     f"{self.op.name}: the raw rule for input {i} returned shape {self.raw[i]}, "
                     f"which cannot be summed down to the input's shape {self.xs[i].shape}"),
@@ -212,8 +247,20 @@ class _Run:
                     f"the input has shape {self.xs[i].shape} and the forward broadcasts it to "
                     f"at most {target}, so the broadcast sum hid a wrong shape"),
                     diagnosis={"input": i, "worst": [], "hint": hint})
+        for i in self.idx:  # what the engine hands back: the input's shape and float dtype
+            shape, dtype = self.form[i]
+            if (shape, dtype) != (self.xs[i].shape, self.xs[i].dtype):
+                what = "dtype" if shape == self.xs[i].shape else "shape"
+                hint = (f"wrong {what}: a {dtype} gradient of shape {shape} for a "
+                        f"{self.xs[i].dtype} input of shape {self.xs[i].shape}")
+                return CheckResult("raw_shape", "fail", detail=(
+                    f"{self.op.name}: the engine's gradient for input {i} is {dtype} of shape "
+                    f"{shape}, the input {self.xs[i].dtype} of shape {self.xs[i].shape}: a rule "
+                    f"must keep the input's float dtype (build constants with np.result_type(x))"),
+                    diagnosis={"input": i, "worst": [], "hint": hint})
         shown = ", ".join(f"{self.raw[i]}" for i in self.idx)
-        return CheckResult("raw_shape", "pass", detail=f"raw shapes {shown}")
+        return CheckResult("raw_shape", "pass",
+                           detail=f"raw shapes {shown}; engine gradients in {self.dtype}")
 
     # -- (e) kinks ----------------------------------------------------------------------------
     def kink(self) -> CheckResult:
@@ -235,7 +282,7 @@ class _Run:
         """Localise the error: the input with the largest error against the best reference."""
         if self.errors:
             i = next(iter(self.errors))
-            if i in self.raw:
+            if self.refused(i):
                 return diagnose(np.zeros(self.raw[i]), np.zeros(self.xs[i].shape), input=i,
                                 raw_shape=self.raw[i])
             return {"input": i, "worst": [], "hint": _error_hint(self.errors[i])}

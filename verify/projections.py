@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from numeric import unbroadcast
 from verify import fd
 from verify.diagnose import relative_error
 from verify.results import CheckResult
@@ -111,18 +110,16 @@ def adjoint_check(run: Any) -> CheckResult:
 
 def _complex_cotangent(run: Any) -> CheckResult | None:
     g2 = run.rng.standard_normal(run.g.shape)
-    for i in run.idx:
-        try:
-            raw = run.op.vjp[i](run.g + 1j * g2, run.out, *run.xs, **run.params)
-            gi = unbroadcast(raw, run.xs[i].shape, run.xs[i].dtype)
-            e = relative_error(np.real(gi), run.grads[i]) if np.shape(gi) == run.xs[i].shape \
-                else np.inf
-        except Exception as ex:
-            hint = "the rule's complex branch is broken (a real input keeps the real part)"
-            return CheckResult("adjoint", "fail", detail=(
-                f"{run.op.name}: the VJP rule for input {i} raised {type(ex).__name__}: "
-                f"{ex} on a complex cotangent"),
-                diagnosis={"input": i, "worst": [], "hint": hint})
+    try:
+        grads = run.vjp_fn(run.g + 1j * g2)  # through the engine, as a user's would go
+    except Exception as ex:
+        hint = "the rule's complex branch is broken (a real input keeps the real part)"
+        return CheckResult("adjoint", "fail", detail=(
+            f"{run.op.name}: the engine's VJP raised {type(ex).__name__}: {ex} on a complex "
+            f"cotangent"), diagnosis={"input": run.idx[0], "worst": [], "hint": hint})
+    for i, gi in zip(run.idx, grads):
+        e = relative_error(np.real(gi), run.grads[i]) if np.shape(gi) == run.xs[i].shape \
+            else np.inf
         if e > run.rtol:
             return CheckResult("adjoint", "fail", e, run.rtol, detail=(
                 f"{run.op.name} input {i}: a complex cotangent G + iG' gave a result whose "

@@ -1,9 +1,10 @@
 """The raw-rule shape model behind check (d): which shapes a raw VJP rule may return.
 
 A raw rule runs before ``unbroadcast``; its result may be the input's shape or the shape the
-forward broadcast the input to (unbroadcast then sums), nothing else — a larger shape that
-happens to sum down hides a wrong rule. Signatures without a model here accept any shape that
-``unbroadcast`` accepts.
+forward broadcast the input to (unbroadcast then sums), or anything between, axis by axis —
+nothing else: a larger shape that happens to sum down hides a wrong rule. For matmul and solve
+only the batch axes broadcast (the matrix axes are the input's). Signatures without a model
+here (user ops with their own signature) accept any shape that ``unbroadcast`` accepts.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ __all__ = ["broadcast_target", "fits", "EXACT_SHAPE", "BROADCASTING"]
 
 # Signatures whose raw rule must return exactly the input's shape (nothing is broadcast).
 EXACT_SHAPE = ("reduce", "reshape", "transpose", "swapaxes", "expand_dims", "squeeze", "index",
-               "scatter")
+               "scatter", "moment", "softmax", "concatenate", "stack", "flip", "pad", "dot",
+               "outer", "einsum", "diagonal", "square", "norm")
 BROADCASTING = ("elementwise", "where", "clip")
 
 
@@ -35,6 +37,9 @@ def broadcast_target(op: Op, xs: list[np.ndarray], out: np.ndarray, i: int
         if len(x) == 1:
             return out.shape[:-1] + x if len(other) >= 2 else x
         batch = out.shape[:-2] if len(other) >= 2 else out.shape[:-1]
+        return tuple(batch) + x[-2:]
+    if sig == "solve":  # a stack of matrices a, b a vector (1-d) or a stack of matrices
+        batch = out.shape[:-1] if len(xs[1].shape) == 1 else out.shape[:-2]
         return tuple(batch) + x[-2:]
     if sig in BROADCASTING:
         try:
