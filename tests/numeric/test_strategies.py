@@ -39,7 +39,15 @@ def test_generated_cases_fit_the_op_and_inputs_stay_in_its_domains(name, data):
 @settings(max_examples=200)
 @given(vs.broadcastable_shapes(3))
 def test_broadcastable_shapes_broadcast(shapes):
-    np.broadcast_shapes(*shapes)
+    # Three shapes within the bounds asked for (default 3 axes of at most 3), and each one
+    # stretches to the broadcast shape: every axis it has is the result's, or size 1.
+    out = np.broadcast_shapes(*shapes)
+    assert len(shapes) == 3
+    assert all(len(s) <= 3 and all(1 <= n <= 3 for n in s) for s in shapes), shapes
+    assert len(out) == max(len(s) for s in shapes)
+    for s in shapes:
+        assert np.broadcast_to(np.empty(s), out).shape == out
+        assert all(n in (1, m) for n, m in zip(s, out[len(out) - len(s):])), (s, out)
 
 
 def test_broadcastable_shapes_cover_the_broadcasting_kinds():

@@ -116,9 +116,9 @@ def test_the_symbolic_check_refutes_the_seed_tie_convention():
 
     r = verify.check_op(SEED["maximum"], (3,), (3,), options=Options(checks=("symbolic",)))
     sym = r.cases[0].get("symbolic")
-    assert sym.verdict in ("fail", "skipped"), sym
-    if sym.verdict == "skipped":
-        pytest.skip(f"derive could not run the seed's rule: {sym.detail}")
+    assert sym.verdict == "fail", sym  # derive runs the seed's rule on symbols: no skip
+    assert "refuted" in sym.detail and "kink" in sym.detail, sym.detail
+    assert sym.diagnosis["hint"] == "wrong tie convention (refuted at the declared kink)"
 
 
 def test_domain_is_respected():
