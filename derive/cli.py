@@ -76,12 +76,15 @@ def run(args: argparse.Namespace) -> int:
     """Print the derivation; exit status 1 if a step is refuted, 2 on bad arguments."""
     from derive.claims import claims
     from derive.derivation import derivation
+    from derive.render import latex_text, latex_to_mathml
     from numeric import get_op
     from numeric.cases import Case
 
     if args.op == "claims":
         for c in claims():
-            print(f"[{c.verdict}] {c.section}\n    {c.latex}\n    sympy: {c.meaning}\n"
+            stated = {"latex": c.latex, "mathml": latex_to_mathml(c.latex)}.get(
+                args.fmt, latex_text(c.latex))
+            print(f"[{c.verdict}] {c.section}\n    {stated}\n    sympy: {c.meaning}\n"
                   f"    layout: {c.layout}\n    {c.detail}\n")
         return 0
     try:

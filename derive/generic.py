@@ -19,7 +19,7 @@ from typing import Any
 
 import sympy as sp
 
-from derive.render import Derivation, make_step
+from derive.render import Derivation, latex_text, make_step, pretty
 
 __all__ = ["GenericRule", "GENERIC", "generic_derivation", "generic_ops"]
 
@@ -103,7 +103,7 @@ GENERIC: tuple[GenericRule, ...] = (
                 ((r"g\, I", lambda g, s: g * sp.Identity(n)),), scalar=True),
     GenericRule("inv", "inverse", (("S", n, n),), lambda s: s.inv(), r"S^{-1}",
                 ((r"-S^{-T} G S^{-T}", lambda g, s: -s.T.inv() * g * s.T.inv()),)),
-    GenericRule("solve", "solve (F = S^{-1} B)", (("S", n, n), ("B", n, p)),
+    GenericRule("solve", "solve (F = S⁻¹ B)", (("S", n, n), ("B", n, p)),
                 lambda s, b: s.inv() * b, r"S^{-1} B",
                 ((r"-S^{-T} G F^{T}", lambda g, s, b: -s.T.inv() * g * (s.inv() * b).T),
                  (r"S^{-T} G", lambda g, s, b: s.T.inv() * g))),
@@ -138,7 +138,7 @@ DIFFERENTIALS: dict[str, tuple[str, Callable[..., Any]]] = {
     "transpose": (r"dF = dA^{T}", lambda x, d: d[0].T),
     "trace": (rf"dF = {_IN}\, dS", lambda x, d: _tr(d[0])),
     "inverse": (r"dF = -S^{-1} dS\, S^{-1}", lambda x, d: -x[0].inv() * d[0] * x[0].inv()),
-    "solve (F = S^{-1} B)": (r"dF = -S^{-1} dS\, S^{-1} B + S^{-1} dB",
+    "solve (F = S⁻¹ B)": (r"dF = -S^{-1} dS\, S^{-1} B + S^{-1} dB",
                              lambda x, d: -x[0].inv() * d[0] * x[0].inv() * x[1]
                              + x[0].inv() * d[1]),
     "determinant": (rf"dF = \det(S)\, {_IN}\left(S^{{-1}} dS\right)",
@@ -187,9 +187,10 @@ def _steps(rule: GenericRule) -> list[Any]:
     at = _sizes_text(rule.sizes, used)
     shapes = ", ".join(rf"{x.name} \in \mathbb{{R}}^{{{sp.latex(x.shape[0])} \times "
                        rf"{sp.latex(x.shape[1])}}}" for x in xs)
-    steps = [make_step(f"{rule.title}: statement",
-                       rf"F = {rule.f_latex},\quad {shapes},\quad {l_tex}", "statement",
-                       sp.Eq(sp.Symbol("l"), loss, evaluate=False))]
+    statement = rf"F = {rule.f_latex},\quad {shapes},\quad {l_tex}"
+    steps = [make_step(f"{rule.title}: statement", statement, "statement",
+                       text=latex_text(rf"F = {rule.f_latex},\quad {shapes}") + "\n"
+                       + pretty(sp.Eq(sp.Symbol("l"), loss, evaluate=False)))]
     if rule.title in DIFFERENTIALS:
         tex, _ = DIFFERENTIALS[rule.title]
         ok = _differential_holds(rule)
@@ -220,7 +221,7 @@ def _steps(rule: GenericRule) -> list[Any]:
             steps.append(make_step(
                 f"SymPy's generic ∂l/∂{x.name} (refused)", rf"{lhs} = {sp.latex(got)}",
                 f"refused: SymPy 1.14 returns this, but the concrete derivation at sizes {at} "
-                "disagrees; not used"))
+                "disagrees; not used", sp.Eq(sp.Symbol(f"dl/d{x.name}"), got, evaluate=False)))
         if ok_stated and generic_same and ok_sympy:
             status = f"verified by SymPy at generic size, and exactly at sizes {at}"
         elif ok_stated:

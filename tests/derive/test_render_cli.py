@@ -1,12 +1,15 @@
 """Rendering (LaTeX, MathML, HTML, text) and the `gradproof derive` command."""
 
+import importlib
 import json
+import re
 
 import pytest
 
 from derive import derivation, latex_to_mathml
 from derive.cli import parse_param, parse_shapes
-from derive.render import array_latex
+from derive.generic import generic_ops
+from derive.render import array_latex, latex_text
 from numeric.cases import Case
 from verify.cli import main
 
@@ -83,3 +86,73 @@ def test_cli_claims_table(capsys):
 def test_cli_bad_arguments_exit_2_with_a_message(argv, message, capsys):
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+# --- terminal text: pretty-printed or plain, never raw LaTeX (review item 23) ---------------------
+RAW_LATEX = re.compile(r"\\[A-Za-z,;:! ]|[\^_]\{")
+
+
+@pytest.mark.parametrize("argv", [
+    ["derive", "maximum", "--shapes", "2,3;3"],
+    ["derive", "matmul"],
+    ["derive", "sum", "--shapes", "2,3,4", "--param", "axis=0,2"],
+    ["derive", "where", "--shapes", "2;2;2"],
+    ["derive", "abs"],
+    ["derive", "det"],
+    ["derive", "claims"],
+], ids=lambda argv: " ".join(argv[1:]))
+def test_cli_text_has_no_raw_latex(argv, capsys):
+    main(argv)
+    out = capsys.readouterr().out
+    found = RAW_LATEX.search(out)
+    where = out[max(0, found.start() - 80):][:160] if found else ""
+    assert found is None, f"raw LaTeX {found.group()!r} in: {where}"
+
+
+@pytest.mark.parametrize("tex, text", [
+    (r"dF = dA\, b + A\, db", "dF = dA·b + A·db"),                 # the notebook's differential
+    (r"dF = da^{T} b + a^{T} db", "dF = daᵀ·b + aᵀ·db"),
+    (r"\left(b\, g^{T}\right)^{T}", "(b·gᵀ)ᵀ"),
+    (r"g \det(S)\, S^{-T}", "g·det(S)·S⁻ᵀ"),
+    (r"dF = \operatorname{tr}\left(S^{-1} dS\right)", "dF = tr(S⁻¹·dS)"),
+    (r"\log \det S", "log det S"),
+    (r"\frac{\partial l}{\partial \mathbf{a}} = \frac{\partial l}{\partial f}\mathbf{b}^\top",
+     "∂l/∂a = ∂l/∂f·bᵀ"),
+    (r"x \in \mathbb{R}^{2 \times 3},\ y \in \mathbb{R}^{3}", "x ∈ ℝ^(2 × 3), y ∈ ℝ³"),
+    (r"\begin{bmatrix} a \\ b \end{bmatrix} \text{ (row } i)", "[a; b] (row i)"),
+    (r"\text{x is not differentiated}", "x is not differentiated"),
+])
+def test_latex_text(tex, text):
+    assert latex_text(tex) == text
+
+
+@pytest.mark.parametrize("op", [*generic_ops(), "maximum", "relu", "where", "einsum"])
+def test_every_step_has_text_without_latex(op):
+    d = derivation(op)
+    for s in d.steps:
+        assert s.text and RAW_LATEX.search(s.text) is None, (op, s.title, s.text)
+        assert RAW_LATEX.search(s.title) is None, (op, s.title)
+        assert s.to_dict()["text"] == s.text
+
+
+def test_rule_step_shows_what_the_rule_produced():
+    d = derivation("maximum", Case(((2, 3), (3,))))
+    rule = d.steps[-1]
+    assert rule.status.startswith("proved: exact symbolic proof")
+    assert r"\frac{\partial l}{\partial (x, y)}" not in rule.latex  # the old placeholder
+    for form in (rule.text, rule.latex, rule.mathml):
+        assert "maximum.vjp" in form and "sign" in form and "(proved)" in form
+    assert "by cases" in rule.text and "for x₀₀ > y₀" in rule.text  # the kink, case by case
+    assert "= ∂l/∂x  (proved)" in rule.text and "= ∂l/∂y  (proved)" in rule.text
+
+
+def test_rule_step_of_a_refuted_rule_says_so(monkeypatch):
+    from derive.proof import Proof
+
+    module = importlib.import_module("derive.derivation")  # the package exports a function
+
+    monkeypatch.setattr(module, "prove_rule", lambda op, case: Proof(
+        "maximum", str(case), "", "refuted", "exact symbolic proof", "input 0: differs"))
+    d = module.concrete_derivation("maximum", Case(((2,), (2,))))
+    assert not d.ok and d.steps[-1].status == "refuted: exact symbolic proof; input 0: differs"
+    assert "≠ ∂l/∂x  (refuted)" in d.steps[-1].text and r"\neq" in d.steps[-1].latex
