@@ -196,7 +196,10 @@ def _run_rules(op: Any, rules: Any, exact: Any, xs: list[Any], out: Any,
 
 
 def _rational_inputs(op: Any, exact: Any, rng: Any) -> dict[Any, Any]:
+    # Entries get distinct values: two equal entries are a tie, the kink of max/min-like ops,
+    # where the derivation's one-sided value and the rule's convention may rightly differ.
     point = {}
+    used: set[Any] = set()
     for i, x in enumerate(exact.xs):
         dom = op.domains()[i]
         for s in x.view(np.ndarray).ravel():
@@ -207,8 +210,9 @@ def _rational_inputs(op: Any, exact: Any, rng: Any) -> dict[Any, Any]:
                 q = int(rng.integers(2, 10))
                 lo, hi = int(np.ceil(dom.low * q)), int(np.floor(dom.high * q))
                 v = sp.Rational(int(rng.integers(lo, hi + 1)), q)
-                if all(abs(float(v) - a) >= dom.margin for a in dom.avoid):
+                if v not in used and all(abs(float(v) - a) >= dom.margin for a in dom.avoid):
                     break
+            used.add(v)
             point[s] = v
         if dom.kind in ("invertible", "spd") and x.ndim >= 2:
             _matrix_domain(x.view(np.ndarray), point, dom.kind)
