@@ -16,7 +16,7 @@ import numpy as np
 
 from numeric.op import Op
 
-__all__ = ["Case", "standard_cases", "sample_inputs"]
+__all__ = ["Case", "standard_cases", "has_standard_cases", "sample_inputs"]
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,14 @@ def standard_cases(op: Op) -> tuple[Case, ...]:
     except KeyError:
         raise KeyError(f"op {op.name!r}: no standard cases for signature {op.signature!r}; "
                        "declare cases=(Case(...), ...) in its Op record") from None
+
+
+def has_standard_cases(op: Op) -> bool:
+    """Whether ``standard_cases(op)`` has any (an op of an unknown signature has none)."""
+    try:
+        return bool(standard_cases(op))
+    except KeyError:
+        return False
 
 
 def sample_inputs(op: Op, case: Case, rng: np.random.Generator,

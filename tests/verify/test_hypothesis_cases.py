@@ -16,14 +16,7 @@ from verify.checks import Options
 NUMERIC = Options(checks=("fd", "adjoint", "raw_shape", "kink", "taylor"))
 
 
-def _has_cases(op):
-    try:
-        return bool(numeric.cases.standard_cases(op))
-    except KeyError:
-        return False
-
-
-OPS = [name for name, op in numeric.all_ops().items() if _has_cases(op)]
+OPS = [name for name, op in numeric.all_ops().items() if numeric.cases.has_standard_cases(op)]
 
 
 @pytest.mark.parametrize("name", OPS)
