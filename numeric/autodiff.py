@@ -140,10 +140,13 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
                     pv = p.value
                     rule = op.vjp[i]
                     gi = rule(g, out, *args, **params) if params else rule(g, out, *args)
-                    try:
-                        gi = unbroadcast(gi, pv.shape, pv.dtype)
-                    except ValueError as e:
-                        raise ValueError(f"{op.name} input {i}: {e}") from None
+                    # unbroadcast's own early return, tested here first: most cotangents need
+                    # no sum, and the call would be a tenth of a small op's backward.
+                    if type(gi) is not np.ndarray or gi.shape != pv.shape or gi.dtype.kind == "c":
+                        try:
+                            gi = unbroadcast(gi, pv.shape, pv.dtype)
+                        except ValueError as e:
+                            raise ValueError(f"{op.name} input {i}: {e}") from None
                     prev = p._pending
                     p._pending = gi if prev is None else prev + gi
                 if not retain_graph:

@@ -91,10 +91,12 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
     float32 array float32 (np.asarray(1) would be int64)."""
     if type(op) is str:
         op = _REGISTRY.get(op) or get_op(op)
-    if len(op.vjp) != 2:
-        op = op.arity(2)
+    try:
+        rule_x, rule_y = op.vjp
+    except ValueError:
+        op = op.arity(2)  # a variadic op bound to two inputs, else a TypeError
+        rule_x, rule_y = op.vjp
     track = _state.grad_enabled
-    rule_x, rule_y = op.vjp
     if isinstance(x, Tensor):
         px = x if track and x.requires_grad and rule_x is not None else None
         x = x.value
