@@ -96,7 +96,7 @@ register(Op("sum", lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, kee
     signature="reduce", numpy=(np.sum,), doc="out = Σ x along axis"))
 register(Op("mean", lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims), (
     lambda g, out, x, axis=None, keepdims=False:
-        _unreduce(g, x, axis, keepdims) / (np.size(x) // max(np.size(out), 1)),),
+        _unreduce(g, x, axis, keepdims) / _count(x, out),),
     signature="reduce", numpy=(np.mean,), doc="out = Σ x / n along axis"))
 
 # ---------------------------------------------------------------------------------------------

@@ -414,7 +414,7 @@ def _plain_index(index: Any) -> Any:
 _CONSTANT_UFUNCS = frozenset({
     np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
     np.logical_and, np.logical_or, np.logical_not, np.logical_xor,
-    np.isfinite, np.isnan, np.isinf, np.sign, np.signbit, np.floor, np.ceil, np.trunc, np.rint,
+    np.isfinite, np.isnan, np.isinf, np.signbit, np.floor, np.ceil, np.trunc, np.rint,
     np.heaviside,
 })
 _CONSTANT_FUNCTIONS = frozenset({
