@@ -224,9 +224,10 @@ def _stacked(f: Callable[..., Any], nmat: int) -> Callable[..., Any]:
     def run(*args: Any) -> Any:
         arrs = [np.asarray(to_plain(_exact(a)), dtype=object) for a in args[:nmat]]
         batch = np.broadcast_shapes(*(a.shape[:-2] for a in arrs))
+        arrs = [np.broadcast_to(a, batch + a.shape[-2:]) for a in arrs]  # size-1 axes stretch
         results = []
         for k in np.ndindex(*batch):
-            mats = [sp.Matrix(a[k[len(k) - (a.ndim - 2):]]) for a in arrs]
+            mats = [sp.Matrix(a[k]) for a in arrs]
             r = f(*mats)
             results.append(np.array(r.tolist(), dtype=object).reshape(r.shape)
                            if isinstance(r, sp.MatrixBase) else r)

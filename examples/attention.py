@@ -25,6 +25,7 @@ import numpy as np
 
 import numeric
 from numeric import Op
+from numeric.kinds import OTHER
 
 __all__ = ["attention", "layer_norm", "block", "init_params", "block_op", "check", "main"]
 
@@ -72,7 +73,7 @@ def block_op() -> Op:
         return vjp_i
 
     return Op("attention_block", lambda *xs: _value(block(*xs)), tuple(rule(i) for i in range(5)),
-              signature="attention", doc="x + softmax(LN(x)Wq (LN(x)Wk)ᵀ/√d + mask) LN(x)Wv Wo")
+              kind=OTHER, doc="x + softmax(LN(x)Wq (LN(x)Wk)ᵀ/√d + mask) LN(x)Wv Wo")
 
 
 def check(seq: int = 5, dim: int = 4, seed: int = 0, dtype: str = "float64") -> Any:

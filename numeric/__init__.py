@@ -3,53 +3,36 @@
 ``Tensor`` records the ops applied to it; ``backward`` walks the graph once, in reverse
 topological order, calling each op's VJP rule from the one op table (``numeric.ops``).
 ``grad``, ``value_and_grad`` and ``vjp`` are the functional API; NumPy functions called on
-Tensors dispatch to the engine. Only NumPy is needed (graphviz when drawing).
-Model-building ops have friendly functions too: ``relu``, ``sigmoid``, ``softplus``, ``softmax``,
-``log_softmax``, ``logsumexp``, ``clip``, ``concatenate``, ``stack``, ``einsum``, ``slogdet``,
-``norm`` (``numeric.functions``).
+Tensors dispatch to the engine. Every op record is callable with its NumPy-style call form, so
+the ops without a NumPy twin are functions here too: ``numeric.relu(x)``, ``numeric.softmax(x,
+axis=-1)``, ``numeric.logsumexp(x)``, ``numeric.einsum("ij,jk->ik", x, y)``. Only NumPy is
+needed (graphviz when drawing).
 """
 
+from numeric import dispatch as _dispatch  # noqa: F401  (derives NumPy dispatch and methods)
 from numeric import ops as _ops  # noqa: F401  (fills the op table)
 from numeric.autodiff import backward, grad, toposort, value_and_grad, vjp
-from numeric.functions import (
-    clip,
-    concatenate,
-    einsum,
-    log_softmax,
-    logsumexp,
-    norm,
-    relu,
-    sigmoid,
-    slogdet,
-    softmax,
-    softplus,
-    stack,
-)
-from numeric.op import Domain, Kink, Op, all_ops, get_op, unbroadcast
-from numeric.op import register as _register
-from numeric.ops import scatter_add
-from numeric.tensor import Tensor, _dispatch_table, apply, is_grad_enabled, no_grad
+from numeric.kind import Case, Kind
+from numeric.op import Domain, Kink, Op, all_ops, get_op, register, unbroadcast, unregister
+from numeric.tensor import Tensor, apply, is_grad_enabled, no_grad
 
 __version__ = "0.1.0"
 
+_table = all_ops()
+sigmoid, relu, softplus = _table["sigmoid"], _table["relu"], _table["softplus"]
+softmax, log_softmax, logsumexp = _table["softmax"], _table["log_softmax"], _table["logsumexp"]
+clip, concatenate, stack, einsum = (_table["clip"], _table["concatenate"], _table["stack"],
+                                    _table["einsum"])
+slogdet, norm, scatter_add = _table["slogdet"], _table["norm"], _table["scatter_add"]
+del _table
+
 __all__ = [
     "Tensor", "apply", "no_grad", "is_grad_enabled", "backward", "toposort",
-    "grad", "value_and_grad", "vjp", "Op", "Domain", "Kink", "register", "get_op", "all_ops",
-    "unbroadcast", "scatter_add", "draw_dot", "__version__",
+    "grad", "value_and_grad", "vjp", "Op", "Kind", "Case", "Domain", "Kink", "register",
+    "unregister", "get_op", "all_ops", "unbroadcast", "scatter_add", "draw_dot", "__version__",
     "sigmoid", "relu", "softplus", "softmax", "log_softmax", "logsumexp", "clip", "concatenate",
     "stack", "einsum", "slogdet", "norm",
 ]
-
-
-def register(op: Op, *, replace: bool = False):
-    """Add a user op to the table and return a function applying it to Tensors or arrays.
-
-    The op then behaves like a built-in: NumPy callables listed in ``op.numpy`` dispatch to it,
-    and ``verify`` and ``derive`` see it.
-    """
-    _register(op, replace=replace)
-    _dispatch_table()
-    return lambda *inputs, **params: apply(op, *inputs, **params)
 
 
 def draw_dot(root, format="svg", rankdir="LR", highlight=()):
@@ -57,6 +40,3 @@ def draw_dot(root, format="svg", rankdir="LR", highlight=()):
     from numeric.draw import draw_dot as _draw
 
     return _draw(root, format=format, rankdir=rankdir, highlight=highlight)
-
-
-_dispatch_table()

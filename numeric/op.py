@@ -1,8 +1,12 @@
-"""The op record, the op registry, and ``unbroadcast`` — the one place broadcasting is undone.
+"""The op record, the kind of an op, the op registry, and ``unbroadcast``.
 
-An :class:`Op` is one row of the op table (``numeric/ops.py``): a NumPy forward, one raw VJP rule
-per input, the convention at non-differentiable points, and the domain its inputs are sampled
-from. A raw rule ``vjp[i](g, out, *xs, **params)`` returns the cotangent of input ``i`` *before*
+An :class:`Op` is one row of the op table (``numeric/ops.py``) and the *only* declaration of an
+op: a NumPy forward, one raw VJP rule per input, the convention at non-differentiable points,
+the domain its inputs are sampled from, its shape cases, and how NumPy calls and Tensor methods
+bind to it. Dispatch, Tensor methods, ``numeric.functions``, ``derive``, ``verify`` and the
+report all read the record; registering one (:func:`register`) is all a user op needs.
+
+A raw rule ``vjp[i](g, out, *xs, **params)`` returns the cotangent of input ``i`` *before*
 broadcasting is undone; the engine then calls :func:`unbroadcast`. Keeping the two apart lets
 ``verify`` see a rule's own output shape before a sum could hide a bug.
 """
@@ -17,7 +21,11 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Domain", "Kink", "Op", "register", "get_op", "all_ops", "unbroadcast"]
+from numeric.kind import Case, Kind
+from numeric.kinds import ELEMENTWISE
+
+__all__ = ["Domain", "Kink", "Case", "Kind", "Op", "register", "unregister", "get_op", "all_ops",
+           "unbroadcast", "bind_inputs"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,16 @@ class Domain:
     avoid: tuple[float, ...] = ()
     margin: float = 0.05
     kind: str = "real"  # "real"; "bool" for a condition; "invertible" / "spd" square matrices
+
+    def outside(self, x: Any) -> np.ndarray:
+        """A boolean mask of the entries of ``x`` that lie outside this domain."""
+        x = np.asarray(x)
+        if self.kind == "bool" or x.dtype.kind in "bO":
+            return np.zeros(x.shape, dtype=bool)
+        out = ~np.isfinite(x) | (x < self.low) | (x > self.high)
+        for point in self.avoid:
+            out |= np.abs(x - point) < self.margin / 2
+        return out
 
 
 REALS = Domain()
@@ -49,18 +67,25 @@ class Kink:
     slope: tuple[float, ...]
 
 
+def bind_inputs(*inputs: Any, **params: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The default binder: positional arguments are inputs, keyword arguments parameters."""
+    return inputs, params
+
+
+Binder = Callable[..., tuple]  # NumPy's call signature -> (inputs, params[, finish])
+
+
 @dataclass(frozen=True, eq=False)
 class Op:
     """One op: forward, one raw VJP rule per input (``None``: not differentiated), conventions.
 
-    ``signature`` tells samplers which shapes and parameters fit the op (``elementwise``,
-    ``matmul``, ``reduce``, ``reshape``, ``transpose``, ``swapaxes``, ``expand_dims``,
-    ``squeeze``, ``broadcast_to``, ``index``, ``where``; the model-building ops add ``clip``,
-    ``moment``, ``softmax``, ``concatenate``, ``stack``, ``flip``, ``pad``, ``dot``, ``outer``,
-    ``einsum``, ``diagonal``, ``square``, ``solve``, ``norm``). ``numpy`` lists the NumPy
-    callables that dispatch to this op when given a Tensor. ``sym`` is an optional SymPy forward
-    for ops whose NumPy forward cannot run on arrays of symbols: ``sym(*xs, **params)`` takes
-    object arrays of SymPy expressions (or ``sympy.Matrix``) and returns an object array.
+    ``kind`` says which shapes fit the op (``numeric.kinds``); ``cases`` overrides its default
+    cases. ``bind`` turns a NumPy-style call into ``(inputs, params)`` — or ``(inputs, params,
+    finish)`` where ``finish(result, *args)`` shapes what the call returns (slogdet's sign) —
+    and is used for every NumPy callable in ``numpy`` and Tensor method in ``methods``; an entry
+    may be a pair ``(callable_or_name, binder)`` when one call form differs (``t.reshape(2, 3)``).
+    ``sym`` is a SymPy forward for the rare op whose NumPy forward cannot run on arrays of
+    symbols (derive maps the rest); it must not import SymPy until called.
 
     A variadic op (concatenate, stack, einsum) takes any number of inputs: ``each(i, g, out,
     *xs, **params)`` is its rule for input ``i``, and ``vjp`` holds it bound to two inputs (the
@@ -72,12 +97,14 @@ class Op:
     vjp: tuple[Callable[..., Any] | None, ...]
     domain: tuple[Domain, ...] = ()
     kink: Kink | None = None
-    signature: str = "elementwise"
+    kind: Kind = ELEMENTWISE
+    cases: tuple[Case, ...] = ()
+    bind: Binder = bind_inputs
     numpy: tuple[Any, ...] = ()
+    methods: tuple[Any, ...] = ()
     sym: Callable[..., Any] | None = None
     doc: str = ""
-    cases: tuple[Any, ...] = ()  # numeric.cases.Case records; empty: the signature's defaults
-    each: Callable[..., Any] | None = None  # a variadic op's rule for any input position
+    each: Callable[..., Any] | None = None
 
     @property
     def nargs(self) -> int:
@@ -94,6 +121,14 @@ class Op:
     def domains(self) -> tuple[Domain, ...]:
         return self.domain or (REALS,) * self.nargs
 
+    def binders(self) -> list[tuple[Any, Binder]]:
+        """``(NumPy callable or method name, binder)`` for every call form of the op."""
+        return [e if isinstance(e, tuple) else (e, self.bind) for e in self.numpy + self.methods]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Apply the op through the engine, with its NumPy-style call form: ``op(x, axis=0)``."""
+        return _ENGINE["call"](self, self.bind, args, kwargs)
+
     def __repr__(self) -> str:
         return f"Op({self.name!r}, nargs={self.nargs})"
 
@@ -104,10 +139,17 @@ def _bound(op: Op, n: int) -> Op:
 
 
 _REGISTRY: dict[str, Op] = {}
+# The engine (numeric.dispatch) installs "call" and a "registered" hook here when it loads, so
+# that this module, which everything imports, imports nothing of the engine.
+_ENGINE: dict[str, Callable[..., Any]] = {}
 
 
 def register(op: Op, *, replace: bool = False) -> Op:
-    """Add ``op`` to the table; user ops registered here behave exactly like built-ins."""
+    """Add ``op`` to the table and return it; it then behaves exactly like a built-in.
+
+    Its NumPy callables dispatch to it, its Tensor methods exist, ``op(x, ...)`` applies it,
+    and ``derive``, ``verify`` and the report see it.
+    """
     if not isinstance(op, Op):
         raise TypeError(f"register expects an Op record, got {type(op).__name__}")
     if op.name in _REGISTRY and not replace:
@@ -115,7 +157,28 @@ def register(op: Op, *, replace: bool = False) -> Op:
     if not op.vjp:
         raise ValueError(f"op {op.name!r} declares no VJP rule: give one per input "
                          "(None where an input is not differentiable)")
+    before = _REGISTRY.get(op.name)
     _REGISTRY[op.name] = op
+    hook = _ENGINE.get("registered")
+    if hook is not None:
+        try:
+            hook(op)  # derives dispatch and methods; refuses a record that cannot have them
+        except Exception:
+            if before is None:
+                del _REGISTRY[op.name]
+            else:
+                _REGISTRY[op.name] = before
+            raise
+    return op
+
+
+def unregister(name: str) -> Op:
+    """Remove the op named ``name`` from the table (its dispatch and methods go with it)."""
+    op = get_op(name)
+    del _REGISTRY[name]
+    hook = _ENGINE.get("registered")
+    if hook is not None:
+        hook(op)
     return op
 
 

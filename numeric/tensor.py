@@ -2,20 +2,20 @@
 
 A Tensor is a graph node: its ``value``, the ``op`` that made it, its ``parents`` (a Tensor, or
 ``None`` for an input that needs no gradient) and the input values the op's VJP rules need.
-Python operators and NumPy's dispatch protocols (``__array_ufunc__``, ``__array_function__``)
-both lead to :func:`apply`, so plain NumPy code on Tensors is differentiated.
+Python operators lead to :func:`apply` directly; NumPy's dispatch protocols and the Tensor
+methods named by op records (``t.sum(axis=0)``) are installed by ``numeric.dispatch``, so plain
+NumPy code on Tensors is differentiated.
 """
 
 from __future__ import annotations
 
 import contextlib
-import inspect
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from numeric.op import _REGISTRY, Op, all_ops, get_op
+from numeric.op import _REGISTRY, Op, get_op
 
 __all__ = ["Tensor", "apply", "no_grad", "is_grad_enabled"]
 
@@ -254,60 +254,6 @@ class Tensor:
     def __bool__(self) -> bool:
         return bool(self.value)
 
-    # -- methods ------------------------------------------------------------------------------
-    def exp(self): return apply("exp", self)
-    def log(self): return apply("log", self)
-    def sqrt(self): return apply("sqrt", self)
-    def tanh(self): return apply("tanh", self)
-    def abs(self): return apply("abs", self)
-    def maximum(self, y): return apply("maximum", self, y)
-    def minimum(self, y): return apply("minimum", self, y)
-    def sum(self, axis=None, keepdims=False):
-        return apply("sum", self, axis=_axis(axis), keepdims=keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        return apply("mean", self, axis=_axis(axis), keepdims=keepdims)
-
-    def transpose(self, *axes): return apply("transpose", self, axes=_shape_arg(axes) or None)
-    def swapaxes(self, axis1, axis2): return apply("swapaxes", self, axis1=axis1, axis2=axis2)
-    # model-building ops (issue 6)
-    def sin(self): return apply("sin", self)
-    def cos(self): return apply("cos", self)
-    def tan(self): return apply("tan", self)
-    def sinh(self): return apply("sinh", self)
-    def cosh(self): return apply("cosh", self)
-    def log1p(self): return apply("log1p", self)
-    def expm1(self): return apply("expm1", self)
-    def square(self): return apply("square", self)
-    def sigmoid(self): return apply("sigmoid", self)
-    def relu(self): return apply("relu", self)
-    def softplus(self): return apply("softplus", self)
-    def clip(self, a_min, a_max): return apply("clip", self, a_min=a_min, a_max=a_max)
-    def max(self, axis=None, keepdims=False):
-        return apply("max", self, axis=_axis(axis), keepdims=keepdims)
-    def min(self, axis=None, keepdims=False):
-        return apply("min", self, axis=_axis(axis), keepdims=keepdims)
-    def prod(self, axis=None, keepdims=False):
-        return apply("prod", self, axis=_axis(axis), keepdims=keepdims)
-    def var(self, axis=None, keepdims=False, ddof=0):
-        return apply("var", self, axis=_axis(axis), keepdims=keepdims, ddof=ddof)
-    def std(self, axis=None, keepdims=False, ddof=0):
-        return apply("std", self, axis=_axis(axis), keepdims=keepdims, ddof=ddof)
-    def logsumexp(self, axis=None, keepdims=False):
-        return apply("logsumexp", self, axis=_axis(axis), keepdims=keepdims)
-    def softmax(self, axis=-1): return apply("softmax", self, axis=axis)
-    def log_softmax(self, axis=-1): return apply("log_softmax", self, axis=axis)
-    def squeeze(self, axis=None): return apply("squeeze", self, axis=axis)
-    def flip(self, axis=None): return apply("flip", self, axis=_axis(axis))
-    def dot(self, y): return apply("dot", self, y)
-    def trace(self, offset=0, axis1=0, axis2=1):
-        return apply("trace", self, offset=offset, axis1=axis1, axis2=axis2)
-    def diagonal(self, offset=0, axis1=0, axis2=1):
-        return apply("diagonal", self, offset=offset, axis1=axis1, axis2=axis2)
-
-    def reshape(self, *shape):
-        return apply("reshape", self, shape=_shape_arg(shape))
-
     def backward(self, g: Any = None, *, retain_graph: bool = False,
                  create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf), contracted with ``g``, into every ``.grad`` on the graph.
@@ -319,50 +265,6 @@ class Tensor:
         from numeric.autodiff import backward
 
         backward(self, g, retain_graph=retain_graph, create_graph=create_graph)
-
-    # -- NumPy dispatch -----------------------------------------------------------------------
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if method != "__call__":
-            raise TypeError(f"numpy.{ufunc.__name__}.{method} is not supported on Tensor")
-        if kwargs:
-            raise TypeError(f"numpy.{ufunc.__name__} on Tensor takes no keyword arguments "
-                            f"(got {', '.join(sorted(kwargs))})")
-        name = _UFUNCS.get(ufunc)
-        if name is not None:
-            return apply(name, *inputs)
-        if ufunc in _CONSTANT_UFUNCS:
-            return ufunc(*(_value(x) for x in inputs))
-        raise TypeError(f"numpy.{ufunc.__name__} is not supported on Tensor: "
-                        "register an Op for it (numeric.register)")
-
-    def __array_function__(self, func, types, args, kwargs):
-        handler = _FUNCTIONS.get(func)
-        if handler is not None:
-            try:
-                return handler(*args, **kwargs)
-            except TypeError as e:
-                _check_call(func, handler, args, kwargs)
-                raise e
-        if func in _CONSTANT_FUNCTIONS:
-            return func(*_values(args), **{k: _values(v) for k, v in kwargs.items()})
-        raise TypeError(f"{_numpy_name(func)} is not supported on Tensor: "
-                        "register an Op for it (numeric.register)")
-
-
-def _numpy_name(func: Any) -> str:
-    module = getattr(func, "__module__", None) or "numpy"
-    module = "numpy" if module.startswith("numpy._core") or module == "numpy" else module
-    return f"{module.replace('numpy.linalg._linalg', 'numpy.linalg')}.{func.__name__}"
-
-
-def _check_call(func: Any, handler: Any, args: tuple, kwargs: dict) -> None:
-    """Only after a TypeError: if the call does not fit what the engine supports, say so."""
-    try:
-        inspect.signature(handler).bind(*args, **kwargs)
-    except TypeError as e:
-        raise TypeError(f"{_numpy_name(func)} on Tensor: {e}") from None
-    except ValueError:  # a builtin without a signature: nothing more to say
-        pass
 
 
 def _holds_tracked(seq: Any) -> bool:
@@ -381,24 +283,6 @@ def _value(x: Any) -> Any:
     return x.value if isinstance(x, Tensor) else x
 
 
-def _values(x: Any) -> Any:
-    if isinstance(x, Tensor):
-        return x.value
-    if isinstance(x, (tuple, list)):
-        return type(x)(_values(v) for v in x)
-    return x
-
-
-def _axis(axis: Any) -> Any:
-    return tuple(axis) if isinstance(axis, list) else axis
-
-
-def _shape_arg(shape: tuple) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
-
-
 def _plain_index(index: Any) -> Any:
     """Indices are not differentiated: Tensor indices become their values, lists arrays."""
     if isinstance(index, tuple):
@@ -408,70 +292,3 @@ def _plain_index(index: Any) -> Any:
     if isinstance(index, list):
         return np.asarray(index) if index else np.asarray(index, dtype=np.intp)
     return index
-
-
-# NumPy callables that are not differentiable: evaluated on values, they give constants.
-_CONSTANT_UFUNCS = frozenset({
-    np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
-    np.logical_and, np.logical_or, np.logical_not, np.logical_xor,
-    np.isfinite, np.isnan, np.isinf, np.signbit, np.floor, np.ceil, np.trunc, np.rint,
-    np.heaviside,
-})
-_CONSTANT_FUNCTIONS = frozenset({
-    np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj, np.isrealobj,
-    np.ones_like, np.zeros_like, np.empty_like, np.full_like,
-    np.allclose, np.isclose, np.array_equal, np.argmax, np.argmin, np.argsort,
-    np.count_nonzero, np.nonzero, np.array_repr, np.array_str, np.array2string,
-})
-_UFUNCS: dict[Any, str] = {}
-_FUNCTIONS: dict[Any, Any] = {}
-
-
-def _reduction(name: str):
-    def call(a, axis=None, dtype=None, out=None, keepdims=False, **rest):
-        if dtype is not None or out is not None or rest:
-            raise TypeError(f"numpy.{name} on Tensor supports only axis and keepdims")
-        return apply(name, a, axis=_axis(axis), keepdims=bool(keepdims))
-    return call
-
-
-def _dispatch_table() -> None:
-    """Map each registered op's NumPy callables to it (re-run when an op is registered)."""
-    special = {
-        np.sum: _reduction("sum"),
-        np.mean: _reduction("mean"),
-        np.reshape: lambda a, shape=None, **kw: apply("reshape", a, shape=_shape_of(shape, kw)),
-        np.transpose: lambda a, axes=None: apply(
-            "transpose", a, axes=None if axes is None else tuple(axes)),
-        np.swapaxes: lambda a, axis1, axis2: apply("swapaxes", a, axis1=axis1, axis2=axis2),
-        np.expand_dims: lambda a, axis: apply("expand_dims", a, axis=axis),
-        np.squeeze: lambda a, axis=None: apply("squeeze", a, axis=axis),
-        np.broadcast_to: lambda a, shape, subok=False: apply(
-            "broadcast_to", a, shape=tuple(np.atleast_1d(shape))),
-        np.where: _where,
-    }
-    from numeric.functions import DISPATCH  # the model-building ops' NumPy entries
-
-    special.update(DISPATCH)
-    for op in all_ops().values():
-        for f in op.numpy:
-            if isinstance(f, np.ufunc):
-                _UFUNCS.setdefault(f, op.name)
-            elif f in special:
-                _FUNCTIONS.setdefault(f, special[f])
-            elif callable(f) and f not in _FUNCTIONS:
-                _FUNCTIONS[f] = (lambda name: lambda *a, **kw: apply(name, *a, **kw))(op.name)
-
-
-def _where(condition: Any, x: Any = None, y: Any = None) -> Tensor:
-    if x is None or y is None:
-        raise TypeError("numpy.where on Tensor needs both branches, np.where(c, x, y); "
-                        "np.where(c) alone gives indices: call it on t.value")
-    return apply("where", _value(condition), x, y)
-
-
-def _shape_of(shape: Any, kw: dict) -> tuple:
-    shape = kw.pop("newshape", shape) if shape is None else shape
-    if kw.get("order", "C") != "C":
-        raise TypeError("numpy.reshape on Tensor supports only order='C'")
-    return tuple(np.atleast_1d(shape).tolist()) if not isinstance(shape, int) else (shape,)

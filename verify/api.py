@@ -67,7 +67,7 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
     if len(cases[0].shapes) != op.nargs and op.each is None:
         raise ValueError(f"op {op.name!r} takes {op.nargs} inputs; {len(cases[0].shapes)} "
                          f"shapes or arrays were given")
-    result = OpResult(op.name, op.doc, op.kink.text if op.kink else None, op.signature)
+    result = OpResult(op.name, op.doc, op.kink.text if op.kink else None, op.kind.name)
     for k, case in enumerate(cases):
         run_op = op.arity(len(case.shapes)) if len(case.shapes) != op.nargs else op
         proof = prove(run_op, case) if "symbolic" in options.checks else None

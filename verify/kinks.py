@@ -24,7 +24,6 @@ __all__ = ["check_kink", "taylor_order"]
 
 EPS = float(np.finfo(np.float64).eps)
 ONE_SIDED_STEP = 1e-7
-ELEMENTWISE = ("elementwise", "where", "clip")
 
 
 def check_kink(op: Op, xs: list[np.ndarray], params: dict[str, Any], dtype: str,
@@ -40,7 +39,7 @@ def check_kink(op: Op, xs: list[np.ndarray], params: dict[str, Any], dtype: str,
         return CheckResult("kink", "skipped", detail="no declared kink")
     placed = [p if np.asarray(p).dtype == np.bool_ else np.array(p, dtype=np.float64)
               for p in kink.place(*xs)]
-    elementwise = op.signature in ELEMENTWISE
+    elementwise = op.kind.elementwise
     if elementwise:
         placed = [np.array(p) for p in np.broadcast_arrays(*placed)]
     f = lambda *a: np.asarray(op.fwd(*a, **params), dtype=np.float64)  # noqa: E731

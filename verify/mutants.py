@@ -89,7 +89,7 @@ def _mutate(op: Op, i: int, rule: Callable[..., Any], kind: str) -> Callable[...
     if kind == "wrong_axis":
         return lambda g, out, *xs, **p: _wrong_axis(rule, g, out, xs, p)
     if kind == "wrong_tie":
-        if op.kink is None or not op.kink.slope or op.signature != "elementwise":
+        if op.kink is None or not op.kink.slope or not op.kind.elementwise:
             return None
         place = op.kink.place
         return lambda g, out, *xs, **p: _tie_to_first(rule(g, out, *xs, **p), g, xs, place, i)

@@ -1,7 +1,7 @@
 """Hypothesis-generated shape cases for the suite, reproducible for a seed.
 
 ``hypothesis_cases(op, n, seed)`` draws ``n`` cases from ``verify.strategies.cases(op)`` (random
-shapes and parameters fitting the op's signature: every kind of broadcasting, batched matmul,
+shapes and parameters fitting the op's kind: every kind of broadcasting, batched matmul,
 axes and keepdims ...) with hypothesis seeded by ``(seed, op)``, so the suite's extra cases are
 the same in every process and at any job count.
 """
@@ -20,7 +20,7 @@ __all__ = ["hypothesis_cases"]
 
 
 def hypothesis_cases(op: Op, n: int, seed: int = 0) -> list[Case]:
-    """``n`` distinct random cases for ``op`` (fewer if its signature has fewer)."""
+    """``n`` distinct random cases for ``op`` (fewer if its kind has fewer)."""
     from verify import strategies
 
     if n <= 0:

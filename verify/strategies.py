@@ -1,15 +1,15 @@
 """Hypothesis strategies for any op in the table: shapes, parameters, and inputs in its domain.
 
-Everything is driven by the op record (``numeric.all_ops()``, ``Op.signature``, ``Op.nargs``,
+Everything is driven by the op record (``numeric.all_ops()``, ``Op.kind``, ``Op.nargs``,
 ``Op.domains()``), so ops added to the table are covered without changes here:
 
 - :func:`broadcastable_shapes` — ``n`` shapes that broadcast together, with 0-d shapes, size-1
   axes and missing leading axes;
-- :func:`cases` — a :class:`numeric.cases.Case` (shapes and params) fitting an op's signature:
+- :func:`cases` — a :class:`numeric.Case` (shapes and params) fitting an op's kind:
   matmul in all four 1-D/N-D combinations with broadcast batch axes; reductions over ``None``,
   an int, a negative int or a tuple of axes, with or without ``keepdims``; reshape targets (with
   ``-1``); permutations; basic and integer-array indices (repeats included); ...;
-  an op whose signature is unknown here falls back to its ``standard_cases``;
+  an op whose kind has no strategy falls back to its ``standard_cases``;
 - :func:`values` — an array inside a :class:`numeric.Domain`, staying ``margin`` away from each
   ``avoid`` point; ``resolution`` puts values on a grid so that ties are exact and distinct
   values stay far apart compared with a finite-difference step (used for ops with a kink);
@@ -20,14 +20,13 @@ Everything is driven by the op record (``numeric.all_ops()``, ``Op.signature``, 
 >>> @given(op_inputs("maximum"))
 ... def test(case_inputs): ...
 
-New signatures can be taught with :func:`register_signature`. The per-signature case builders
-live in ``verify.strategy_signatures`` (core) and ``verify.strategy_signatures_extra``.
+Each kind's case strategy lives with the kind (``numeric.kinds``): a new kind of op brings its
+own, with no edit here.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -36,12 +35,10 @@ from hypothesis.extra import numpy as hnp
 
 from numeric import Domain, Op, all_ops, get_op
 from numeric.cases import Case, sample_inputs, standard_cases
-from verify import strategy_signatures_extra as _extra  # noqa: F401  (fills SIGNATURES)
-from verify.strategy_signatures import SIGNATURES, Shape, broadcastable_shapes
+from numeric.kinds.draw import Shape, broadcastable_shapes
 
 __all__ = [
     "broadcastable_shapes", "cases", "values", "inputs", "op_inputs", "ops",
-    "register_signature", "SIGNATURES",
 ]
 
 
@@ -49,9 +46,9 @@ __all__ = [
 # Public strategies
 # ---------------------------------------------------------------------------------------------
 def cases(op: Op | str, *, max_dims: int = 3, max_side: int = 3) -> st.SearchStrategy[Case]:
-    """Random :class:`Case` records (shapes and params) fitting ``op``'s signature and arity."""
+    """Random :class:`Case` records (shapes and params) fitting ``op``'s kind and arity."""
     op = _op(op)
-    builder = SIGNATURES.get(op.signature)
+    builder = op.kind.strategy
     if builder is None:
         fixed = standard_cases(op)  # raises KeyError naming the op when it has none
         return st.sampled_from(fixed)
@@ -125,12 +122,6 @@ def ops(names: Any = None) -> st.SearchStrategy[Op]:
     table = all_ops()
     chosen = [table[n] for n in names] if names is not None else list(table.values())
     return st.sampled_from(chosen)
-
-
-def register_signature(name: str, builder: Callable[[Op, int, int], st.SearchStrategy[Case]]
-                       ) -> None:
-    """Teach :func:`cases` a signature: ``builder(op, max_dims, max_side) -> strategy of Case``."""
-    SIGNATURES[name] = builder
 
 
 # ---------------------------------------------------------------------------------------------

@@ -41,7 +41,10 @@ def test_every_op_the_issue_lists_is_a_full_row_of_the_table():
         assert op.doc and standard_cases(op), name
         assert len(op.domains()) == op.nargs, name
     for name in LINALG:
-        assert table[name].sym is not None and table[name].numpy, name
+        assert table[name].numpy, name
+    # derive runs every other forward on symbols itself: only these need a SymPy forward
+    assert {n for n, op in table.items() if op.sym is not None} <= {
+        "slogdet", "cholesky", "logsumexp", "log_softmax"}
 
 
 # --- conventions at kinks, worked out by hand -------------------------------------------------
@@ -205,24 +208,6 @@ def test_sym_forward_equals_numpy_forward_at_rational_points(name):
                                    err_msg=f"{name} at {case}")
 
 
-@pytest.mark.parametrize("name", ["inv", "det", "slogdet", "solve", "cholesky"])
-def test_linear_algebra_rules_run_exactly_on_rational_matrices(name):
-    op = numeric.get_op(name)
-    case = standard_cases(op)[0]
-    rng = np.random.default_rng(2)
-    xs = [np.round(x * 4) / 4 for x in sample_inputs(op, case, rng)]
-    if name == "cholesky":
-        xs = [np.array([[4.0, 2.0], [2.0, 5.0]])]  # L = [[2, 0], [1, 2]]: rational
-    g = np.round(rng.uniform(-1, 1, size=np.shape(op.fwd(*xs, **case.params))) * 4) / 4
-    rat = [np.vectorize(sympy.Rational, otypes=[object])(a) for a in xs + [g]]
-    out = op.sym(*rat[:-1], **case.params)
-    for i in range(len(xs)):
-        exact = np.asarray(op.vjp[i](rat[-1], out, *rat[:-1], **case.params), dtype=object)
-        assert all(sympy.sympify(e).is_Rational for e in exact.ravel()), name
-        want = op.vjp[i](g, op.fwd(*xs, **case.params), *xs, **case.params)
-        np.testing.assert_allclose(exact.astype(float), want, rtol=1e-12, atol=1e-12)
-
-
 # --- hypothesis: reductions along random axes ------------------------------------------------
 @settings(derandomize=True, max_examples=15)
 @given(st.lists(st.integers(1, 3), min_size=1, max_size=3), st.data())
@@ -261,7 +246,7 @@ def test_a_wrong_rule_fails_the_finite_difference_check(name, wrong):
     ("clip", (-0.5, 0.5), lambda x, lo, hi: np.minimum(np.maximum(x, lo), hi)),
     ("max", (1,), lambda x, a: x.max(a)), ("min", (0,), lambda x, a: x.min(a)),
     ("prod", (1,), lambda x, a: x.prod(a)), ("var", (1,), lambda x, a: x.var(a)),
-    ("std", (None, False, 1), lambda x, a, k, d: x.std(ddof=d)),
+    ("std", (None, None, None, 1), lambda x, a, t, o, d: x.std(ddof=d)),
     ("logsumexp", (1,), lambda x, a: np.log(np.exp(x).sum(a))),
     ("softmax", (0,), lambda x, a: np.exp(x) / np.exp(x).sum(a, keepdims=True)),
     ("log_softmax", (), lambda x: x - np.log(np.exp(x).sum(-1, keepdims=True))),

@@ -48,7 +48,7 @@ def test_a_raw_shape_beyond_the_batch_is_refused():
     # One extra leading axis of two halves sums to the right gradient, but no broadcast made it.
     halves = Op("solve_halves", solve.fwd, (
         lambda g, out, a, b: np.stack([solve.vjp[0](g, out, a, b) / 2] * 2), solve.vjp[1]),
-        domain=solve.domain, signature="solve")
+        domain=solve.domain, kind=solve.kind)
     r = verify.check_op(halves, (2, 2), (2, 3), options=NUMERIC)
     assert set(_failed(r)) == {"raw_shape"}, r.explain()
     assert "(2, 2, 2)" in _failed(r)["raw_shape"].detail

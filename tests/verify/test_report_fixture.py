@@ -62,7 +62,7 @@ def make_results(ops: tuple[str, ...] = ("add", "multiply", "maximum", "matmul",
     for name in ops:
         op = table[name]
         kink = op.kink.text if op.kink else None
-        entries.append(_op_entry(name, op.doc, op.signature, list(standard_cases(op))[:3],
+        entries.append(_op_entry(name, op.doc, op.kind.name, list(standard_cases(op))[:3],
                                  kink, name in failing, rng))
     if evil:
         entries.append(_op_entry(EVIL, f"user op {EVIL} & co", "elementwise",

@@ -11,6 +11,7 @@ import seed_notebook as sn
 
 import verify
 from numeric import Domain, Op, get_op
+from numeric.kinds import MATMUL, REDUCE
 from verify.checks import Options
 
 NO_SYMBOLIC = Options(checks=("fd", "adjoint", "raw_shape", "kink", "taylor"))
@@ -39,10 +40,10 @@ def _seed_op(name, vjp, nargs=2, **kw):
 SEED = {
     "add": _seed_op("add", sn.add_vjp),
     "multiply": _seed_op("multiply", sn.mul_vjp),
-    "matmul": _seed_op("matmul", sn.matmul_vjp, signature="matmul"),
+    "matmul": _seed_op("matmul", sn.matmul_vjp, kind=MATMUL),
     "exp": _seed_op("exp", sn.exp_vjp, 1),
     "log": _seed_op("log", sn.log_vjp, 1, domain=get_op("log").domain),
-    "sum": _seed_op("sum", sn.sum_vjp, 1, signature="reduce"),
+    "sum": _seed_op("sum", sn.sum_vjp, 1, kind=REDUCE),
     "maximum": _seed_op("maximum", sn.maximum_vjp, kink=get_op("maximum").kink),
     "power": Op("power", np.power, (_pow_rule(0), _pow_rule(1))),
 }

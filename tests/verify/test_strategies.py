@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import numeric
 from numeric import Domain
+from numeric.kinds import OTHER
 from verify import strategies as vs
 
 NAMES = sorted(numeric.all_ops())
@@ -131,9 +132,9 @@ def test_an_empty_domain_is_a_clear_error():
         vs.values(Domain(-0.1, 0.1, avoid=(0.0,), margin=0.5), (2,))
 
 
-def test_an_unknown_signature_falls_back_to_standard_cases():
-    op = numeric.Op("user_odd", np.exp, (lambda g, out, x: g * out,), signature="odd",
-                    cases=(numeric.cases.Case(((2, 2),)),))
+def test_a_kind_without_a_strategy_falls_back_to_standard_cases():
+    op = numeric.Op("user_odd", np.exp, (lambda g, out, x: g * out,), kind=OTHER,
+                    cases=(numeric.Case(((2, 2),)),))
 
     @settings(max_examples=3)
     @given(vs.cases(op))
@@ -143,17 +144,16 @@ def test_an_unknown_signature_falls_back_to_standard_cases():
     check()
 
 
-def test_register_signature_teaches_a_new_signature():
-    op = numeric.Op("user_sq", np.square, (lambda g, out, x: 2 * g * x,), signature="user_sq")
-    vs.register_signature("user_sq", lambda op, max_dims, max_side: st.just(
-        numeric.cases.Case(((5,),), {}, "fixed")))
-    try:
-        @settings(max_examples=3)
-        @given(vs.op_inputs(op))
-        def check(case_inputs):
-            case, (x,) = case_inputs
-            assert case.label == "fixed" and x.shape == (5,)
+def test_a_new_kind_brings_its_own_strategy_with_no_edit_in_verify():
+    fixed = numeric.Case(((5,),), {}, "fixed")
+    kind = numeric.Kind("user_sq", cases=lambda op: (fixed,),
+                        strategy=lambda op, max_dims, max_side: st.just(fixed))
+    op = numeric.Op("user_sq", np.square, (lambda g, out, x: 2 * g * x,), kind=kind)
 
-        check()
-    finally:
-        vs.SIGNATURES.pop("user_sq")
+    @settings(max_examples=3)
+    @given(vs.op_inputs(op))
+    def check(case_inputs):
+        case, (x,) = case_inputs
+        assert case.label == "fixed" and x.shape == (5,)
+
+    check()

@@ -1,0 +1,34 @@
+"""Every kind of op (see :class:`numeric.kind.Kind`), one object each, grouped by module:
+
+- ``broadcasting``: ``ELEMENTWISE`` (the default), ``BROADCAST_TO``, ``MATMUL``, ``SOLVE``;
+- ``reduction``: ``REDUCE``, ``MOMENT``, ``SOFTMAX``, ``NORM``;
+- ``layout``: ``RESHAPE``, ``TRANSPOSE``, ``SWAPAXES``, ``EXPAND_DIMS``, ``SQUEEZE``,
+  ``INDEX``, ``SCATTER``, ``FLIP``, ``PAD``, ``CONCATENATE``, ``STACK``;
+- ``linalg``: ``SQUARE``, ``DIAGONAL``, ``DOT``, ``OUTER``, ``EINSUM``, and ``OTHER`` for a
+  user op that declares its own cases.
+
+A new kind is one ``Kind(...)`` beside its relatives and the op rows that use it.
+"""
+
+from numeric.kinds.broadcasting import BROADCAST_TO, ELEMENTWISE, MATMUL, SOLVE
+from numeric.kinds.layout import (
+    CONCATENATE,
+    EXPAND_DIMS,
+    FLIP,
+    INDEX,
+    PAD,
+    RESHAPE,
+    SCATTER,
+    SQUEEZE,
+    STACK,
+    SWAPAXES,
+    TRANSPOSE,
+)
+from numeric.kinds.linalg import DIAGONAL, DOT, EINSUM, OTHER, OUTER, SQUARE
+from numeric.kinds.reduction import MOMENT, NORM, REDUCE, SOFTMAX
+
+__all__ = [
+    "ELEMENTWISE", "BROADCAST_TO", "MATMUL", "SOLVE", "REDUCE", "MOMENT", "SOFTMAX", "NORM",
+    "RESHAPE", "TRANSPOSE", "SWAPAXES", "EXPAND_DIMS", "SQUEEZE", "INDEX", "SCATTER", "FLIP",
+    "PAD", "CONCATENATE", "STACK", "SQUARE", "DIAGONAL", "DOT", "OUTER", "EINSUM", "OTHER",
+]
