@@ -144,3 +144,16 @@ def test_public_surface():
     for name in numeric.__all__:
         assert hasattr(numeric, name), name
     assert isinstance(numeric.__version__, str)
+
+
+def test_the_distribution_installs_numpy_alone_for_the_engine():
+    tomllib = pytest.importorskip("tomllib")
+    from pathlib import Path
+
+    meta = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    project = meta["project"]
+    assert [d.split(">")[0] for d in project["dependencies"]] == ["numpy"]
+    extras = project["optional-dependencies"]
+    assert any(d.startswith("sympy") for d in extras["derive"])
+    assert any("derive" in d for d in extras["verify"])
+    assert "numeric.kinds" in meta["tool"]["setuptools"]["packages"]
