@@ -16,8 +16,9 @@ import numpy as np
 
 from numeric import Op, get_op
 from numeric.cases import Case, sample_inputs, standard_cases
-from verify.checks import Options, kink_distance
 from verify.checks import check_case as _check_case
+from verify.kinks import kink_distance
+from verify.options import Options
 from verify.proofs import prove
 from verify.results import CaseResult, CheckResult, OpResult
 
