@@ -1,8 +1,9 @@
 """Check (a), ``symbolic``: the engine's rule against derive's exact proof or exact VJP.
 
-A cached or fresh proof (``proved`` / ``spot-checked`` / ``refuted``) decides; without one, the
-exact VJP derive computes for the case is evaluated in float64 and compared with the engine's
-cotangents at the dtype's symbolic tolerance. ``symbolic_check`` takes the state of one case
+A cached or fresh proof (``proved`` / ``spot-checked`` / ``refuted``) decides; a proof that ran
+out of time (``verify.budget``) skips the check, saying so; without a proof, the exact VJP derive
+computes for the case is evaluated in float64 and compared with the engine's cotangents at the
+dtype's symbolic tolerance. ``symbolic_check`` takes the state of one case
 (``verify.checks._Run``) and returns a :class:`verify.results.CheckResult`.
 """
 
@@ -33,6 +34,8 @@ def symbolic_check(run: Any) -> CheckResult:
         diag = None if not hint else {"input": int(found.group(1)) if found else 0,
                                       "worst": [], "hint": hint}
         return CheckResult("symbolic", "fail", detail=detail, diagnosis=diag)
+    if p is not None and p.get("status") == "timed out":  # the case's own budget judges a
+        return CheckResult("symbolic", "skipped", detail=p.get("detail", ""))  # hung rule
     reason = (p or {}).get("detail") or (p or {}).get("reason") or ""
     exact = exact_values(run.op, run.case, run.xs64, run.g64)
     if isinstance(exact, str):
