@@ -32,7 +32,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is raised (one line, exit status 2) instead of printed."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see {self.prog} --help)")
+        e = UsageError(f"{message} (see {self.prog} --help)")
+        e.prog = self.prog  # the subcommand, for the message's prefix
+        raise e
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         if debug:
             traceback.print_exc()
-        print(f"{command}: {e}", file=sys.stderr)
+        print(f"{getattr(e, 'prog', command)}: {e}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:
         print(f"{command}: interrupted", file=sys.stderr)

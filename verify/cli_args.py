@@ -77,6 +77,8 @@ def names(text: str, option: str, allowed: tuple[str, ...] | None = None) -> lis
 def writable(path: str, option: str) -> None:
     """Refuse an output path that cannot be written, before the work that fills it starts."""
     parent = os.path.dirname(os.path.abspath(path))
+    if not path.strip():
+        raise UsageError(f"{option} needs a file path, got {path!r}")
     if os.path.isdir(path):
         raise UsageError(f"{option} {path!r} is a directory; give a file path")
     if not os.path.isdir(parent):
