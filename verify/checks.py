@@ -18,7 +18,9 @@ is computed in float64 at the dtype-rounded inputs, so float32 is judged against
 engine's gradients come through the engine (``verify.engine``, i.e. ``numeric.vjp``: seed,
 dispatch, backward and its one ``unbroadcast``); the raw rules are called directly only to see
 their shapes. Options and tolerances live in ``verify.options``, check (a) in
-``verify.symbolic``, (b) and (c) in ``verify.projections``, (e) and (f) in ``verify.kinks``.
+``verify.symbolic``, (b) and (c) in ``verify.projections``, (e) and (f) in ``verify.kinks``. A
+failing check at inputs outside the op's declared domain is diagnosed as such
+(``verify.domain``), not with an error pattern.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from numeric import Op
 from numeric.cases import Case
 from verify import fd
 from verify.diagnose import broadcast_size, diagnose, relative_error
+from verify.domain import note, outside
 from verify.engine import engine_vjp
 from verify.kinks import check_kink, kink_distance, taylor_order
 from verify.options import RTOL, Options
@@ -121,6 +124,11 @@ class _Run:
             except Exception as e:  # the forward itself failed on a perturbed input, etc.
                 res.checks.append(CheckResult(name, "fail", detail=f"{name} check could not "
                                               f"run: {type(e).__name__}: {e}"))
+        if any(c.verdict == "fail" for c in res.checks) and (away := outside(self.op, self.xs)):
+            for c in res.checks:  # the inputs, not a pattern in the rule, explain these
+                if c.verdict == "fail":
+                    c.diagnosis = note(self.op, away)
+            return res
         failed = [c for c in res.checks if c.verdict == "fail" and c.diagnosis is None]
         if failed:
             diag = self.diagnosis()
