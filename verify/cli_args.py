@@ -13,7 +13,7 @@ import os
 
 from verify.errors import UsageError
 
-__all__ = ["seed", "positive_int", "count", "seconds", "names", "writable"]
+__all__ = ["seed", "positive_int", "count", "positive", "seconds", "names", "writable"]
 
 
 def _int(text: str, what: str) -> int:
@@ -45,6 +45,17 @@ def count(text: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
     return n
+
+
+def positive(text: str) -> float:
+    """A finite number above 0 (a step size...)."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(x) or x <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return x
 
 
 def seconds(text: str) -> float:
