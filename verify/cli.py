@@ -70,6 +70,9 @@ def parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_demo, outputs=("svg",))
     for name in _SUBCOMMANDS:
         importlib.import_module(name).add_parser(sub)
+    for command in sub.choices.values():  # `gradproof verify --debug` works too
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="show the traceback of a usage or internal error")
     return root
 
 

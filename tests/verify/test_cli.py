@@ -88,8 +88,10 @@ def test_a_broken_plugin_is_a_usage_error(kind, message, plugin_dir, no_suite, c
         assert len(err.strip().splitlines()) == 1
 
 
-def test_debug_shows_the_traceback(plugin_dir, no_suite, capsys):
-    assert main(["--debug", "verify", "--plugin", f"raises_{plugin_dir}"]) == 2
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_shows_the_traceback(where, plugin_dir, no_suite, capsys):
+    argv = ["verify", "--plugin", f"raises_{plugin_dir}"]
+    assert main(["--debug", *argv] if where == "before" else [*argv, "--debug"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" in err and "RuntimeError: no licence" in err
 
@@ -184,3 +186,14 @@ def test_a_hung_rule_times_out_and_the_suite_goes_on(tmp_path):
         assert all(c["verdict"] != "fail" for case in d[name]["cases"]
                    for c in case["checks"]), name
     assert "sleepy_square" in r.stdout and "timed out" in r.stdout
+
+
+def test_an_internal_error_is_one_line_and_exit_3(monkeypatch, capsys):
+    """A bug must not look like "a check failed" (1) nor like a usage error (2)."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(verify.cli_verify, "run_suite", broken)
+    assert main(["verify", "--ops", "add"]) == 3
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: boom" in err and "--debug" in err
+    assert len(err.strip().splitlines()) == 1
