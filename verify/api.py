@@ -81,6 +81,10 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
                                         verdict="skipped"))
             continue
         run_op = op.arity(len(case.shapes)) if len(case.shapes) != op.nargs else op
+        if k == 0 and (hung := _smoke(run_op, case, given, options)) is not None:
+            result.cases.append(_timed_out(op, case, dtype, options, hung))
+            late = str(case)  # before derive's proof, which would wait for the rule too
+            continue
         proof = _prove(run_op, case, options) if "symbolic" in options.checks else None
         if proof is not None and dtype == "float64":
             result.proof.append(proof)
@@ -89,10 +93,7 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
             with budget(options.timeout):
                 res = _check(run_op, case, given, dtype, rng, options, proof)
         except TimedOut as e:  # the forward or a rule hangs or is slow: a finding
-            res = _broken(case, dtype, options, f"timed out: {op.name} on case {case} "
-                          f"({dtype}) {e} (the time budget per case: Options.timeout, "
-                          "gradproof verify --timeout)", then=f"timed out with the case "
-                          f"(budget {e.seconds:g} s)")
+            res = _timed_out(op, case, dtype, options, e)
             late = str(case)
         result.cases.append(res)
     return result
@@ -140,15 +141,39 @@ def _check(op: Op, case: Case, given: list[np.ndarray] | None, dtype: str,
     return res
 
 
-def _prove(op: Op, case: Case, options: Options) -> dict[str, Any]:
-    """derive's proof of the case within the time budget; past it, a "timed out" status."""
+def _smoke(op: Op, case: Case, given: list[np.ndarray] | None, options: Options
+           ) -> TimedOut | None:
+    """Run the forward and each rule once within the case's budget: a hung rule is caught in
+    seconds, not after derive's longer proof budget. Its own generator: results do not move."""
     try:
-        with budget(options.timeout):
+        with budget(options.timeout), np.errstate(all="ignore"):
+            xs = given if given is not None else sample_inputs(op, case, np.random.default_rng(0))
+            out = op.fwd(*xs, **case.params)
+            for rule in op.vjp:
+                if rule is not None:
+                    rule(np.ones(np.shape(out)), out, *xs, **case.params)
+    except TimedOut as e:
+        return e
+    except Exception:  # noqa: BLE001 - a forward or rule that raises is the checks' finding
+        pass
+    return None
+
+
+def _timed_out(op: Op, case: Case, dtype: str, options: Options, e: TimedOut) -> CaseResult:
+    return _broken(case, dtype, options, f"timed out: {op.name} on case {case} ({dtype}) {e} "
+                   "(the time budget per case: Options.timeout, gradproof verify --timeout)",
+                   then=f"timed out with the case (budget {e.seconds:g} s)")
+
+
+def _prove(op: Op, case: Case, options: Options) -> dict[str, Any]:
+    """derive's proof of the case within its time budget; past it, a "timed out" status."""
+    try:
+        with budget(options.proof_timeout):
             return prove(op, case)
     except TimedOut as e:
         return {"status": "timed out", "method": "", "detail": (
-            f"derive's proof of {op.name} at {case} {e} (the time budget: Options.timeout, "
-            "gradproof verify --timeout)")}
+            f"derive's proof of {op.name} at {case} {e} (the time budget per proof: "
+            "Options.proof_timeout)")}
 
 
 def _broken(case: Case, dtype: str, options: Options, why: str, verdict: str = "fail",

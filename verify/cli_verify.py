@@ -8,7 +8,7 @@ on a bad one); lists are comma-separated and de-duplicated in order. ``--jobs`` 
 number of ops to check (one task per op: more workers would idle), and the cap is said on
 stderr. Progress goes to stderr: a bar on a terminal, a line every few seconds when piped.
 ``--plugin`` modules (loaded by ``gradproof`` before this runs) add their ops to the suite, in
-the worker processes too. ``--timeout`` is the time budget per case and per proof.
+the worker processes too. ``--timeout`` is the time budget per case (``verify.options``).
 """
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--random-cases", type=cli_args.count, default=0, metavar="N",
                    help="add N hypothesis-generated shape cases per op (seeded by --seed)")
     p.add_argument("--timeout", type=cli_args.seconds, default=TIMEOUT, metavar="SECONDS",
-                   help=f"time budget per case, and per proof; a case over it is reported as "
-                        f"timed out and the suite goes on (default {TIMEOUT:g}; 0: none)")
+                   help=f"time budget per case (forward, rules, checks); a case over it is "
+                        f"reported as timed out and the suite goes on (default {TIMEOUT:g}; "
+                        "0: none)")
     p.set_defaults(run=run, outputs=("json", "junit"))
     return p
 

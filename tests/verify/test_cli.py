@@ -176,7 +176,7 @@ def test_a_hung_rule_times_out_and_the_suite_goes_on(tmp_path):
     start = time.monotonic()
     r = gradproof("verify", "--plugin", "sleepy_ops", "--ops", "sleepy_square,add,exp",
                   "--timeout", "1", "--json", "r.json", cwd=tmp_path, timeout=50)
-    assert time.monotonic() - start < 40
+    assert time.monotonic() - start < 20
     assert r.returncode == 1, r.stderr
     d = {o["op"]: o for o in json.loads((tmp_path / "r.json").read_text())["ops"]}
     sleepy = [c for case in d["sleepy_square"]["cases"] for c in case["checks"]]
