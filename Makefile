@@ -17,7 +17,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_models.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check derive numeric verify tests benchmarks examples
+	$(BIN)/ruff check derive numeric verify tests benchmarks
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

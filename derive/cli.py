@@ -1,14 +1,22 @@
-"""``gradproof derive OP [--shapes "2,3;3,4"] [--param axis=1] [--latex | --mathml]``.
+"""``gradproof derive OP [--shapes "2,3;3,4"] [--param axis=1] [--latex | --mathml] [--plugin M]``.
 
 Prints an op's VJP derivation in a terminal: the matrix-calculus steps when the op has them and no
 shapes are given, else the exact derivation at the given (or default) shapes with the proof of the
 engine's rule. Shapes and parameters are parsed, never evaluated.
+
+Exit status 0 when every step holds, 1 when one is refuted, 2 on bad arguments (one line on
+stderr). ``--plugin`` modules are loaded by ``gradproof`` (``verify.plugins``) before this runs,
+so a user's op derives like a built-in; a long derivation shows its elapsed time on stderr
+through ``args.progress`` (``verify.progress``, handed in by ``gradproof``: derive does not
+import verify).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import traceback
 from typing import Any
 
 __all__ = ["add_parser", "parse_shapes", "parse_param", "run"]
@@ -63,6 +71,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--shapes", help='input shapes, e.g. "2,3;3,4" or "();2x3"')
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="op parameter, e.g. axis=1 (repeatable)")
+    p.add_argument("--plugin", dest="plugins", action="append", default=[], metavar="MODULE",
+                   help="import MODULE first (the current directory is searched first): the ops "
+                        "it registers derive like built-ins (repeatable)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--latex", action="store_const", dest="fmt", const="latex",
                      help="print each step as LaTeX")
@@ -80,8 +91,12 @@ def run(args: argparse.Namespace) -> int:
     from numeric import get_op
     from numeric.cases import Case
 
+    ticker = getattr(getattr(args, "progress", None), "ticker", None)
+    busy = ticker or (lambda label: contextlib.nullcontext())
     if args.op == "claims":
-        for c in claims():
+        with busy("checking the notebook's claims"):
+            found = claims()
+        for c in found:
             stated = {"latex": c.latex, "mathml": latex_to_mathml(c.latex)}.get(
                 args.fmt, latex_text(c.latex))
             print(f"[{c.verdict}] {c.section}\n    {stated}\n    sympy: {c.meaning}\n"
@@ -98,11 +113,16 @@ def run(args: argparse.Namespace) -> int:
         elif args.param:
             raise ValueError("--param needs --shapes")
     except (KeyError, ValueError) as e:
+        if getattr(args, "debug", False):
+            traceback.print_exc()
         print(f"gradproof derive: {e.args[0] if e.args else e}", file=sys.stderr)
         return 2
     try:
-        d = derivation(op, case)
+        with busy(f"deriving {op.name}" + (f" at {case}" if case else "")):
+            d = derivation(op, case)
     except Exception as e:  # noqa: BLE001 - a user's shapes may not fit the op
+        if getattr(args, "debug", False):
+            traceback.print_exc()
         print(f"gradproof derive: {op.name} at {case}: {type(e).__name__}: {e}", file=sys.stderr)
         return 2
     print(d.to_text(args.fmt))

@@ -16,8 +16,10 @@ import numpy as np
 
 from numeric import Op, get_op
 from numeric.cases import Case, sample_inputs, standard_cases
-from verify.checks import Options, kink_distance
+from verify.budget import TimedOut, budget
 from verify.checks import check_case as _check_case
+from verify.kinks import kink_distance
+from verify.options import Options
 from verify.proofs import prove
 from verify.results import CaseResult, CheckResult, OpResult
 
@@ -57,8 +59,11 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
         given = [np.asarray(a) for a in shapes_or_arrays]
         cases = [Case(tuple(a.shape for a in given), dict(params or {}), "given arrays")]
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), budget(options.timeout):
                 op.fwd(*given, **dict(params or {}))
+        except TimedOut as e:
+            raise ValueError(f"check_op({op.name!r}): the forward on the given arrays {e}"
+                             ) from None
         except Exception as e:
             shapes = ", ".join(f"input {i}: {a.shape} {a.dtype}" for i, a in enumerate(given))
             raise ValueError(f"check_op({op.name!r}): the forward fails on the given arrays "
@@ -68,29 +73,28 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
         raise ValueError(f"op {op.name!r} takes {op.nargs} inputs; {len(cases[0].shapes)} "
                          f"shapes or arrays were given")
     result = OpResult(op.name, op.doc, op.kink.text if op.kink else None, op.kind.name)
+    late = None  # the case that ran out of time: the op's later cases are not run
     for k, case in enumerate(cases):
+        if late is not None:
+            result.cases.append(_broken(case, dtype, options, f"not run: {op.name} timed out "
+                                        f"on case {late} (budget {options.timeout:g} s)",
+                                        verdict="skipped"))
+            continue
         run_op = op.arity(len(case.shapes)) if len(case.shapes) != op.nargs else op
-        proof = prove(run_op, case) if "symbolic" in options.checks else None
+        if k == 0 and (hung := _smoke(run_op, case, given, options)) is not None:
+            result.cases.append(_timed_out(op, case, dtype, options, hung))
+            late = str(case)  # before derive's proof, which would wait for the rule too
+            continue
+        proof = _prove(run_op, case, options) if "symbolic" in options.checks else None
         if proof is not None and dtype == "float64":
             result.proof.append(proof)
         rng = case_rng(seed, op.name, k, dtype)
-        xs = given if given is not None else _sample(run_op, case, rng)
         try:
-            res = check_case(run_op, case, xs, dtype, rng, options, proof)
-        except Exception as e:  # the forward itself fails on a standard case: a finding
-            res = _broken(case, dtype, options, f"{op.name}: the forward raised "
-                          f"{type(e).__name__}: {e} on shapes {case}")
-            result.cases.append(res)
-            continue
-        # Sampled inputs near a non-smooth point leave FD unable to judge: draw new ones
-        # (a few times, from the same seeded stream, so still reproducible).
-        for attempt in range(1, RESAMPLE + 1 if given is None else 1):
-            if not _unsure(res):
-                break
-            xs = _sample(run_op, case, rng)
-            res = check_case(run_op, case, xs, dtype, rng, options, proof)
-            for c in res.checks:
-                c.detail += f" (inputs drawn {attempt + 1} times: FD could not judge before)"
+            with budget(options.timeout):
+                res = _check(run_op, case, given, dtype, rng, options, proof)
+        except TimedOut as e:  # the forward or a rule hangs or is slow: a finding
+            res = _timed_out(op, case, dtype, options, e)
+            late = str(case)
         result.cases.append(res)
     return result
 
@@ -115,10 +119,70 @@ def check_case(*args: Any) -> Any:
         return _check_case(*args)
 
 
-def _broken(case: Case, dtype: str, options: Options, why: str) -> CaseResult:
+def _check(op: Op, case: Case, given: list[np.ndarray] | None, dtype: str,
+           rng: np.random.Generator, options: Options, proof: dict[str, Any] | None
+           ) -> CaseResult:
+    """One case: at the given arrays, or at sampled inputs (drawn again while FD is unsure)."""
+    xs = given if given is not None else _sample(op, case, rng)
+    try:
+        res = check_case(op, case, xs, dtype, rng, options, proof)
+    except Exception as e:  # the forward itself fails on a standard case: a finding
+        return _broken(case, dtype, options, f"{op.name}: the forward raised "
+                       f"{type(e).__name__}: {e} on shapes {case}")
+    # Sampled inputs near a non-smooth point leave FD unable to judge: draw new ones
+    # (a few times, from the same seeded stream, so still reproducible).
+    for attempt in range(1, RESAMPLE + 1 if given is None else 1):
+        if not _unsure(res):
+            break
+        xs = _sample(op, case, rng)
+        res = check_case(op, case, xs, dtype, rng, options, proof)
+        for c in res.checks:
+            c.detail += f" (inputs drawn {attempt + 1} times: FD could not judge before)"
+    return res
+
+
+def _smoke(op: Op, case: Case, given: list[np.ndarray] | None, options: Options
+           ) -> TimedOut | None:
+    """Run the forward and each rule once within the case's budget: a hung rule is caught in
+    seconds, not after derive's longer proof budget. Its own generator: results do not move."""
+    try:
+        with budget(options.timeout), np.errstate(all="ignore"):
+            xs = given if given is not None else sample_inputs(op, case, np.random.default_rng(0))
+            out = op.fwd(*xs, **case.params)
+            for rule in op.vjp:
+                if rule is not None:
+                    rule(np.ones(np.shape(out)), out, *xs, **case.params)
+    except TimedOut as e:
+        return e
+    except Exception:  # noqa: BLE001 - a forward or rule that raises is the checks' finding
+        pass
+    return None
+
+
+def _timed_out(op: Op, case: Case, dtype: str, options: Options, e: TimedOut) -> CaseResult:
+    return _broken(case, dtype, options, f"timed out: {op.name} on case {case} ({dtype}) {e} "
+                   "(the time budget per case: Options.timeout, gradproof verify --timeout)",
+                   then=f"timed out with the case (budget {e.seconds:g} s)")
+
+
+def _prove(op: Op, case: Case, options: Options) -> dict[str, Any]:
+    """derive's proof of the case within its time budget; past it, a "timed out" status."""
+    try:
+        with budget(options.proof_timeout):
+            return prove(op, case)
+    except TimedOut as e:
+        return {"status": "timed out", "method": "", "detail": (
+            f"derive's proof of {op.name} at {case} {e} (the time budget per proof: "
+            "Options.proof_timeout)")}
+
+
+def _broken(case: Case, dtype: str, options: Options, why: str, verdict: str = "fail",
+            then: str | None = None) -> CaseResult:
+    """Every selected check with one verdict; ``then``: a shorter detail after the first."""
     res = CaseResult(str(case), case.label, [list(s) for s in case.shapes],
                      {k: repr(v) for k, v in case.params.items()}, dtype)
-    res.checks = [CheckResult(c, "fail", detail=why) for c in options.checks]
+    res.checks = [CheckResult(c, verdict, detail=why if k == 0 or then is None else then)
+                  for k, c in enumerate(options.checks)]
     return res
 
 

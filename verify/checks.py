@@ -15,84 +15,43 @@
 
 :func:`check_case` runs them and returns a :class:`verify.results.CaseResult`. Every reference
 is computed in float64 at the dtype-rounded inputs, so float32 is judged against float64. The
-engine's gradients come through the engine (:func:`engine_vjp`, i.e. ``numeric.vjp``: seed,
+engine's gradients come through the engine (``verify.engine``, i.e. ``numeric.vjp``: seed,
 dispatch, backward and its one ``unbroadcast``); the raw rules are called directly only to see
-their shapes.
+their shapes. Options and tolerances live in ``verify.options``, check (a) in
+``verify.symbolic``, (b) and (c) in ``verify.projections``, (e) and (f) in ``verify.kinks``. A
+failing check at inputs outside the op's declared domain is diagnosed as such
+(``verify.domain``), not with an error pattern.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-import numeric
 from numeric import Op
 from numeric.cases import Case
 from verify import fd
 from verify.diagnose import broadcast_size, diagnose, relative_error
+from verify.domain import note, outside
+from verify.engine import engine_vjp
+from verify.kinks import check_kink, kink_distance, taylor_order
+from verify.options import RTOL, Options
 from verify.projections import adjoint_check, fd_check
-from verify.proofs import exact_values
 from verify.results import CHECKS, CaseResult, CheckResult
 from verify.shapes import broadcast_target, fits
+from verify.symbolic import symbolic_check
 
-__all__ = ["Options", "RTOL", "check_case", "engine_vjp", "kink_distance"]
-
-# Relative tolerance per dtype: the engine's own rounding, never tighter than FD can judge.
-RTOL = {"float64": 1e-9, "float32": 2e-4}
-# Symbolic (exact) reference evaluated numerically: only the engine's rounding remains.
-SYM_RTOL = {"float64": 1e-11, "float32": 5e-5}
-
-
-@dataclass(frozen=True)
-class Options:
-    """What to run and how strictly. ``checks``: any of ``verify.results.CHECKS``."""
-
-    checks: tuple[str, ...] = CHECKS
-    full_max: int = 64       # inputs up to this many entries get the entrywise FD comparison
-    safety: float = 10.0     # tolerance = safety x the FD error bar (at least RTOL[dtype])
-    unreliable: float = 1e-5  # relative FD error bar beyond which FD cannot judge
-    directions: int = 2      # random directions per input for the projection FD check
-    complex_cotangent: bool = True
-    random_cases: int = 0    # hypothesis-generated cases added to an op's standard cases
+__all__ = ["Options", "RTOL", "check_case"]
 
 
 def check_case(op: Op, case: Case, xs: list[np.ndarray], dtype: str, rng: np.random.Generator,
-               options: Options = Options(), proof: dict[str, Any] | None = None) -> CaseResult:
+               options: Options | None = None, proof: dict[str, Any] | None = None
+               ) -> CaseResult:
     """Run the selected checks of ``op`` on inputs ``xs`` (already in ``case``'s shapes)."""
-    run = _Run(op, case, xs, dtype, rng, options, proof)
+    run = _Run(op, case, xs, dtype, rng, options or Options(), proof)
     return run.result()
-
-
-def engine_vjp(op: Op, xs: list[Any], idx: list[int], params: dict[str, Any]) -> Any:
-    """The engine's ``vjp_fn`` for ``op`` at ``xs``: cotangents of the inputs ``idx`` (in order).
-
-    Built by ``numeric.vjp`` on ``numeric.apply``, so a gradient goes through everything a user's
-    does; the other inputs (masks, indices) enter as constants.
-    """
-    def f(*ts: Any) -> Any:
-        args = list(xs)
-        for i, t in zip(idx, ts):
-            args[i] = t
-        return numeric.apply(op, *args, **params)
-
-    return numeric.vjp(f, *(xs[i] for i in idx))[1]
-
-
-def kink_distance(op: Op, xs: list[Any]) -> float:
-    """How far (max-norm, per entry, the nearest entry) the inputs are from the declared kink."""
-    if op.kink is None or not op.kink.slope:
-        return np.inf  # no kink (a special point such as prod's zeros): nothing to avoid
-    try:
-        placed = op.kink.place(*xs)
-        moved = [np.abs(np.asarray(p, dtype=np.float64) - np.asarray(x, dtype=np.float64))
-                 for p, x in zip(placed, xs)]
-        d = np.max(np.stack(np.broadcast_arrays(*moved)), axis=0)
-    except (ValueError, TypeError):
-        return np.inf
-    return float(np.min(d, initial=np.inf))
 
 
 class _Run:
@@ -165,6 +124,11 @@ class _Run:
             except Exception as e:  # the forward itself failed on a perturbed input, etc.
                 res.checks.append(CheckResult(name, "fail", detail=f"{name} check could not "
                                               f"run: {type(e).__name__}: {e}"))
+        if any(c.verdict == "fail" for c in res.checks) and (away := outside(self.op, self.xs)):
+            for c in res.checks:  # the inputs, not a pattern in the rule, explain these
+                if c.verdict == "fail":
+                    c.diagnosis = note(self.op, away)
+            return res
         failed = [c for c in res.checks if c.verdict == "fail" and c.diagnosis is None]
         if failed:
             diag = self.diagnosis()
@@ -184,40 +148,9 @@ class _Run:
         return CheckResult(name, "fail", detail=f"{self.op.name}: {who} for input {i} "
                            f"(shape {self.xs[i].shape}) raised {msg}")
 
-    # -- (a) symbolic -------------------------------------------------------------------------
+    # -- (a) symbolic, (b) finite differences, (c) adjoint ------------------------------------
     def symbolic(self) -> CheckResult:
-        p = self.proof
-        if p is not None and p.get("status") in ("proved", "spot-checked"):
-            return CheckResult("symbolic", "pass", 0.0, 0.0, detail=p.get("method", ""))
-        if p is not None and p.get("status") == "refuted":
-            detail = f"{p.get('method', '')}: {p.get('detail', '')}".strip(": ")
-            found = re.search(r"input (\d+)", detail)
-            hint = ("wrong tie convention (refuted at the declared kink)"
-                    if "kink" in p.get("detail", "") else "")
-            diag = None if not hint else {"input": int(found.group(1)) if found else 0,
-                                          "worst": [], "hint": hint}
-            return CheckResult("symbolic", "fail", detail=detail, diagnosis=diag)
-        reason = (p or {}).get("detail") or (p or {}).get("reason") or ""
-        exact = exact_values(self.op, self.case, self.xs64, self.g64)
-        if isinstance(exact, str):
-            return CheckResult("symbolic", "skipped",
-                               detail="; ".join(s for s in (reason, exact) if s))
-        if (bad := self.engine_error("symbolic")) is not None:
-            return bad
-        tol = SYM_RTOL.get(self.dtype, 1e-4)
-        worst, worst_i = 0.0, self.idx[0]
-        for i in self.idx:
-            if exact[i] is None:
-                continue
-            ref = np.asarray(exact[i], dtype=np.float64)
-            self.reference[i] = (ref, "exact")
-            err = relative_error(self.grads[i], ref)
-            if err > worst:
-                worst, worst_i = err, i
-        verdict = "pass" if worst <= tol else "fail"
-        return CheckResult("symbolic", verdict, worst, tol,
-                           detail=f"engine vs derive's exact VJP evaluated in float64 "
-                                  f"(worst input {worst_i})" + (f"; {reason}" if reason else ""))
+        return symbolic_check(self)
 
     def fd(self) -> CheckResult:
         return fd_check(self)
@@ -238,7 +171,7 @@ class _Run:
         for i in self.idx:
             target = broadcast_target(self.op, self.xs, self.out, i)
             if target is None:
-                continue  # no broadcast model for this signature: unbroadcast accepted it
+                continue  # no raw-shape model for this kind: unbroadcast accepted it
             if not fits(self.raw[i], self.xs[i].shape, target):
                 hint = diagnose(np.zeros(self.raw[i]), np.zeros(self.xs[i].shape), input=i,
                                 raw_shape=self.raw[i])["hint"]
@@ -264,16 +197,12 @@ class _Run:
 
     # -- (e) kinks ----------------------------------------------------------------------------
     def kink(self) -> CheckResult:
-        from verify.kinks import check_kink
-
         return check_kink(self.op, self.xs64, self.params, self.dtype, self.idx, self.rng)
 
     # -- (f) Taylor remainder -----------------------------------------------------------------
     def taylor(self) -> CheckResult:
         if (bad := self.engine_error("taylor")) is not None:
             return bad
-        from verify.kinks import taylor_order
-
         return taylor_order(self.f64, self.xs64, self.g64, self.grads, self.idx, self.rng,
                             self.h0, self.rtol)
 

@@ -1,21 +1,20 @@
-"""``gradproof train-digits`` and ``gradproof attention``: the examples in ``examples/``.
+"""``gradproof train-digits`` and ``gradproof attention``: the examples in ``verify.examples``.
 
-The example modules live in the source checkout's ``examples/`` directory (they are not part of
-the installed packages), so they are loaded from there by path; each exposes
-``add_arguments(parser)`` and ``run(args) -> exit status``.
+The examples are modules of the installed distribution (``verify.examples.digits_mlp``,
+``verify.examples.attention``), imported by name, so they work from a wheel as from a checkout;
+each exposes ``add_arguments(parser)`` and ``run(args) -> exit status``. The digits example's
+scikit-learn is imported only when it runs (the ``examples`` extra).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import sys
-from pathlib import Path
+import importlib
 from types import ModuleType
 
 __all__ = ["add_parser", "load_example", "EXAMPLES"]
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = "verify.examples"
 
 _COMMANDS = {
     "train-digits": ("digits_mlp", "train an MLP on scikit-learn's bundled digits with the engine"),
@@ -24,33 +23,17 @@ _COMMANDS = {
 
 
 def load_example(name: str) -> ModuleType:
-    """The module ``examples/<name>.py`` of the source checkout."""
-    key = f"gradproof_examples.{name}"
-    if key in sys.modules:
-        return sys.modules[key]
-    path = EXAMPLES / f"{name}.py"
-    if not path.is_file():
-        raise FileNotFoundError(f"example {name!r} not found at {path}: the examples ship with "
-                                "the source checkout, not the installed package")
-    spec = importlib.util.spec_from_file_location(key, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[key] = module
-    spec.loader.exec_module(module)
-    return module
+    """The example module ``verify.examples.<name>`` (e.g. ``"digits_mlp"``)."""
+    if name not in {module for module, _ in _COMMANDS.values()}:
+        raise KeyError(f"no example {name!r}; examples: "
+                       f"{', '.join(module for module, _ in _COMMANDS.values())}")
+    return importlib.import_module(f"{EXAMPLES}.{name}")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add one subcommand per example to the root parser."""
     for command, (name, help_text) in _COMMANDS.items():
         parser = sub.add_parser(command, help=help_text, description=help_text)
-        try:
-            module = load_example(name)
-        except FileNotFoundError as e:
-            parser.set_defaults(run=lambda args, e=e: _missing(e))
-            continue
+        module = load_example(name)
         module.add_arguments(parser)
         parser.set_defaults(run=module.run)
-
-
-def _missing(error: Exception) -> int:
-    print(f"gradproof: {error}", file=sys.stderr)
-    return 2

@@ -1,10 +1,14 @@
 """``gradproof verify``: run the suite, print a summary table, write JSON / JUnit, exit 0 iff ok.
 
     gradproof verify [--ops NAMES] [--plugin MODULE] [--json PATH] [--junit PATH] [--seed N]
-                     [--dtype float64,float32] [--jobs N] [--random-cases N]
+                     [--dtype float64,float32] [--jobs N] [--random-cases N] [--timeout S]
 
-A progress bar is drawn on stderr when it is a terminal. ``--plugin`` imports a module whose ops
-(registered with ``numeric.register``) join the suite.
+Every argument and output path is checked before the suite starts (exit status 2 and one line
+on a bad one); lists are comma-separated and de-duplicated in order. ``--jobs`` is capped at the
+number of ops to check (one task per op: more workers would idle), and the cap is said on
+stderr. Progress goes to stderr: a bar on a terminal, a line every few seconds when piped.
+``--plugin`` modules (loaded by ``gradproof`` before this runs) add their ops to the suite, in
+the worker processes too. ``--timeout`` is the time budget per case (``verify.options``).
 """
 
 from __future__ import annotations
@@ -13,10 +17,18 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 from xml.etree import ElementTree as ET
 
+from numeric import all_ops
+from verify import cli_args
+from verify.api import DTYPE_CODE
+from verify.errors import FAILED, OK, USAGE, UsageError
+from verify.options import TIMEOUT, Options
+from verify.progress import Bar
 from verify.results import VERDICTS, SuiteResult
+from verify.suite import run_suite
 
 __all__ = ["add_parser", "run", "write_junit", "summary_table"]
 
@@ -26,68 +38,86 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="cross-check every op's VJP: symbolic, engine, finite "
                        "differences", description=(
         "Cross-check every op's VJP: derive's symbolic proof, the engine, finite differences, "
-        "the adjoint and Taylor tests, raw shapes and kinks. Exit status 0 only when every "
-        "check passes."))
+        "the adjoint and Taylor tests, raw shapes and kinks. Exit status 0 when every check "
+        "passes, 1 when one failed, 2 on a usage or input error."))
     p.add_argument("--ops", help="comma-separated op names (default: every registered op)")
-    p.add_argument("--plugin", action="append", default=[], metavar="MODULE",
-                   help="import MODULE first; the ops it registers join the suite (repeatable)")
+    p.add_argument("--plugin", dest="plugins", action="append", default=[], metavar="MODULE",
+                   help="import MODULE first (the current directory is searched first); the "
+                        "ops it registers join the suite (repeatable)")
     p.add_argument("--json", metavar="PATH", help="write the results JSON (gradproof.verify/1)")
     p.add_argument("--junit", metavar="PATH", help="write a JUnit XML report for CI")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=cli_args.seed, default=0,
+                   help="random seed, a non-negative integer (default 0)")
     p.add_argument("--dtype", default="float64,float32",
                    help="comma-separated dtypes (default float64,float32)")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    p.add_argument("--random-cases", type=int, default=0, metavar="N",
+    p.add_argument("--jobs", type=cli_args.positive_int, default=1,
+                   help="worker processes, at most one per op (default 1)")
+    p.add_argument("--random-cases", type=cli_args.count, default=0, metavar="N",
                    help="add N hypothesis-generated shape cases per op (seeded by --seed)")
-    p.set_defaults(run=run)
+    p.add_argument("--timeout", type=cli_args.seconds, default=TIMEOUT, metavar="SECONDS",
+                   help=f"time budget per case (forward, rules, checks); a case over it is "
+                        f"reported as timed out and the suite goes on (default {TIMEOUT:g}; "
+                        "0: none)")
+    p.set_defaults(run=run, outputs=("json", "junit"))
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the suite as the arguments say; the exit status is 0 only when every check passes."""
-    from verify.checks import Options
-    from verify.suite import load_plugins, run_suite
-
-    sys.path.insert(0, os.getcwd())  # plugins next to the user's working directory import
-    try:
-        added = load_plugins(args.plugin)
-    except ImportError as e:
-        print(f"gradproof verify: cannot import plugin: {e}", file=sys.stderr)
-        return 2
-    ops = [n.strip() for n in args.ops.split(",") if n.strip()] if args.ops else None
-    dtypes = tuple(d.strip() for d in args.dtype.split(",") if d.strip())
-    bad = [d for d in dtypes if d not in ("float64", "float32")]
-    if bad:
-        print(f"gradproof verify: unsupported dtype {bad[0]!r} (float64, float32)",
+    dtypes = cli_args.names(args.dtype, "--dtype", tuple(DTYPE_CODE))
+    table = all_ops()
+    ops = cli_args.names(args.ops, "--ops") if args.ops is not None else list(table)
+    unknown = [n for n in ops if n not in table]
+    if unknown:
+        raise UsageError(f"--ops: unknown op {unknown[0]!r}" + (
+            f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else "") +
+            f"; known: {', '.join(sorted(table))}")
+    if args.json and args.junit and os.path.abspath(args.json) == os.path.abspath(args.junit):
+        raise UsageError(f"--json and --junit are the same file {args.json!r}")
+    jobs = min(args.jobs, len(ops))
+    if jobs < args.jobs:
+        print(f"gradproof verify: --jobs {args.jobs} capped at {jobs}: one worker per op",
               file=sys.stderr)
-        return 2
-    bar = _Bar() if sys.stderr.isatty() else None
+    bar = Bar("ops checked")
     start = time.perf_counter()
-    try:
-        result = run_suite(ops, seed=args.seed, dtypes=dtypes, jobs=max(args.jobs, 1),
-                           plugins=args.plugin, progress=bar,
-                           options=Options(random_cases=max(args.random_cases, 0)))
-    except KeyError as e:
-        print(f"gradproof verify: {e.args[0]}", file=sys.stderr)
-        return 2
-    if bar:
-        bar.done()
+    result = run_suite(ops, seed=args.seed, dtypes=dtypes, jobs=jobs, plugins=args.plugins,
+                       progress=bar, options=Options(random_cases=args.random_cases,
+                                                     timeout=args.timeout or None))
+    bar.done()
     seconds = time.perf_counter() - start
     print(summary_table(result))
     s = result.summary()
     n = s["checks"]
+    added = getattr(args, "plugin_ops", [])
     print(f"\n{s['ops']} ops, {s['cases']} cases, {n['pass']} checks pass, {n['fail']} fail, "
           f"{n['unreliable']} unreliable, {n['skipped']} skipped in {seconds:.1f} s "
           f"(seed {args.seed}" + (f"; plugin ops: {', '.join(added)}" if added else "") + ")")
     for o in result.ops:
         if not o.ok:
             print("\n" + o.explain())
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(result.to_dict(), fh, indent=1)
-    if args.junit:
-        write_junit(result, args.junit)
-    return 0 if result.ok else 1
+    try:
+        if args.json:
+            _write(args.json, lambda fh: json.dump(result.to_dict(), fh, indent=1))
+        if args.junit:
+            _write(args.junit, lambda fh: _junit(result).write(fh, encoding="unicode",
+                                                               xml_declaration=True))
+    except OSError as e:
+        print(f"gradproof verify: could not write the results: {e}", file=sys.stderr)
+        return USAGE
+    return OK if result.ok else FAILED
+
+
+def _write(path: str, fill) -> None:
+    """Write a file atomically: a temporary file beside it, renamed over it when complete."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=os.path.dirname(
+        os.path.abspath(path)))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fill(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def summary_table(result: SuiteResult) -> str:
@@ -103,6 +133,10 @@ def summary_table(result: SuiteResult) -> str:
 
 def write_junit(result: SuiteResult, path: str) -> None:
     """A JUnit XML file: a testsuite per op, a testcase per (case, dtype)."""
+    _junit(result).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _junit(result: SuiteResult) -> ET.ElementTree:
     root = ET.Element("testsuites", name="gradproof verify")
     for o in result.ops:
         fails = sum(not c.ok for c in o.cases)
@@ -119,23 +153,4 @@ def write_junit(result: SuiteResult, path: str) -> None:
                                    for k in bad)
             elif all(k.verdict == "skipped" for k in c.checks):
                 ET.SubElement(tc, "skipped")
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
-
-
-class _Bar:
-    """A one-line progress bar on stderr."""
-
-    def __init__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __call__(self, done: int, total: int, name: str) -> None:
-        width = 30
-        fill = int(width * done / max(total, 1))
-        rate = done / max(time.perf_counter() - self.start, 1e-9)
-        sys.stderr.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} "
-                         f"{rate:4.1f}/s {name[:30]:<30}")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        sys.stderr.write("\r" + " " * 80 + "\r")
-        sys.stderr.flush()
+    return ET.ElementTree(root)

@@ -56,7 +56,7 @@ def diagnose(engine: Any, ref: Any, *, input: int, x: Any = None,
     bad = ~np.isfinite(a) & np.isfinite(ref)
     if bad.any():
         hint = "non-finite engine VJP (nan/inf) where the reference is finite"
-        if x is not None and np.any(np.asarray(x)[np.broadcast_to(bad, np.shape(x))] < 0):
+        if x is not None and np.all(np.asarray(x)[np.broadcast_to(bad, np.shape(x))] < 0):
             hint += ", at negative input values (a log of a negative base?)"
         return {"input": input, "worst": worst, "hint": hint}
     if raw_shape is not None and len(raw_shape) >= 2 and tuple(raw_shape) != shape \

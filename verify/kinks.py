@@ -16,14 +16,28 @@ from typing import Any
 import numpy as np
 
 from numeric import Op
-from verify.checks import engine_vjp
 from verify.diagnose import worst_entries
+from verify.engine import engine_vjp
 from verify.results import CheckResult
 
-__all__ = ["check_kink", "taylor_order"]
+__all__ = ["check_kink", "kink_distance", "taylor_order"]
 
 EPS = float(np.finfo(np.float64).eps)
 ONE_SIDED_STEP = 1e-7
+
+
+def kink_distance(op: Op, xs: list[Any]) -> float:
+    """How far (max-norm, per entry, the nearest entry) the inputs are from the declared kink."""
+    if op.kink is None or not op.kink.slope:
+        return np.inf  # no kink (a special point such as prod's zeros): nothing to avoid
+    try:
+        placed = op.kink.place(*xs)
+        moved = [np.abs(np.asarray(p, dtype=np.float64) - np.asarray(x, dtype=np.float64))
+                 for p, x in zip(placed, xs)]
+        d = np.max(np.stack(np.broadcast_arrays(*moved)), axis=0)
+    except (ValueError, TypeError):
+        return np.inf
+    return float(np.min(d, initial=np.inf))
 
 
 def check_kink(op: Op, xs: list[np.ndarray], params: dict[str, Any], dtype: str,

@@ -1,30 +1,23 @@
 """``run_suite``: every op of the table (and plugin ops) over its cases, at each dtype.
 
-Work is split by op across ``jobs`` processes; each case draws from its own generator
-(``verify.api.case_rng``), so the result for a seed is the same whatever the job count.
+Work is split by op across ``jobs`` processes (never more processes than ops); each case draws
+from its own generator (``verify.api.case_rng``), so the result for a seed is the same whatever
+the job count. Plugins are loaded by ``verify.plugins.load_plugins``, in the workers too.
 ``progress(done, total, name)`` is called as tasks finish (the CLI draws its bar with it).
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from numeric import all_ops
 from verify.api import check_op
-from verify.checks import Options
+from verify.options import Options
+from verify.plugins import load_plugins
 from verify.results import OpResult, SuiteResult
 
-__all__ = ["run_suite", "load_plugins"]
-
-
-def load_plugins(plugins: Iterable[str]) -> list[str]:
-    """Import each plugin module (its ops register themselves); returns their op names."""
-    before = set(all_ops())
-    for name in plugins:
-        importlib.import_module(name)
-    return [n for n in all_ops() if n not in before]
+__all__ = ["run_suite"]
 
 
 def run_suite(ops: Sequence[str] | None = None, seed: int = 0,
@@ -34,13 +27,15 @@ def run_suite(ops: Sequence[str] | None = None, seed: int = 0,
     """Check ``ops`` (default: all registered) at each dtype; ``jobs`` > 1 runs in processes."""
     load_plugins(plugins)
     table = all_ops()
-    names = list(table) if ops is None else list(ops)
+    names = list(table) if ops is None else list(dict.fromkeys(ops))  # duplicates: once
+    dtypes = tuple(dict.fromkeys(dtypes))
     unknown = [n for n in names if n not in table]
     if unknown:
         raise KeyError(f"unknown ops {unknown}; known: {', '.join(sorted(table))}")
     # One task per op (all dtypes): derive's proof of a case is computed once per op.
     done: dict[str, OpResult] = {}
-    if jobs > 1 and len(names) > 1:
+    jobs = min(jobs, len(names))  # one task per op: more workers would only idle
+    if jobs > 1:
         with ProcessPoolExecutor(jobs, initializer=load_plugins, initargs=(tuple(plugins),)) as ex:
             futures = {ex.submit(_task, n, tuple(dtypes), seed, options): n for n in names}
             for k, fut in enumerate(as_completed(futures), 1):

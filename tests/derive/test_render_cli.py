@@ -156,3 +156,25 @@ def test_rule_step_of_a_refuted_rule_says_so(monkeypatch):
     d = module.concrete_derivation("maximum", Case(((2,), (2,))))
     assert not d.ok and d.steps[-1].status == "refuted: exact symbolic proof; input 0: differs"
     assert "≠ ∂l/∂x  (refuted)" in d.steps[-1].text and r"\neq" in d.steps[-1].latex
+
+
+def test_cli_shows_that_a_slow_derivation_is_running(monkeypatch, capsys):
+    """`gradproof derive` prints its elapsed time on stderr while a derivation takes long."""
+    import functools
+    import time
+
+    import verify.progress
+
+    module = importlib.import_module("derive.derivation")  # the package's name is the function
+    real = module.derivation
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "derivation", slow)
+    monkeypatch.setattr(verify.progress, "ticker",
+                        functools.partial(verify.progress.ticker, after=0.1, every=0.1))
+    assert main(["derive", "add", "--shapes", "2;2"]) == 0
+    err = capsys.readouterr().err
+    assert "deriving add at 2 ; 2 ... " in err

@@ -1,9 +1,11 @@
 """``check_op`` / ``assert_op`` on built-in and user ops; the suite's data and determinism."""
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +15,8 @@ import verify
 from numeric import Domain, Kink, Op
 from verify.checks import Options
 from verify.results import CHECKS, SCHEMA
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # A user op with a correct rule: softsign x / (1 + |x|), d/dx = 1 / (1 + |x|)².
 SOFTSIGN = Op("user_softsign", lambda x: x / (1 + np.abs(x)),
@@ -123,9 +127,10 @@ def test_cli_plugin_json_junit_and_exit_status(tmp_path):
         numeric.register(numeric.Op("plugin_cube", lambda x: x ** 3,
                                     (lambda g, out, x: 3 * g * x * x,)))
     '''))
-    def run(*args):
+    def run(*args):  # this checkout's packages, run from the plugin's directory
         return subprocess.run([sys.executable, "-m", "verify.cli", "verify", *args],
-                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
     bad = run("--plugin", "my_ops", "--ops", "plugin_square,plugin_cube", "--dtype", "float64",
               "--json", "r.json", "--junit", "r.xml")
     assert bad.returncode == 1, bad.stderr

@@ -6,7 +6,7 @@ engine's ``log_softmax`` and weight decay, trained by Adam on mini-batches; the 
 from ``numeric.value_and_grad``. Reaches about 97 % test accuracy in a few seconds::
 
     gradproof train-digits --epochs 30
-    python examples/digits_mlp.py --epochs 30
+    python -m verify.examples.digits_mlp --epochs 30
 
 scikit-learn is imported only here (it is an optional dependency of gradproof).
 """
@@ -14,6 +14,7 @@ scikit-learn is imported only here (it is an optional dependency of gradproof).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from typing import Any, TextIO
 import numpy as np
 
 import numeric
+from verify.cli_args import positive, positive_int, seed
+from verify.errors import UsageError
 
 __all__ = ["load_data", "init_params", "loss", "predict", "train", "TrainResult", "main"]
 
@@ -143,17 +146,22 @@ def _bar(out: TextIO, epoch: int, epochs: int, frac: float, running: float, widt
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--epochs", type=int, default=30, help="passes over the training set")
-    parser.add_argument("--hidden", type=int, default=64, help="hidden units")
-    parser.add_argument("--lr", type=float, default=3e-3, help="Adam step size")
-    parser.add_argument("--batch", type=int, default=64, help="mini-batch size")
-    parser.add_argument("--seed", type=int, default=0, help="data split, initialisation, batches")
+    parser.add_argument("--epochs", type=positive_int, default=30,
+                        help="passes over the training set")
+    parser.add_argument("--hidden", type=positive_int, default=64, help="hidden units")
+    parser.add_argument("--lr", type=positive, default=3e-3, help="Adam step size (positive)")
+    parser.add_argument("--batch", type=positive_int, default=64, help="mini-batch size")
+    parser.add_argument("--seed", type=seed, default=0,
+                        help="data split, initialisation, batches")
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar (it is drawn only when stderr is a terminal)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Train as ``args`` say, print the figures; exit status 0 if test accuracy ≥ 95 %."""
+    if importlib.util.find_spec("sklearn") is None:  # the optional `examples` extra
+        raise UsageError("the digits example needs scikit-learn: pip install "
+                         "'gradproof[examples]' (or scikit-learn)")
     result = train(args.epochs, args.hidden, args.lr, args.batch, args.seed,
                    progress=sys.stderr if sys.stderr.isatty() and not args.no_progress else None)
     print(f"digits MLP 64-{args.hidden}-10: test accuracy {100 * result.test_accuracy:.1f} % "

@@ -26,6 +26,7 @@ import numpy as np
 import numeric
 from numeric import Op
 from numeric.kinds import OTHER
+from verify.cli_args import positive_int, seed
 
 __all__ = ["attention", "layer_norm", "block", "init_params", "block_op", "check", "main"]
 
@@ -86,9 +87,9 @@ def check(seq: int = 5, dim: int = 4, seed: int = 0, dtype: str = "float64") -> 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seq", type=int, default=5, help="sequence length T")
-    parser.add_argument("--dim", type=int, default=4, help="feature size d")
-    parser.add_argument("--seed", type=int, default=0, help="inputs and checks")
+    parser.add_argument("--seq", type=positive_int, default=5, help="sequence length T")
+    parser.add_argument("--dim", type=positive_int, default=4, help="feature size d")
+    parser.add_argument("--seed", type=seed, default=0, help="inputs and checks")
 
 
 def run(args: argparse.Namespace) -> int:

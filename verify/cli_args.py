@@ -1,0 +1,100 @@
+"""Argument types and checks the subcommands share, so bad input is refused before any work.
+
+Each raises :class:`verify.errors.UsageError` (or ``argparse.ArgumentTypeError`` inside a
+parser) with a one-line message naming the option and the value; the CLI turns both into exit
+status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+
+from verify.errors import UsageError
+
+__all__ = ["seed", "positive_int", "count", "positive", "seconds", "names", "writable"]
+
+
+def _int(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{what} must be an integer, got {text!r}") from None
+
+
+def seed(text: str) -> int:
+    """A seed: a non-negative integer (NumPy refuses negative seeds)."""
+    n = _int(text, "the seed")
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"the seed must be a non-negative integer, got {n}")
+    return n
+
+
+def positive_int(text: str) -> int:
+    """A count of at least 1 (worker processes, epochs...)."""
+    n = _int(text, "the value")
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def count(text: str) -> int:
+    """A count of at least 0."""
+    n = _int(text, "the value")
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
+    return n
+
+
+def positive(text: str) -> float:
+    """A finite number above 0 (a step size...)."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(x) or x <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return x
+
+
+def seconds(text: str) -> float:
+    """A time budget in seconds: a positive number, or 0 for none."""
+    try:
+        s = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not math.isfinite(s) or s < 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds (0: no "
+                                         f"budget), got {text!r}")
+    return s
+
+
+def names(text: str, option: str, allowed: tuple[str, ...] | None = None) -> list[str]:
+    """``"a, b,a"`` -> ``["a", "b"]``: comma-separated, stripped, duplicates dropped, in order.
+
+    An empty list (``""``, ``","``) or a name outside ``allowed`` is a usage error.
+    """
+    found = list(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    if not found:
+        raise UsageError(f"{option} {text!r} names nothing"
+                         + (f" (use {', '.join(allowed)})" if allowed else ""))
+    bad = [n for n in found if allowed is not None and n not in allowed]
+    if bad:
+        raise UsageError(f"{option}: unsupported {bad[0]!r} (use {', '.join(allowed)})")
+    return found
+
+
+def writable(path: str, option: str) -> None:
+    """Refuse an output path that cannot be written, before the work that fills it starts."""
+    parent = os.path.dirname(os.path.abspath(path))
+    if not path.strip():
+        raise UsageError(f"{option} needs a file path, got {path!r}")
+    if os.path.isdir(path):
+        raise UsageError(f"{option} {path!r} is a directory; give a file path")
+    if not os.path.isdir(parent):
+        raise UsageError(f"{option} {path!r}: the directory {parent!r} does not exist")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise UsageError(f"{option} {path!r} is not writable")
+    if not os.path.exists(path) and not os.access(parent, os.W_OK):
+        raise UsageError(f"{option} {path!r}: the directory {parent!r} is not writable")

@@ -1,0 +1,102 @@
+"""Inputs outside an op's declared domain: which input, which entries, which domain.
+
+An op declares per input a :class:`numeric.Domain`: the interval ``[low, high]`` its inputs
+are drawn from, points to ``avoid`` (by ``margin``), and a ``kind`` (``"real"``, ``"bool"``,
+``"invertible"`` or ``"spd"`` square matrices). The default ``REALS`` stands for the real line:
+only non-finite entries leave it (its ``[-2, 2]`` is where samples are drawn). Sampled inputs
+always lie inside the domain; arrays a user hands to ``verify.check_op`` may not. There the rule
+is not what was verified (``power``'s rule for ``y`` takes ``log x``: at ``x < 0`` both the
+engine and finite differences give NaN), so a failing check must say so instead of naming an
+error pattern that is not there.
+
+The convention (``verify.checks``): a case whose inputs leave the domain keeps its verdicts —
+a check that fails still fails, since nothing was verified there — and the diagnosis of each
+failing check is :func:`note`'s account (input, entries with their values, the domain) in place
+of a pattern hint. A passing check is not touched: it passed at those inputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from numeric import Domain, Op
+
+__all__ = ["outside", "note"]
+
+SHOWN = 3  # entries named per input
+
+
+def outside(op: Op, xs: list[Any]) -> list[dict[str, Any]]:
+    """One record per input with entries outside its domain: input, entries, values, domain."""
+    doms = op.domains()
+    found = []
+    for i, x in enumerate(xs):
+        dom = doms[min(i, len(doms) - 1)]
+        x = np.asarray(x)
+        if dom.kind == "bool" or x.dtype == np.bool_ or x.size == 0:
+            continue
+        x = x.astype(np.float64)
+        if dom.kind in ("invertible", "spd"):
+            bad = _bad_matrices(x, dom.kind)
+        elif dom == Domain():  # the default: the real line (its interval is only for sampling)
+            bad = ~np.isfinite(x)
+        else:
+            bad = ~np.isfinite(x) | (x < dom.low) | (x > dom.high)
+            for point in dom.avoid:
+                bad |= np.abs(x - point) < dom.margin
+        if np.any(bad):
+            where = np.argwhere(bad)[:SHOWN]
+            found.append({"input": i, "count": int(np.sum(bad)), "size": int(bad.size),
+                          "entries": [[int(k) for k in w] for w in where],
+                          "values": [_value(x, w, dom.kind) for w in where],
+                          "domain": describe(dom)})
+    return found
+
+
+def note(op: Op, found: list[dict[str, Any]]) -> dict[str, Any]:
+    """The diagnosis of a failing check at inputs outside the domain (``found`` not empty)."""
+    parts = []
+    for f in found:
+        shown = ", ".join(f"{e} = {v}" for e, v in zip(f["entries"], f["values"]))
+        more = f" and {f['count'] - len(f['entries'])} more" if f["count"] > len(f["entries"]) \
+            else ""
+        parts.append(f"input {f['input']}: {f['count']} of {f['size']} entries outside "
+                     f"{f['domain']} ({shown}{more})")
+    hint = (f"inputs outside {op.name}'s declared domain — " + "; ".join(parts) + ": the rule "
+            "is not verified there (the derivative may not exist or the forward may not be "
+            "real), so this failure need not mean a wrong rule")
+    return {"input": found[0]["input"], "worst": [], "hint": hint}
+
+
+def describe(dom: Domain) -> str:
+    """``[0.2, 3]``, ``[-2, 2] avoiding 0 (by 0.05)``, ``invertible square matrices``."""
+    if dom.kind == "invertible":
+        return "invertible square matrices"
+    if dom.kind == "spd":
+        return "symmetric positive definite matrices"
+    text = f"[{dom.low:g}, {dom.high:g}]"
+    if dom.avoid:
+        text += f" avoiding {', '.join(f'{p:g}' for p in dom.avoid)} (by {dom.margin:g})"
+    return text
+
+
+def _bad_matrices(x: np.ndarray, kind: str) -> np.ndarray:
+    """Per matrix (the last two axes): True where it is not of the domain's kind."""
+    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
+        return np.ones(x.shape[:-2] if x.ndim >= 2 else (), dtype=bool)
+    with np.errstate(all="ignore"):
+        if kind == "spd":
+            sym = np.max(np.abs(x - np.swapaxes(x, -1, -2)), axis=(-2, -1)) <= \
+                1e-10 * np.max(np.abs(x), axis=(-2, -1), initial=1.0)
+            low = np.linalg.eigvalsh(x)[..., 0] <= 0
+            return ~sym | low
+        cond = np.linalg.cond(x)
+    return ~np.isfinite(cond) | (cond > 1e12)
+
+
+def _value(x: np.ndarray, where: np.ndarray, kind: str) -> Any:
+    if kind in ("invertible", "spd"):
+        return "not " + ("invertible" if kind == "invertible" else "SPD")
+    return float(x[tuple(where)])
