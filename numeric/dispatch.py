@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from numeric import op as _op_module
-from numeric.op import Op, all_ops
+from numeric.op import Op, all_ops, bind_inputs
 from numeric.tensor import Tensor, apply
 
 __all__ = ["call"]
@@ -64,6 +64,8 @@ def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: 
                         f"(got {', '.join(sorted(kwargs))})")
     entry = _UFUNCS.get(ufunc)
     if entry is not None:
+        if entry[1] is bind_inputs:  # the usual ufunc record: its inputs are the call's
+            return apply(entry[0], *inputs)
         return call(entry[0], entry[1], inputs, {}, f"numpy.{ufunc.__name__} on Tensor")
     if ufunc in _CONSTANT_UFUNCS:
         return ufunc(*(_value(x) for x in inputs))
@@ -83,6 +85,8 @@ def _array_function(self: Tensor, func: Any, types: Any, args: tuple, kwargs: di
 
 def _method(op: Op, name: str, binder: Any) -> Any:
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        if binder is bind_inputs and not kwargs:  # t.tanh(), t.maximum(y): inputs only, fast
+            return apply(op, self, *args)
         return call(op, binder, (self, *args), kwargs, f"Tensor.{name}")
 
     method.__name__ = method.__qualname__ = name
