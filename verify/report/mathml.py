@@ -86,23 +86,16 @@ def sanitize(markup: str, kind: str = "mathml") -> str:
 
 
 def latex_to_mathml(latex: str, display: str = "block") -> str:
-    """Sanitized MathML for ``latex`` (``derive.latex_to_mathml`` when present, else latex2mathml).
+    """Sanitized MathML for ``latex`` by latex2mathml — for a formula a document carries only as
+    LaTeX (the document's own MathML is preferred; see ``render``).
 
     On LaTeX the converter cannot read, returns the LaTeX source as an ``<mtext>``.
     """
-    mathml = None
     try:
-        from derive import latex_to_mathml as derive_convert  # the derive helper's converter
-    except ImportError:
-        derive_convert = None
-    try:
-        if derive_convert is not None:
-            mathml = derive_convert(latex)
-        else:
-            from latex2mathml.converter import convert
+        from latex2mathml.converter import convert
 
-            mathml = convert(latex, display=display)
-    except Exception:  # an unreadable formula must not stop the report
+        mathml = convert(latex, display=display)
+    except Exception:  # noqa: BLE001 - an unreadable formula must not stop the report
         mathml = None
     if not mathml:
         return (f'<math display="{display}"><mtext>{escape(latex, quote=False)}</mtext></math>')
