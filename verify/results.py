@@ -5,8 +5,7 @@ op over its cases) and ``SuiteResult`` (the run) each have ``to_dict()``; ``Suit
 is the results part of the ``gradproof.verify/2`` document (``verify.document.complete`` adds
 each op's derivation, FD curve and graph). ``SuiteResult.from_dict`` reads a document back,
 refusing (``ValueError`` naming the entry) whatever does not match the schema; the summary and
-each case's three-way verdict are always recomputed from the checks, never read.
-docs/results-schema.md documents the fields.
+each case's three-way verdict are always recomputed from the checks (docs/results-schema.md).
 """
 
 from __future__ import annotations
@@ -27,6 +26,17 @@ SCHEMA = "gradproof.verify/2"
 SCHEMAS = ("gradproof.verify/1", SCHEMA)  # what from_dict reads (/1: results, no artefacts)
 CHECKS = ("symbolic", "fd", "adjoint", "raw_shape", "kink", "taylor")
 VERDICTS = ("pass", "fail", "unreliable", "skipped")
+_VERB = {"pass": "agree", "fail": "disagree"}
+_AGREEMENT = {  # (symbolic verdict, fd verdict) -> (the odd one out, in words)
+    ("pass", "pass"): (None, "all three agree: the engine's rule, the symbolic derivation and "
+                             "finite differences"),
+    ("fail", "fail"): ("engine", "the engine's rule disagrees; symbolic and finite differences "
+                                 "agree"),
+    ("fail", "pass"): ("symbolic", "the symbolic derivation disagrees; the engine's rule and "
+                                   "finite differences agree"),
+    ("pass", "fail"): ("fd", "finite differences disagree; the engine's rule and the symbolic "
+                             "derivation agree"),
+}
 
 
 @dataclass
@@ -74,35 +84,22 @@ class CaseResult:
         return next((c for c in self.checks if c.check == check), None)
 
     def agreement(self) -> dict[str, Any]:
-        """The three-way verdict in words: the engine's rule, the symbolic derivation and finite
-        differences — which of the three is the odd one out, if any (``odd``: "engine",
-        "symbolic", "fd" or None)."""
+        """The three-way verdict in words: of the engine's rule, the symbolic derivation and
+        finite differences, which is the odd one out (``odd``: "engine", "symbolic", "fd" or
+        None) — from the ``symbolic`` (engine vs symbolic) and ``fd`` (engine vs FD) checks."""
         sym, fd = (getattr(self.get(name), "verdict", "skipped") for name in ("symbolic", "fd"))
-
-        def _says(odd: str | None, text: str) -> dict[str, Any]:
-            return {"odd": odd, "text": text}
-        if sym == "pass" and fd == "pass":
-            return _says(None, "all three agree: the engine's rule, the symbolic derivation "
-                               "and finite differences")
-        if sym == "fail" and fd == "fail":
-            return _says("engine", "the engine's rule disagrees; symbolic and finite "
-                                   "differences agree")
-        if sym == "fail" and fd == "pass":
-            return _says("symbolic", "the symbolic derivation disagrees; the engine's rule and "
-                                     "finite differences agree")
-        if sym == "pass" and fd == "fail":
-            return _says("fd", "finite differences disagree; the engine's rule and the "
-                               "symbolic derivation agree")
-        if sym in ("pass", "fail"):
-            verb = "agree" if sym == "pass" else "disagree"
-            return _says("engine" if sym == "fail" else None,
-                         f"the engine's rule and the symbolic derivation {verb}; finite "
-                         f"differences could not judge ({fd})")
-        if fd in ("pass", "fail"):
-            verb = "agree" if fd == "pass" else "disagree"
-            return _says(None, f"the engine's rule and finite differences {verb}; no symbolic "
-                               f"verdict ({sym}) to say which is right")
-        return _says(None, f"no three-way comparison: symbolic {sym}, finite differences {fd}")
+        if (sym, fd) in _AGREEMENT:
+            odd, text = _AGREEMENT[sym, fd]
+        elif sym in ("pass", "fail"):
+            odd = "engine" if sym == "fail" else None
+            text = (f"the engine's rule and the symbolic derivation {_VERB[sym]}; finite "
+                    f"differences could not judge ({fd})")
+        elif fd in ("pass", "fail"):
+            odd, text = None, (f"the engine's rule and finite differences {_VERB[fd]}; no "
+                               f"symbolic verdict ({sym}) to say which is right")
+        else:
+            odd, text = None, f"no three-way comparison: symbolic {sym}, finite differences {fd}"
+        return {"odd": odd, "text": text}
 
     def to_dict(self) -> dict[str, Any]:
         return {"case": self.case, "label": self.label, "shapes": self.shapes,
