@@ -7,6 +7,7 @@ names, docs, details, environment strings — is escaped by the template engine.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +24,24 @@ HERE = Path(__file__).parent
 STATIC = HERE / "static"
 
 
-def _sci(x: Any) -> str:
+def _sci(x: Any) -> Markup:
+    """A number in scientific notation, in a span that never wraps ("1.95e-" / "01")."""
     if x is None:
-        return "—"
+        return Markup("—")
     try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    return f"{x:.2e}" if math.isfinite(x) else str(x)
+        text = f"{float(x):.2e}" if math.isfinite(float(x)) else str(float(x))
+    except (TypeError, ValueError, OverflowError):
+        text = str(x)
+    return Markup('<span class="sci">{}</span>').format(text)
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?e[-+]?\d+")
+
+
+def _prose(text: Any) -> Markup:
+    """Free text (a check's detail) escaped, its scientific numbers kept whole on one line."""
+    return Markup(_NUMBER.sub(lambda m: f'<span class="sci">{m.group()}</span>',
+                              str(Markup.escape("" if text is None else text))))
 
 
 def _shape(shapes: Any) -> str:
@@ -52,6 +63,7 @@ def _env() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["sci"] = _sci
     env.filters["shapes"] = _shape
+    env.filters["prose"] = _prose
     env.filters["slug"] = slug
     env.filters["step_verdict"] = _step_verdict
     env.filters["math"] = lambda latex: Markup(latex_to_mathml(latex or ""))
