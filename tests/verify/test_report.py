@@ -16,6 +16,8 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_report_fixture import EVIL, make_document, make_results
 
 from verify.report import build_report, report_files
@@ -97,6 +99,26 @@ def test_sanitize_keeps_no_live_script(markup, kind, as_text):
     assert set(live.tags) <= {"math", "mi", "mtext", "svg", "text"}, live.tags
     assert not any(re.match(r"on|href", name) for name in live.attrs), live.attrs
     assert ("alert(1)" in clean) == as_text, "text payloads are kept, as text"
+
+
+PIECES = ["<", ">", "/", "=", '"', "'", " ", "&lt;", "&#60;", "script", "math", "svg", "mi", "b",
+          "onload", "href", "javascript:alert(1)", "<!--", "-->", "<![CDATA[", "]]>", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(PIECES), max_size=40), kind=st.sampled_from(["mathml",
+                                                                                     "svg"]))
+def test_sanitized_markup_has_only_whitelisted_live_parts(pieces, kind):
+    """Whatever the input, the output parses (as a browser would) into whitelisted elements
+    with no event handler or link attributes."""
+    from verify.report.mathml import _ATTRS, _MATHML, _SVG
+
+    clean = sanitize("".join(pieces), kind)
+    live = _Links()
+    live.feed(clean)
+    live.close()
+    assert set(live.tags) <= {"mathml": _MATHML, "svg": _SVG}[kind], live.tags
+    assert set(live.attrs) <= _ATTRS and not any(a.startswith("on") for a in live.attrs)
 
 
 def test_latex_text_cannot_inject():
