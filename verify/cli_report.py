@@ -97,25 +97,28 @@ def _document(args: argparse.Namespace, ops: list[str] | None) -> dict[str, Any]
 
 def run(args: argparse.Namespace) -> int:
     """Write the report; print the path of its index page. 1 with ``--strict`` on failures."""
-    from verify.report import build_report, check_out
-    from verify.report.reader import load, normalize
+    from verify.report import check_out, report_files
+    from verify.report.atomic import write_tree
+    from verify.report.reader import normalize, read
 
     ops = _validate(args)
-    check_out(args.out, force=args.force)  # before any work: a refused --out costs nothing
+    target = check_out(args.out, force=args.force)  # before any work: a refusal costs nothing
     if args.source:
         if args.plugins:
             raise UsageError("--plugin has no effect with --from: the document is rendered as "
                              "it ran")
-        doc = load(args.source)
-        if ops:
-            missing = [n for n in ops if n not in {op["op"] for op in doc["ops"]}]
+        raw = read(args.source)
+        if ops and isinstance(raw, dict) and isinstance(raw.get("ops"), list):
+            names = {op.get("op") for op in raw["ops"] if isinstance(op, dict)}
+            missing = [n for n in ops if n not in names]
             if missing:
                 raise UsageError(f"--ops: {missing[0]!r} is not in {args.source}")
-            doc["ops"] = [op for op in doc["ops"] if op["op"] in ops]
+            raw = dict(raw, ops=[op for op in raw["ops"]
+                                 if isinstance(op, dict) and op.get("op") in ops])
+        doc = normalize(raw, args.source)
     else:
-        doc = _document(args, ops)
-    doc = normalize(doc)
-    index = build_report(doc, args.out, force=args.force)
+        doc = normalize(_document(args, ops))
+    index = write_tree(target, report_files(doc), force=args.force) / "index.html"
     failed = doc["summary"]["checks"]["fail"]
     if failed:
         print(f"{failed} checks failed: see the report", file=sys.stderr)

@@ -138,3 +138,18 @@ def test_leftovers_of_a_killed_run_are_cleaned(tmp_path, doc):
     build_report(doc, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".r.new-1-mine", "r"]
 
+
+
+def test_a_report_from_before_markers_is_replaced_without_force(tmp_path, doc):
+    """`make report` over a reports/ directory an earlier gradproof wrote (no marker yet): its
+    sidecar identifies it; its pages go, the user's file stays."""
+    out = tmp_path / "reports"
+    (out / "ops").mkdir(parents=True)
+    (out / "index.html").write_text("old index")
+    (out / "ops" / "gone.html").write_text("an op no longer reported")
+    (out / "report.json").write_text(json.dumps({"schema": "gradproof.report/1", "results": {}}))
+    (out / "mine.txt").write_text("mine")
+    build_report(doc, out)
+    assert sorted(p.name for p in (out / "ops").iterdir()) == ["add.html"]
+    assert (out / "mine.txt").read_text() == "mine"
+    assert b"Verification report" in (out / "index.html").read_bytes()

@@ -18,7 +18,7 @@ from typing import Any
 from verify.errors import UsageError
 from verify.results import SCHEMAS, SuiteResult
 
-__all__ = ["load", "normalize"]
+__all__ = ["read", "load", "normalize"]
 
 NUM = "number"  # an int or float, not a bool (NaN and infinities are shown as such)
 _STR_OR_NONE = (str, type(None))
@@ -41,6 +41,11 @@ _CLAIMS = {"ok": {"claims": ["list", _CLAIM]}, "unavailable": {"why": str, "clai
 
 def load(path: str | Path) -> dict[str, Any]:
     """The normalized document in ``path`` (or in an earlier report's ``report.json``)."""
+    return normalize(read(path), str(path))
+
+
+def read(path: str | Path) -> Any:
+    """The parsed JSON in ``path``, not yet checked (:func:`normalize` does that)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeError) as e:
@@ -51,7 +56,7 @@ def load(path: str | Path) -> dict[str, Any]:
         raise UsageError(f"--from {path}: not JSON ({str(e)[:120]})") from e
     if isinstance(data, dict) and data.get("schema") == "gradproof.report/1":
         data = data.get("results")  # an earlier report's sidecar held the results it showed
-    return normalize(data, str(path))
+    return data
 
 
 def normalize(doc: Any, source: str = "document") -> dict[str, Any]:
