@@ -69,8 +69,8 @@ def _digest(*arrays: Any) -> str:
 
 
 def _reference(op: numeric.Op, case: Case, xs: list[np.ndarray], g: np.ndarray,
-               exact: bool) -> tuple[list[Any], str]:
-    if exact:
+               exact: bool, proved: bool) -> tuple[list[Any], str]:
+    if exact and not proved:
         try:
             import derive
 
@@ -78,17 +78,19 @@ def _reference(op: numeric.Op, case: Case, xs: list[np.ndarray], g: np.ndarray,
         except Exception:  # noqa: BLE001 - derive cannot reach this op: the engine is the reference
             pass
     _, vjp_fn = numeric.vjp(lambda *ts: numeric.apply(op, *ts, **case.params), *xs)
-    return list(vjp_fn(g)), "engine"
+    return list(vjp_fn(g)), "exact (the engine's rule, proved by derive)" if proved else "engine"
 
 
-def fd_curve(op: numeric.Op, seed: int = 0, exact: bool = True) -> dict[str, Any]:
+def fd_curve(op: numeric.Op, seed: int = 0, exact: bool = True,
+             proved: tuple[str, ...] = ()) -> dict[str, Any]:
     """Error of central and forward differences of ``<g, f(x + h v)>`` per step ``h``.
 
     Small ``h``: round-off grows like eps/h; large ``h``: truncation (h^2 central, h forward) —
     the "V". Also the error of the FD check's own estimate (Ridders' extrapolation from the step
     ``chosen``, a quarter of the distance to a kink when nearer than 0.1, as the check does).
-    The reference is ``derive.exact_vjp`` when ``exact`` and derive reaches the op, else the
-    engine's VJP.
+    The reference is exact when ``exact``: the engine's rule where derive proved it exact at the
+    example case (``proved`` lists the cases, as ``str(case)``) — the same function, evaluated in
+    float64 as lambdify would — else ``derive.exact_vjp``; failing that, the engine's VJP.
     """
     try:
         case = example_case(op)
@@ -101,7 +103,7 @@ def fd_curve(op: numeric.Op, seed: int = 0, exact: bool = True) -> dict[str, Any
         # Move every differentiable input at once: the curve bends wherever the op is nonlinear.
         rng = np.random.default_rng(seed + 1)
         vs = [rng.standard_normal(np.shape(x)) if i in idx else None for i, x in enumerate(xs)]
-        reference, source = _reference(op, case, xs, g, exact)
+        reference, source = _reference(op, case, xs, g, exact, str(case) in proved)
         want = float(sum(np.sum(np.asarray(reference[i], dtype=np.float64) * vs[i]) for i in idx))
         chosen = float(min(0.1, kink_distance(op, [np.asarray(x, np.float64) for x in xs]) / 4))
 

@@ -63,14 +63,20 @@ def _failing(op: OpResult) -> bool:
     return bool(op.failures()) or any(p.get("status") == "refuted" for p in op.proof)
 
 
-def op_artefacts(op: numeric.Op, failing: bool, seed: int) -> dict[str, Any]:
-    """Derivation, FD curve and graph of one op (the graph's op node red when ``failing``)."""
-    return {"derivation": derivation_of(op), "fd": fd_curve(op, seed),
+def op_artefacts(op: numeric.Op, failing: bool, seed: int,
+                 proved: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Derivation, FD curve and graph of one op (the graph's op node red when ``failing``;
+    ``proved``: the cases at which the suite proved the op's rule exact)."""
+    return {"derivation": derivation_of(op), "fd": fd_curve(op, seed, proved=proved),
             "graph": graph_svg(op, failing, seed)}
 
 
-def _task(name: str, failing: bool, seed: int) -> dict[str, Any]:
-    return op_artefacts(numeric.all_ops()[name], failing, seed)
+def _proved(op: OpResult) -> tuple[str, ...]:
+    return tuple(str(p.get("case")) for p in op.proof if p.get("status") == "proved")
+
+
+def _task(name: str, failing: bool, seed: int, proved: tuple[str, ...]) -> dict[str, Any]:
+    return op_artefacts(numeric.all_ops()[name], failing, seed, proved)
 
 
 def _unavailable(name: str) -> dict[str, Any]:
@@ -90,13 +96,13 @@ def complete(suite: SuiteResult, *, jobs: int = 1, plugins: tuple[str, ...] = ()
     doc = suite.to_dict()
     parallel = table is None and jobs > 1  # workers rebuild the table from the plugins
     table = numeric.all_ops() if table is None else table
-    wanted = [(o.op, _failing(o)) for o in suite.ops if o.op in table]
+    wanted = [(o.op, _failing(o), _proved(o)) for o in suite.ops if o.op in table]
     done: dict[str, dict[str, Any]] = {}
     if parallel and len(wanted) > 1:
         done = _parallel(wanted, suite.seed, jobs, plugins, progress)
-    for k, (name, failing) in enumerate(wanted, 1):
+    for k, (name, failing, proved) in enumerate(wanted, 1):
         if name not in done:
-            done[name] = op_artefacts(table[name], failing, suite.seed)
+            done[name] = op_artefacts(table[name], failing, suite.seed, proved)
             if progress:
                 progress(k, len(wanted), name)
     for op in doc["ops"]:
@@ -105,14 +111,16 @@ def complete(suite: SuiteResult, *, jobs: int = 1, plugins: tuple[str, ...] = ()
     return doc
 
 
-def _parallel(wanted: list[tuple[str, bool]], seed: int, jobs: int, plugins: tuple[str, ...],
+def _parallel(wanted: list[tuple[str, bool, tuple[str, ...]]], seed: int, jobs: int,
+              plugins: tuple[str, ...],
               progress: Callable[[int, int, str], None] | None) -> dict[str, dict[str, Any]]:
     from verify.plugins import load_plugins
 
     done: dict[str, dict[str, Any]] = {}
     with ProcessPoolExecutor(min(jobs, len(wanted)), initializer=load_plugins,
                              initargs=(tuple(plugins),)) as ex:
-        futures = {name: ex.submit(_task, name, failing, seed) for name, failing in wanted}
+        futures = {name: ex.submit(_task, name, failing, seed, proved)
+                   for name, failing, proved in wanted}
         for k, (name, fut) in enumerate(futures.items(), 1):
             done[name] = fut.result()
             if progress:

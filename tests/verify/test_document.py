@@ -129,3 +129,25 @@ def test_parallel_artefacts_match_serial(document):
     serial, parallel = complete(small), complete(small, jobs=2)
     for a, b in zip(serial["ops"], parallel["ops"]):
         assert a == b
+
+
+@pytest.mark.parametrize("name", ["exp", "tanh", "matmul", "divide"])
+def test_a_proved_rule_is_the_exact_reference(name):
+    """Where derive proved the engine's rule exact at the example case, the engine's rule is
+    the exact VJP: the curve it gives matches the one against derive.exact_vjp."""
+    op = numeric.get_op(name)
+    case = str(artefacts.example_case(op))
+    by_derive = artefacts.fd_curve(op, seed=3)
+    by_rule = artefacts.fd_curve(op, seed=3, proved=(case,))
+    assert by_derive["reference"] == "exact (derive)"
+    assert by_rule["reference"] == "exact (the engine's rule, proved by derive)"
+    assert by_rule["exact"] == pytest.approx(by_derive["exact"], rel=1e-14, abs=1e-300)
+    assert artefacts.fd_curve(op, seed=3, proved=("some other case",)) == by_derive
+
+
+def test_complete_uses_the_suites_proofs(document):
+    _, doc = document
+    exp = doc["ops"][0]
+    assert any(p["status"] == "proved" and p["case"] == exp["fd"]["case"] for p in exp["proof"])
+    assert exp["fd"]["reference"] == "exact (the engine's rule, proved by derive)"
+    assert doc["ops"][2]["fd"]["reference"] == "exact (derive)", "a wrong rule is no reference"
