@@ -123,11 +123,14 @@ def test_user_ops_end_to_end(tmp_path):
 
     bad = "exp_times_2"
     (tmp_path / "user_plugin.py").write_text(PLUGIN.format(good=EVIL, bad=bad))
-    env = dict(os.environ, PYTHONPATH=str(tmp_path), GRADPROOF_CACHE=str(tmp_path / "cache"))
+    # The plugin sits in the working directory, found there as by every subcommand.
+    root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ, PYTHONPATH=root, GRADPROOF_CACHE=str(tmp_path / "cache"))
     out = tmp_path / "site"
     done = subprocess.run(
         [sys.executable, "-m", "verify.cli", "report", "--plugin", "user_plugin", "--ops", EVIL,
-         bad, "--out", str(out)], capture_output=True, text=True, env=env, timeout=300)
+         bad, "--out", str(out)], capture_output=True, text=True, env=env, timeout=300,
+        cwd=tmp_path)
     assert done.returncode == 0, done.stderr  # a report of failures is still a report
     assert done.stdout.strip().endswith("index.html") and "checks failed" in done.stderr
     pages = list(out.rglob("*.html"))

@@ -131,6 +131,18 @@ def test_documents_off_the_schema_are_refused_in_one_line(tmp_path, text, messag
     assert "\n" not in str(err.value) and str(src) in str(err.value)
 
 
+def test_a_results_only_document_renders_with_notes(tmp_path, document):
+    """A gradproof.verify/1 document (results, no artefacts) renders as what it holds."""
+    old = {k: v for k, v in document.items() if k != "claims"}
+    old["schema"] = "gradproof.verify/1"
+    old["ops"] = [{k: v for k, v in op.items() if k not in ("derivation", "fd", "graph")}
+                  for op in old["ops"]]
+    build_report(old, tmp_path / "r")
+    page = (tmp_path / "r" / "ops" / "matmul.html").read_text(encoding="utf-8")
+    assert "this document (gradproof.verify/1) has none" in page
+    assert "Failures" in (tmp_path / "r" / "ops" / "maximum.html").read_text(encoding="utf-8")
+
+
 def test_missing_file_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="cannot read it"):
         load(tmp_path / "nope.json")
