@@ -33,7 +33,10 @@ def report_files(document: dict[str, Any]) -> dict[str, str | bytes]:
     for path in sorted(STATIC.rglob("*")):
         if path.is_file():
             files[f"static/{path.relative_to(STATIC).as_posix()}"] = path.read_bytes()
-    files["report.json"] = json.dumps(_finite(document), indent=1, allow_nan=False)
+    try:
+        files["report.json"] = json.dumps(document, allow_nan=False)
+    except ValueError:  # a NaN or infinity the document carried in a number field
+        files["report.json"] = json.dumps(_finite(document), allow_nan=False)
     return files
 
 
