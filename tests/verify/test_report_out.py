@@ -153,3 +153,17 @@ def test_a_report_from_before_markers_is_replaced_without_force(tmp_path, doc):
     assert sorted(p.name for p in (out / "ops").iterdir()) == ["add.html"]
     assert (out / "mine.txt").read_text() == "mine"
     assert b"Verification report" in (out / "index.html").read_bytes()
+
+
+def test_replacement_without_renameat2_keeps_user_files(tmp_path, doc, monkeypatch):
+    """Where the platform cannot swap two directories in one call, two renames do it."""
+    import verify.report.atomic as atomic
+
+    out = tmp_path / "r"
+    build_report(doc, out)
+    (out / "mine.txt").write_text("mine")
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
+    build_report(make_document(ops=("sum",), failing=(), evil=False), out)
+    assert sorted(p.name for p in (out / "ops").iterdir()) == ["sum.html"]
+    assert (out / "mine.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
