@@ -122,6 +122,8 @@ def test_forged_summary_shows_failures_and_fails_strict(tmp_path, document, caps
     ('{"schema": "gradproof.verify/2", "seed": "0", "ops": []}', "'seed' must be int"),
     ('{"schema": "gradproof.verify/2", "seed": 0, "ops": [], "claims": {"status": "ok"}}',
      "claims: missing 'claims'"),
+    ('{"schema": "gradproof.verify/2", "seed": 0, "ops": [{"op": "add", "cases": []},'
+     ' {"op": "add", "cases": []}]}', "op 'add' appears twice"),
 ])
 def test_documents_off_the_schema_are_refused_in_one_line(tmp_path, text, message):
     src = tmp_path / "bad.json"

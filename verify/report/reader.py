@@ -68,6 +68,10 @@ def normalize(doc: Any, source: str = "document") -> dict[str, Any]:
                          "`gradproof verify --json PATH`")
     try:
         suite = SuiteResult.from_dict(doc)
+        names = [op.op for op in suite.ops]
+        if len(set(names)) != len(names):  # each op has one page
+            raise ValueError(f"op {next(n for n in names if names.count(n) > 1)!r:.60} "
+                             "appears twice")
         out = suite.to_dict()  # version and environment come from the document, not this install
         for record, op in zip(doc["ops"], out["ops"]):
             where = f"op {op['op']!r:.60}"
