@@ -6,13 +6,34 @@
 - :mod:`verify.fd` — finite differences with error bars (Ridders, complex step, J·v);
 - :mod:`verify.mutants` — built-in wrong VJPs the suite must catch;
 - :mod:`verify.strategies` — hypothesis strategies (shapes, domain values) for users' tests.
+
+The names load on first use (PEP 562), so ``verify.report`` — a pure renderer of a saved
+results document — imports without ``numeric`` or ``derive``.
 """
 
-from verify import strategies
-from verify.api import assert_op, check_op
-from verify.checks import Options
-from verify.results import SCHEMA, CaseResult, CheckResult, OpResult, SuiteResult
-from verify.suite import run_suite
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __all__ = ["check_op", "assert_op", "run_suite", "Options", "strategies", "SCHEMA",
            "CheckResult", "CaseResult", "OpResult", "SuiteResult"]
+
+_WHERE = {"check_op": "verify.api", "assert_op": "verify.api", "run_suite": "verify.suite",
+          "Options": "verify.checks", "SCHEMA": "verify.results",
+          "CheckResult": "verify.results", "CaseResult": "verify.results",
+          "OpResult": "verify.results", "SuiteResult": "verify.results"}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "strategies":
+        return importlib.import_module("verify.strategies")
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'verify' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,23 +1,24 @@
-"""``gradproof report``: run the verification suite (or read its JSON) and write the HTML report.
+"""``gradproof report``: run the suite, build the complete results document, render it as HTML.
 
     gradproof report                          # run the suite, write reports/index.html
-    gradproof report --from results.json      # report on a saved ``gradproof verify --json`` run
-    gradproof report --from reports/report.json   # or on an earlier report's sidecar
+    gradproof report --from results.json      # render a saved document exactly as it ran
+    gradproof report --from reports/report.json   # or an earlier report's document
     gradproof report --out site/ --ops add matmul --seed 3
     gradproof report --plugin mypkg.ops           # your own ops, registered by that module
 
-Ends by printing the path of ``index.html``. Exit status: 0 when the report was written (even
-a report of failures), 1 with ``--strict`` when some check failed, 2 when no report could be
-written (the previous report, if any, is left as it was).
+Ends by printing the path of ``index.html``. The output directory and the arguments are checked
+before any work starts; bad ones raise :class:`verify.errors.UsageError` (exit status 2 through
+``gradproof``). Returns 0 when the report was written (even a report of failures), 1 with
+``--strict`` when some check failed — counted from the checks, never from a document's summary.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
 import sys
 from typing import Any
+
+from verify.errors import UsageError
 
 __all__ = ["add_parser", "run"]
 
@@ -26,13 +27,18 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     """Add the ``report`` subcommand to ``sub`` (an ``argparse`` subparsers object)."""
     parser = sub.add_parser(
         "report", help="write the static HTML derivation and verification report",
-        description="Run the verification suite (or read its JSON) and write a static, "
-                    "offline HTML report: summary, op x check matrix, per-op derivations, "
-                    "proofs, shape cases, FD error plots and graphs, the notebook's claims.")
-    parser.add_argument("--out", default="reports", help="report directory (default: reports)")
+        description="Run the verification suite (or read a saved results document) and write a "
+                    "static, offline HTML report: summary, op x check matrix, per-op "
+                    "derivations, proofs, shape cases, FD error plots and graphs, the notebook's "
+                    "claims.")
+    parser.add_argument("--out", default="reports", help="report directory (default: reports); "
+                        "a directory that is not a gradproof report is refused unless --force")
+    parser.add_argument("--force", action="store_true",
+                        help="write into a non-empty directory that is not a gradproof report "
+                             "(its other files are kept)")
     parser.add_argument("--from", dest="source", metavar="RESULTS_JSON",
-                        help="read results written by `gradproof verify --json` instead of "
-                             "running the suite")
+                        help="render a document written by `gradproof verify --json` or an "
+                             "earlier report's report.json instead of running the suite")
     parser.add_argument("--seed", type=int, default=0, help="seed for the suite (default 0)")
     parser.add_argument("--ops", nargs="+", metavar="OP",
                         help="only these ops, space- or comma-separated (default: all)")
@@ -46,59 +52,75 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def _load(path: str) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as fh:
-        results = json.load(fh)
-    if isinstance(results, dict) and results.get("schema") == "gradproof.report/1":
-        results = results.get("results")  # a report's sidecar holds the results it showed
-    if not isinstance(results, dict) or not isinstance(results.get("ops"), list):
-        raise ValueError(f"{path}: not a gradproof results JSON (no 'ops' list); "
-                         "write one with `gradproof verify --json PATH`")
-    return results
-
-
-def _run_suite(args: argparse.Namespace) -> dict[str, Any]:
-    try:
-        from verify import run_suite
-    except ImportError as e:
-        raise RuntimeError("the verification suite (verify.run_suite) is not available in this "
-                           "install; pass --from RESULTS_JSON") from e
-    print(f"running the verification suite (seed {args.seed}) ...", file=sys.stderr)
-    kwargs: dict[str, Any] = {"seed": args.seed, "jobs": args.jobs, "plugins": args.plugins,
-                              "progress": _progress}
-    if args.ops:
-        kwargs["ops"] = args.ops
-    return run_suite(**kwargs).to_dict()
-
-
 def _progress(done: int, total: int, label: str) -> None:
     """One line rewritten in place on a terminal; a line per tenth of the work otherwise."""
     if sys.stderr.isatty():
         end = "\n" if done == total else ""
         print(f"\r  {done}/{total} {label[:50]:<50}", end=end, file=sys.stderr, flush=True)
     elif done == total or done % max(1, total // 10) == 0:
-        print(f"  {done}/{total} checked", file=sys.stderr)
+        print(f"  {done}/{total} {label}", file=sys.stderr)
+
+
+def _validate(args: argparse.Namespace) -> list[str] | None:
+    """Check the arguments (not the output directory); return the ``--ops`` names."""
+    if args.seed < 0:
+        raise UsageError(f"--seed {args.seed}: must be 0 or more")
+    if not 1 <= args.jobs <= 64:
+        raise UsageError(f"--jobs {args.jobs}: must be between 1 and 64")
+    if args.ops is None:
+        return None
+    ops = [name.strip() for arg in args.ops for name in arg.split(",") if name.strip()]
+    if not ops:
+        raise UsageError("--ops names no op")
+    if len(set(ops)) != len(ops):
+        raise UsageError(f"--ops names an op twice: {', '.join(ops)}")
+    return ops
+
+
+def _document(args: argparse.Namespace, ops: list[str] | None) -> dict[str, Any]:
+    """Run the suite and build its complete document (``verify.document.complete``)."""
+    from numeric import all_ops
+    from verify.document import complete
+    from verify.plugins import load_plugins
+    from verify.suite import run_suite
+
+    load_plugins(args.plugins)
+    unknown = [n for n in ops or [] if n not in all_ops()]
+    if unknown:
+        raise UsageError(f"--ops: unknown op {unknown[0]!r}; known: {', '.join(sorted(all_ops()))}")
+    print(f"running the verification suite (seed {args.seed}) ...", file=sys.stderr)
+    suite = run_suite(ops, seed=args.seed, jobs=args.jobs, plugins=tuple(args.plugins),
+                      progress=_progress)
+    print("derivations, FD curves and graphs ...", file=sys.stderr)
+    return complete(suite, jobs=args.jobs, plugins=tuple(args.plugins), progress=_progress)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the report; print the path of its index page."""
-    from verify.report import build_report
+    """Write the report; print the path of its index page. 1 with ``--strict`` on failures."""
+    from verify.report import check_out, report_files
+    from verify.report.atomic import write_tree
+    from verify.report.reader import normalize, read
 
-    if args.ops:  # "--ops add,matmul" as for `gradproof verify`, or "--ops add matmul"
-        args.ops = [name for arg in args.ops for name in arg.split(",") if name]
-    try:
-        for module in args.plugins:
-            importlib.import_module(module)
-        results = _load(args.source) if args.source else _run_suite(args)
-        if args.ops and args.source:
-            results = dict(results, ops=[op for op in results["ops"] if op["op"] in args.ops])
-        index = build_report(results, args.out)
-    except (OSError, ValueError, RuntimeError, KeyError, ImportError) as e:
-        print(f"gradproof report: {e}", file=sys.stderr)
-        return 2
-    summary = results.get("summary", {})
-    failed = summary.get("checks", {}).get("fail", 0)
+    ops = _validate(args)
+    target = check_out(args.out, force=args.force)  # before any work: a refusal costs nothing
+    if args.source:
+        if args.plugins:
+            raise UsageError("--plugin has no effect with --from: the document is rendered as "
+                             "it ran")
+        raw = read(args.source)
+        if ops and isinstance(raw, dict) and isinstance(raw.get("ops"), list):
+            names = {op.get("op") for op in raw["ops"] if isinstance(op, dict)}
+            missing = [n for n in ops if n not in names]
+            if missing:
+                raise UsageError(f"--ops: {missing[0]!r} is not in {args.source}")
+            raw = dict(raw, ops=[op for op in raw["ops"]
+                                 if isinstance(op, dict) and op.get("op") in ops])
+        doc = normalize(raw, args.source)
+    else:
+        doc = normalize(_document(args, ops))
+    index = write_tree(target, report_files(doc), force=args.force) / "index.html"
+    failed = doc["summary"]["checks"]["fail"]
     if failed:
         print(f"{failed} checks failed: see the report", file=sys.stderr)
     print(index)
-    return 1 if args.strict and not summary.get("ok", not failed) else 0
+    return 1 if args.strict and not doc["summary"]["ok"] else 0

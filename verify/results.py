@@ -2,8 +2,10 @@
 
 ``CheckResult`` (one check on one case), ``CaseResult`` (a case at one dtype), ``OpResult`` (an
 op over its cases) and ``SuiteResult`` (the run) each have ``to_dict()``; ``SuiteResult.to_dict``
-is the ``gradproof.verify/1`` document ``gradproof verify --json`` writes and the report reads.
-README.md, section "Results JSON", documents the same fields.
+is the results part of the ``gradproof.verify/2`` document (``verify.document.complete`` adds
+each op's derivation, FD curve and graph). ``SuiteResult.from_dict`` reads a document back,
+refusing (``ValueError`` naming the entry) whatever does not match the schema; the summary and
+each case's three-way verdict are always recomputed from the checks (docs/results-schema.md).
 """
 
 from __future__ import annotations
@@ -17,12 +19,24 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["SCHEMA", "CHECKS", "VERDICTS", "CheckResult", "CaseResult", "OpResult",
+__all__ = ["SCHEMA", "SCHEMAS", "CHECKS", "VERDICTS", "CheckResult", "CaseResult", "OpResult",
            "SuiteResult", "environment"]
 
-SCHEMA = "gradproof.verify/1"
+SCHEMA = "gradproof.verify/2"
+SCHEMAS = ("gradproof.verify/1", SCHEMA)  # what from_dict reads (/1: results, no artefacts)
 CHECKS = ("symbolic", "fd", "adjoint", "raw_shape", "kink", "taylor")
 VERDICTS = ("pass", "fail", "unreliable", "skipped")
+_VERB = {"pass": "agree", "fail": "disagree"}
+_AGREEMENT = {  # (symbolic verdict, fd verdict) -> (the odd one out, in words)
+    ("pass", "pass"): (None, "all three agree: the engine's rule, the symbolic derivation and "
+                             "finite differences"),
+    ("fail", "fail"): ("engine", "the engine's rule disagrees; symbolic and finite differences "
+                                 "agree"),
+    ("fail", "pass"): ("symbolic", "the symbolic derivation disagrees; the engine's rule and "
+                                   "finite differences agree"),
+    ("pass", "fail"): ("fd", "finite differences disagree; the engine's rule and the symbolic "
+                             "derivation agree"),
+}
 
 
 @dataclass
@@ -39,6 +53,16 @@ class CheckResult:
     def to_dict(self) -> dict[str, Any]:
         return {"check": self.check, "verdict": self.verdict, "error": _num(self.error),
                 "tol": _num(self.tol), "detail": self.detail, "diagnosis": self.diagnosis}
+
+    @classmethod
+    def from_dict(cls, d: Any, where: str = "check") -> CheckResult:
+        d = _obj(d, where)
+        verdict = _field(d, "verdict", str, where)
+        if verdict not in VERDICTS:
+            raise ValueError(f"{where}: verdict {verdict!r:.40} is not one of {VERDICTS}")
+        return cls(_field(d, "check", str, where), verdict,
+                   _field(d, "error", float, where, None), _field(d, "tol", float, where, None),
+                   _field(d, "detail", str, where, ""), _field(d, "diagnosis", dict, where, None))
 
 
 @dataclass
@@ -59,10 +83,43 @@ class CaseResult:
     def get(self, check: str) -> CheckResult | None:
         return next((c for c in self.checks if c.check == check), None)
 
+    def agreement(self) -> dict[str, Any]:
+        """The three-way verdict in words: of the engine's rule, the symbolic derivation and
+        finite differences, which is the odd one out (``odd``: "engine", "symbolic", "fd" or
+        None) — from the ``symbolic`` (engine vs symbolic) and ``fd`` (engine vs FD) checks."""
+        sym, fd = (getattr(self.get(name), "verdict", "skipped") for name in ("symbolic", "fd"))
+        if (sym, fd) in _AGREEMENT:
+            odd, text = _AGREEMENT[sym, fd]
+        elif sym in ("pass", "fail"):
+            odd = "engine" if sym == "fail" else None
+            text = (f"the engine's rule and the symbolic derivation {_VERB[sym]}; finite "
+                    f"differences could not judge ({fd})")
+        elif fd in ("pass", "fail"):
+            odd, text = None, (f"the engine's rule and finite differences {_VERB[fd]}; no "
+                               f"symbolic verdict ({sym}) to say which is right")
+        else:
+            odd, text = None, f"no three-way comparison: symbolic {sym}, finite differences {fd}"
+        return {"odd": odd, "text": text}
+
     def to_dict(self) -> dict[str, Any]:
         return {"case": self.case, "label": self.label, "shapes": self.shapes,
                 "params": self.params, "dtype": self.dtype,
-                "checks": [c.to_dict() for c in self.checks]}
+                "checks": [c.to_dict() for c in self.checks], "agreement": self.agreement()}
+
+    @classmethod
+    def from_dict(cls, d: Any, where: str = "case") -> CaseResult:
+        d = _obj(d, where)
+        shapes = _field(d, "shapes", list, where)
+        if not all(isinstance(s, list) and all(type(n) is int and n >= 0 for n in s)
+                   for s in shapes):
+            raise ValueError(f"{where}: 'shapes' must be lists of sizes, got {shapes!r:.80}")
+        params = _field(d, "params", dict, where, {})
+        if not all(isinstance(v, str) for v in params.values()):
+            raise ValueError(f"{where}: 'params' values must be text, got {params!r:.80}")
+        checks = _field(d, "checks", list, where)
+        return cls(_field(d, "case", str, where), _field(d, "label", str, where, ""), shapes,
+                   params, _field(d, "dtype", str, where),
+                   [CheckResult.from_dict(c, f"{where}, check #{k}") for k, c in enumerate(checks)])
 
 
 @dataclass
@@ -123,6 +180,21 @@ class OpResult:
         return {"op": self.op, "doc": self.doc, "kink": self.kink, "signature": self.signature,
                 "proof": self.proof, "cases": [c.to_dict() for c in self.cases]}
 
+    @classmethod
+    def from_dict(cls, d: Any, where: str = "op") -> OpResult:
+        d = _obj(d, where)
+        name = _field(d, "op", str, where)
+        if not name:
+            raise ValueError(f"{where}: 'op' is empty")
+        where = f"op {name!r:.60}"
+        proof = _field(d, "proof", list, where, [])
+        for k, p in enumerate(proof):
+            _field(_obj(p, f"{where}, proof #{k}"), "status", str, f"{where}, proof #{k}")
+        cases = _field(d, "cases", list, where)
+        return cls(name, _field(d, "doc", str, where, ""), _field(d, "kink", str, where, None),
+                   _field(d, "signature", str, where, ""), proof,
+                   [CaseResult.from_dict(c, f"{where}, case #{k}") for k, c in enumerate(cases)])
+
 
 @dataclass
 class SuiteResult:
@@ -132,6 +204,8 @@ class SuiteResult:
     ops: list[OpResult] = field(default_factory=list)
     created: str = field(default_factory=lambda: datetime.datetime.now(
         datetime.timezone.utc).isoformat(timespec="seconds"))
+    version: str | None = None  # gradproof's; None: this install's (read when serialised)
+    env: dict[str, Any] | None = None  # None: this machine's (``environment()``)
 
     @property
     def ok(self) -> bool:
@@ -161,11 +235,30 @@ class SuiteResult:
                 "checks": totals, "ok": self.ok, "worst": self.worst()}
 
     def to_dict(self) -> dict[str, Any]:
-        import numeric
+        if self.version is None:
+            import numeric
 
-        return {"schema": SCHEMA, "gradproof_version": numeric.__version__, "seed": self.seed,
-                "created": self.created, "environment": environment(),
+            self.version = numeric.__version__
+        env = environment() if self.env is None else self.env
+        return {"schema": SCHEMA, "gradproof_version": self.version, "seed": self.seed,
+                "created": self.created, "environment": env,
                 "summary": self.summary(), "ops": [o.to_dict() for o in self.ops]}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> SuiteResult:
+        """The run a document records; its summary is ignored (``summary()`` recomputes it)."""
+        d = _obj(d, "document")
+        schema = d.get("schema")
+        if schema not in SCHEMAS:
+            raise ValueError(f"schema {schema!r:.60} is not one of {SCHEMAS}")
+        seed = _field(d, "seed", int, "document")
+        env = _field(d, "environment", dict, "document", {})
+        if not all(isinstance(v, (str, int, float)) for v in env.values()):
+            raise ValueError("document: 'environment' values must be text or numbers")
+        ops = _field(d, "ops", list, "document")
+        return cls(seed, [OpResult.from_dict(o, f"op #{k}") for k, o in enumerate(ops)],
+                   _field(d, "created", str, "document", ""),
+                   _field(d, "gradproof_version", str, "document", ""), env)
 
 
 def environment() -> dict[str, Any]:
@@ -182,6 +275,25 @@ def _num(x: float | None) -> float | None:
     if x is None or np.isnan(x):
         return None
     return float(np.clip(x, -1e308, 1e308))
+
+
+def _obj(d: Any, where: str) -> dict[str, Any]:
+    if not isinstance(d, dict):
+        raise ValueError(f"{where}: expected an object, got {type(d).__name__}")
+    return d
+
+
+def _field(d: dict[str, Any], name: str, kind: type, where: str, *default: Any) -> Any:
+    """``d[name]`` checked to be a ``kind`` (or the default, also when null, if one is given)."""
+    if name not in d or (d[name] is None and default):
+        if default:
+            return default[0]
+        raise ValueError(f"{where}: missing {name!r}")
+    v = d[name]
+    ok = (isinstance(v, (int, float)) if kind is float else isinstance(v, kind))
+    if not ok or isinstance(v, bool):
+        raise ValueError(f"{where}: {name!r} must be {kind.__name__}, got {type(v).__name__}")
+    return float(v) if kind is float else v
 
 
 def _fmt(x: float | None) -> str:

@@ -112,7 +112,7 @@ def test_results_json_follows_the_schema():
     assert set(op) == {"op", "doc", "kink", "signature", "proof", "cases"}
     assert op["kink"] and op["proof"] and op["proof"][0]["status"] in ("proved", "spot-checked")
     case = op["cases"][0]
-    assert set(case) == {"case", "label", "shapes", "params", "dtype", "checks"}
+    assert set(case) == {"case", "label", "shapes", "params", "dtype", "checks", "agreement"}
     assert {c["check"] for c in case["checks"]} == set(CHECKS)
     assert {c["verdict"] for c in case["checks"]} <= {"pass", "fail", "unreliable", "skipped"}
     assert {c["dtype"] for c in op["cases"]} == {"float64", "float32"}

@@ -1,8 +1,9 @@
 """verify.report: escaping, sanitizing, atomic writes, the sidecar, links and page content.
 
-Results come from ``test_report_fixture.make_results`` (the contract's schema, built from the op
-table), so these tests run without the verification suite. Plots and graphs are tested in
-``test_report_plots.py``, the command line in ``test_report_cli.py``, the pages in a real
+Documents come from ``test_report_fixture.make_document`` (the contract's schema, built from the
+op table), so these tests run without the verification suite. Plots and graphs are tested in
+``test_report_plots.py``, the command line in ``test_report_cli.py``, the document reader in
+``test_report_reader.py``, the output directory in ``test_report_out.py``, the pages in a real
 browser in ``test_report_browser.py``.
 """
 
@@ -10,36 +11,26 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
-from test_report_fixture import EVIL, make_results
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_report_fixture import EVIL, make_document, make_results
 
-import numeric
-from verify.report import build_report, collect_extras, report_files
-from verify.report.extras import fd_curve, graph_svg
+from verify.report import build_report, report_files
 from verify.report.mathml import latex_to_mathml, sanitize
-
-OPS = numeric.all_ops()
-
-
-@pytest.fixture(scope="module")
-def evil_table():
-    """The op table plus an unregistered user op named like an HTML injection (exp's rules)."""
-    return {**OPS, EVIL: replace(OPS["exp"], name=EVIL, doc=f"doc {EVIL}")}
+from verify.report.model import slug
+from verify.report.reader import normalize
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory, evil_table):
-    results = make_results()
+def report(tmp_path_factory):
+    results = make_document()
     out = tmp_path_factory.mktemp("report") / "reports"
-    extras = collect_extras(results)  # the evil op is not in the table: "unavailable" ...
-    evil = evil_table[EVIL]  # ... so draw it here, with the engine as the FD reference
-    extras["ops"][EVIL].update(fd=fd_curve(evil, exact=False), graph=graph_svg(evil, False))
-    index = build_report(results, out, extras=extras)
+    index = build_report(results, out)
     return results, out, index
 
 
@@ -85,9 +76,8 @@ def test_evil_op_name_is_text_everywhere(report):
 
 def test_evil_op_page_has_escaped_title_and_safe_graph(report):
     results, out, _ = report
-    data = json.loads((out / "report.json").read_text())
-    page = out / data["pages"][EVIL]
-    assert page.parent == out / "ops" and "<" not in page.name
+    page = out / "ops" / f"{slug(EVIL)}.html"
+    assert page.is_file() and "<" not in page.name
     html = page.read_text(encoding="utf-8")
     assert "<title>gradproof — &lt;script&gt;alert(1)&lt;/script&gt;</title>" in html
     graph = html[html.index('<figure class="graph">'):]
@@ -111,6 +101,26 @@ def test_sanitize_keeps_no_live_script(markup, kind, as_text):
     assert ("alert(1)" in clean) == as_text, "text payloads are kept, as text"
 
 
+PIECES = ["<", ">", "/", "=", '"', "'", " ", "&lt;", "&#60;", "script", "math", "svg", "mi", "b",
+          "onload", "href", "javascript:alert(1)", "<!--", "-->", "<![CDATA[", "]]>", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(PIECES), max_size=40), kind=st.sampled_from(["mathml",
+                                                                                     "svg"]))
+def test_sanitized_markup_has_only_whitelisted_live_parts(pieces, kind):
+    """Whatever the input, the output parses (as a browser would) into whitelisted elements
+    with no event handler or link attributes."""
+    from verify.report.mathml import _ATTRS, _MATHML, _SVG
+
+    clean = sanitize("".join(pieces), kind)
+    live = _Links()
+    live.feed(clean)
+    live.close()
+    assert set(live.tags) <= {"mathml": _MATHML, "svg": _SVG}[kind], live.tags
+    assert set(live.attrs) <= _ATTRS and not any(a.startswith("on") for a in live.attrs)
+
+
 def test_latex_text_cannot_inject():
     mathml = latex_to_mathml(r"\text{<script>alert(1)</script>} + x")
     assert mathml.startswith("<math") and 'display="block"' in mathml
@@ -123,9 +133,7 @@ def test_failed_run_leaves_previous_report(tmp_path, monkeypatch):
     out = tmp_path / "reports"
     out.mkdir()
     (out / ".gitkeep").write_text("")
-    results = make_results(ops=("add",), evil=False)
-    extras = collect_extras(results)
-    build_report(results, out, extras=extras)
+    build_report(make_document(ops=("add",), evil=False), out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert (out / ".gitkeep").exists(), "files the report does not write are kept"
 
@@ -138,20 +146,24 @@ def test_failed_run_leaves_previous_report(tmp_path, monkeypatch):
 
     monkeypatch.setattr(report_mod, "report_files", broken)
     with pytest.raises(TypeError):
-        build_report(make_results(ops=("multiply",), evil=False), out, extras=extras)
+        build_report(make_document(ops=("multiply",), evil=False), out)
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir()] == ["reports"], "no temporary directory left"
 
 
-@pytest.mark.parametrize("results, message", [
-    ([], "an 'ops' list"),
-    ({"ops": [{"doc": "no name"}]}, "op #0 has no 'op' name"),
-    ({"ops": [{"op": "add", "cases": ["2x3"]}]}, "op 'add', case #0"),
+@pytest.mark.parametrize("change, message", [
+    (lambda d: [], "not a gradproof results document"),
+    (lambda d: dict(d, schema="gradproof.verify/9"), "'gradproof.verify/9'"),
+    (lambda d: dict(d, ops=[{"doc": "no name"}]), "op #0: missing 'op'"),
+    (lambda d: dict(d, ops=[{"op": "add", "cases": ["2x3"]}]),
+     "op 'add', case #0: expected an object, got str"),
 ])
-def test_malformed_results_are_refused_before_writing(tmp_path, results, message):
-    with pytest.raises(ValueError, match=re.escape(message)):
-        build_report(results, tmp_path / "r", extras={"ops": {}, "claims": {}})
+def test_malformed_results_are_refused_before_writing(tmp_path, change, message):
+    from verify.errors import UsageError
+
+    with pytest.raises(UsageError, match=re.escape(message)):
+        build_report(change(make_results(ops=("add",), evil=False)), tmp_path / "r")
     assert not (tmp_path / "r").exists()
 
 
@@ -170,11 +182,12 @@ def test_sidecar_is_strict_json_with_the_same_results(report):
         raise ValueError(f"non-standard JSON constant {name}")
 
     data = json.loads((out / "report.json").read_text(), parse_constant=refuse)
-    assert data["schema"] == "gradproof.report/1"
-    assert data["results"] == json.loads(json.dumps(results))
-    for name, page in data["pages"].items():
-        assert (out / page).is_file(), name
-    assert set(data["ops"]) == {op["op"] for op in results["ops"]}
+    assert data["schema"] == "gradproof.verify/2"
+    assert data == json.loads(json.dumps(normalize(results))), "the document it rendered"
+    assert [op["op"] for op in data["ops"]] == [op["op"] for op in results["ops"]]
+    for op in data["ops"]:
+        assert (out / "ops" / f"{slug(op['op'])}.html").is_file(), op["op"]
+        assert {"derivation", "fd", "graph"} <= set(op)
 
 
 # ---------------------------------------------------------------- content ---------------------

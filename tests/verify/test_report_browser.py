@@ -3,8 +3,9 @@
 Opens every page of a generated report from disk (``file://``, as a user would, offline) and
 checks: no console errors, every MathML formula laid out with nonzero size in the embedded math
 font (stretched brackets taller than a plain one), every internal link resolving to a page and
-an anchor, the graph SVGs present, no horizontal overflow at phone width, light / dark / print
-rendering. Screenshots go to ``$GRADPROOF_SCREENSHOTS`` (default: the test's temporary
+an anchor, the graph SVGs present, no horizontal overflow at phone width (390 px), where the graph
+keeps legible labels (it scrolls instead of shrinking) and no number wraps mid-number, light /
+dark / print rendering. Screenshots go to ``$GRADPROOF_SCREENSHOTS`` (default: the test's temporary
 directory). Skipped, with the reason, where Playwright or ``/usr/bin/chromium`` is missing — unless
 ``GRADPROOF_REQUIRE_BROWSER`` is set, as ``.ci/run`` (which installs both) does.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
-from test_report_fixture import make_results
+from test_report_fixture import make_document
 
 from verify.report.screenshot import LAUNCH_ARGS
 
@@ -53,13 +54,13 @@ MATH_STEPS = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from verify.report import build_report, collect_extras
+    from verify.report import build_report
 
-    results = make_results()
-    extras = collect_extras(results)
-    extras["ops"]["matmul"]["derivation"] = {"status": "ok", "steps": MATH_STEPS}
+    document = make_document()
+    matmul = next(op for op in document["ops"] if op["op"] == "matmul")
+    matmul["derivation"] = {"status": "ok", "steps": MATH_STEPS}
     out = tmp_path_factory.mktemp("browser") / "reports"
-    index = build_report(results, out, extras=extras)
+    index = build_report(document, out)
     shots = Path(os.environ.get("GRADPROOF_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
     shots.mkdir(parents=True, exist_ok=True)
     return out, index, shots
@@ -171,3 +172,47 @@ def test_layouts(site, browser, width, scheme, media):
                             full_page=width > 1000)
         assert problems == []
         page.close()
+
+
+# Every number in scientific notation in the page's text: its characters must lie on one line.
+SPLIT_NUMBERS = """() => {
+    const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+    const split = [];
+    let n = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.textContent.matchAll(/-?\\d\\.\\d+e[-+]\\d+/g)) {
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            const lines = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                                  .map(r => Math.round(r.top)));
+            n += 1;
+            if (lines.size > 1) split.push(m[0]);
+        }
+    }
+    return [n, split];
+}"""
+
+
+def test_phone_width_keeps_graph_legible_and_numbers_whole(site, browser):
+    """At 390 px the graph's labels keep their size (the figure scrolls instead of shrinking
+    the picture) and no number breaks across lines ("1.95e-" / "01")."""
+    out, _, shots = site
+    page, problems = _open(browser, (out / "ops" / "maximum.html").as_uri(), width=390)
+    sizes = page.eval_on_selector_all(
+        "figure.graph svg text", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert sizes and min(sizes) >= 10, f"graph labels shrunk to {min(sizes):.1f}px"
+    fig = page.evaluate("""() => { const f = document.querySelector('figure.graph');
+        return [f.scrollWidth, f.clientWidth, getComputedStyle(f).overflowX]; }""")
+    assert fig[2] in ("auto", "scroll") and fig[1] <= 390, fig
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    page.locator("#graph").screenshot(path=str(shots / "graph-maximum-390.png"))
+    page.close()
+    for path in sorted(out.rglob("*.html")):
+        page, _ = _open(browser, path.as_uri(), width=390)
+        n, split = page.evaluate(SPLIT_NUMBERS)
+        assert not split, f"{path.name}: numbers broken across lines at 390 px: {split[:5]}"
+        if path.name in ("maximum.html", "index.html"):
+            assert n > 0, f"{path.name}: no numbers found to check"
+        page.close()
+    assert problems == []

@@ -1,11 +1,16 @@
-"""A results JSON in the contract's schema, made from the op table, for the report's tests.
+"""A results document in the contract's schema, made from the op table, for the report's tests.
 
 The report must be testable without running the whole verification suite: ``make_results``
 writes plausible verdicts and errors for every standard case of the chosen ops, with failures
-where asked and, optionally, a user op whose name is an HTML injection attempt.
+where asked and, optionally, a user op whose name is an HTML injection attempt;
+``make_document`` adds the artefacts ``verify.document`` computes (derivation, FD curve, graph,
+claims) — the complete document the report renders.
 """
 
 from __future__ import annotations
+
+import functools
+from dataclasses import replace
 
 import numpy as np
 
@@ -78,7 +83,7 @@ def make_results(ops: tuple[str, ...] = ("add", "multiply", "maximum", "matmul",
                     worst.append({"op": op["op"], "case": case["case"], "check": chk["check"],
                                   "error": chk["error"], "tol": chk["tol"]})
     return {
-        "schema": "gradproof.verify/1", "gradproof_version": numeric.__version__, "seed": seed,
+        "schema": "gradproof.verify/2", "gradproof_version": numeric.__version__, "seed": seed,
         "created": "2026-01-01T00:00:00+00:00",
         "environment": {"python": "3.x", "numpy": np.__version__, "sympy": "1.x",
                         "platform": f"test <b>platform</b> {EVIL}", "cpus": 2},
@@ -86,6 +91,31 @@ def make_results(ops: tuple[str, ...] = ("add", "multiply", "maximum", "matmul",
                     "checks": counts, "ok": counts["fail"] == 0, "worst": worst[:5]},
         "ops": entries,
     }
+
+
+@functools.lru_cache(maxsize=4)
+def _artefacts(name: str, failing: bool, seed: int) -> dict:
+    from verify.document import op_artefacts
+
+    table = numeric.all_ops()
+    op = table[name] if name in table else replace(table["exp"], name=name, doc=f"doc {name}")
+    return op_artefacts(op, failing, seed)
+
+
+def make_document(ops: tuple[str, ...] = ("add", "multiply", "maximum", "matmul", "sum"),
+                  failing: tuple[str, ...] = ("maximum",), evil: bool = True,
+                  seed: int = 0) -> dict:
+    """``make_results`` plus each op's artefacts and the claims, as ``verify.document.complete``
+    adds them (the evil user op is a renamed copy of exp)."""
+    import copy
+
+    from verify.document import claims_of
+
+    doc = make_results(ops, failing, evil, seed)
+    for op in doc["ops"]:
+        op.update(copy.deepcopy(_artefacts(op["op"], op["op"] in failing, seed)))
+    doc["claims"] = claims_of()
+    return doc
 
 
 def test_fixture_counts_add_up():
@@ -105,7 +135,8 @@ def test_fixture_has_the_keys_of_a_real_run():
     def levels(d: dict) -> list[set]:
         op, case = d["ops"][0], d["ops"][0]["cases"][0]
         return [set(d), set(d["summary"]), set(d["summary"]["checks"]), set(d["environment"]),
-                set(op), set(case), set(case["checks"][0]), set(op["proof"][0]) - {"seconds"}]
+                set(op), set(case) - {"agreement"},  # recomputed on reading: not needed
+                set(case["checks"][0]), set(op["proof"][0]) - {"seconds"}]
 
     for want, got in zip(levels(real), levels(fake)):
         assert want - got == set(), f"the fixture lacks {want - got}"

@@ -1,5 +1,5 @@
 """verify.report's pictures: the hand-written SVG line plot, FD error-vs-step curves and
-graph SVGs — data-driven over the whole op table."""
+graph SVGs (``verify.artefacts``) — data-driven over the whole op table."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import numeric
-from verify.report.extras import fd_curve, graph_svg
+from verify.artefacts import fd_curve, graph_svg
 from verify.report.mathml import sanitize
 from verify.report.svgplot import Mark, Series, line_plot_svg
 

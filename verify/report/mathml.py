@@ -9,8 +9,7 @@ known MathML / SVG elements and presentational attributes, and shows anything el
 from __future__ import annotations
 
 import re
-from html import escape
-from html.parser import HTMLParser
+from html import escape, unescape
 
 __all__ = ["latex_to_mathml", "sanitize"]
 
@@ -41,68 +40,61 @@ _PRESERVE_CASE = {"viewbox": "viewBox", "preserveaspectratio": "preserveAspectRa
                   "lineargradient": "linearGradient"}
 
 
-class _Sanitizer(HTMLParser):
-    def __init__(self, allowed: set[str]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.allowed = allowed
-        self.parts: list[str] = []
+# A start or end tag whose attributes are all quoted; anything else that starts with "<" is text.
+_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9:_-]*)((?:\s+[A-Za-z_:][-A-Za-z0-9_:.]*"""
+                  r"""(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'))?)*)\s*(/?)>""")
+_ATTR = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*(?:"([^"<]*)"|'([^'<]*)'))?""")
 
-    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> None:
-        if tag not in self.allowed:
-            self.parts.append(escape(self.get_starttag_text() or f"<{tag}>"))
-            return
-        kept = "".join(
-            f' {_PRESERVE_CASE.get(k, k)}="{escape(v or "", quote=True)}"' for k, v in attrs
-            if k in _ATTRS and not (v or "").lstrip().lower().startswith(("javascript:", "data:"))
-        )
-        self.parts.append(f"<{_PRESERVE_CASE.get(tag, tag)}{kept}{close}>")
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._tag(tag, attrs, "")
+def _text(data: str) -> str:
+    return escape(unescape(data), quote=False)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._tag(tag, attrs, "/")
 
-    def handle_endtag(self, tag: str) -> None:
-        self.parts.append(f"</{_PRESERVE_CASE.get(tag, tag)}>" if tag in self.allowed
-                          else escape(f"</{tag}>"))
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(escape(data, quote=False))
+def _tag(m: re.Match[str], allowed: set[str]) -> str:
+    end, tag, attrs, close = m.group(1), m.group(2).lower(), m.group(3), m.group(4)
+    if tag not in allowed:
+        return escape(m.group(0))
+    if end:
+        return f"</{_PRESERVE_CASE.get(tag, tag)}>"
+    kept = []
+    for a in _ATTR.finditer(attrs):
+        name, value = a.group(1).lower(), unescape(a.group(2) or a.group(3) or "")
+        if name in _ATTRS and not value.lstrip().lower().startswith(("javascript:", "data:")):
+            kept.append(f' {_PRESERVE_CASE.get(name, name)}="{escape(value, quote=True)}"')
+    return f"<{_PRESERVE_CASE.get(tag, tag)}{''.join(kept)}{close}>"
 
 
 def sanitize(markup: str, kind: str = "mathml") -> str:
     """``markup`` with only MathML (``kind="mathml"``) or SVG (``"svg"``) elements kept live.
+
+    Tags are rebuilt from the whitelists, attribute values and text re-escaped; a tag that is
+    not on the list, or not well formed, is shown as text.
 
     >>> sanitize('<math><mtext><b>x</b></mtext></math>')
     '<math><mtext>&lt;b&gt;x&lt;/b&gt;</mtext></math>'
     """
     allowed = {"mathml": _MATHML, "svg": _SVG}[kind]
     markup = re.sub(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", "", markup, flags=re.S)
-    parser = _Sanitizer(allowed)
-    parser.feed(markup)
-    parser.close()
-    return "".join(parser.parts).strip()
+    parts, pos = [], 0
+    for m in _TAG.finditer(markup):
+        parts.append(_text(markup[pos:m.start()]))
+        parts.append(_tag(m, allowed))
+        pos = m.end()
+    parts.append(_text(markup[pos:]))
+    return "".join(parts).strip()
 
 
 def latex_to_mathml(latex: str, display: str = "block") -> str:
-    """Sanitized MathML for ``latex`` (``derive.latex_to_mathml`` when present, else latex2mathml).
+    """Sanitized MathML for ``latex`` by latex2mathml — for a formula a document carries only as
+    LaTeX (the document's own MathML is preferred; see ``render``).
 
     On LaTeX the converter cannot read, returns the LaTeX source as an ``<mtext>``.
     """
-    mathml = None
     try:
-        from derive import latex_to_mathml as derive_convert  # the derive helper's converter
-    except ImportError:
-        derive_convert = None
-    try:
-        if derive_convert is not None:
-            mathml = derive_convert(latex)
-        else:
-            from latex2mathml.converter import convert
+        from latex2mathml.converter import convert
 
-            mathml = convert(latex, display=display)
-    except Exception:  # an unreadable formula must not stop the report
+        mathml = convert(latex, display=display)
+    except Exception:  # noqa: BLE001 - an unreadable formula must not stop the report
         mathml = None
     if not mathml:
         return (f'<math display="{display}"><mtext>{escape(latex, quote=False)}</mtext></math>')

@@ -1,7 +1,8 @@
-"""The report's view model: results JSON plus extras, arranged the way the pages read.
+"""The report's view model: a normalized results document, arranged the way the pages read.
 
 Pure data in, plain dicts out — no HTML here (``render`` turns these into pages) and no
-computation of results (that is ``verify``'s job). Failures sort first everywhere.
+computation of results (that is ``verify``'s job; ``reader`` recomputed the summary from the
+checks). Failures sort first everywhere.
 """
 
 from __future__ import annotations
@@ -62,8 +63,9 @@ def _op_rank(op: dict[str, Any], checks: list[str]) -> int:
     return VERDICT_ORDER.get(_worst([c["verdict"] for c in cells.values()]), 4)
 
 
-def index_model(results: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
+def index_model(results: dict[str, Any]) -> dict[str, Any]:
     """Summary, environment and the op × check matrix (failing ops first)."""
+    claims = results["claims"]
     checks = check_names(results)
     ops = sorted(results.get("ops", []), key=lambda op: _op_rank(op, checks))
     rows = []
@@ -92,7 +94,7 @@ def index_model(results: dict[str, Any], claims: dict[str, Any]) -> dict[str, An
         "worst": summary.get("worst", []), "environment": results.get("environment", {}),
         "meta": {k: results.get(k) for k in ("seed", "created", "gradproof_version", "schema")},
         "claims_counts": dict(Counter(verdicts)),
-        "ok": summary.get("ok", not counts.get("fail")),
+        "ok": summary["ok"],
     }
 
 
@@ -117,9 +119,9 @@ def _claims_for(op_name: str, claims: dict[str, Any]) -> list[dict[str, Any]]:
             if c.get("op") == op_name]
 
 
-def op_model(op: dict[str, Any], results: dict[str, Any], extras: dict[str, Any],
-             claims: dict[str, Any]) -> dict[str, Any]:
+def op_model(op: dict[str, Any], results: dict[str, Any]) -> dict[str, Any]:
     """Everything one op's page shows."""
+    claims = results["claims"]
     checks = check_names(results)
     cases = []
     for case in op.get("cases", []):
@@ -135,6 +137,5 @@ def op_model(op: dict[str, Any], results: dict[str, Any], extras: dict[str, Any]
             "cells": op_verdicts(op, checks), "failures": failures,
             "failing": any(chk.get("verdict") == "fail" for _, chk in failures)
             or any(p.get("status") == "refuted" for p in op.get("proof", [])),
-            "derivation": extras.get("derivation", {"status": "unavailable", "steps": []}),
-            "claims": _claims_for(op["op"], claims), "fd": extras.get("fd", {}),
-            "graph": extras.get("graph", {})}
+            "derivation": op["derivation"], "claims": _claims_for(op["op"], claims),
+            "fd": op["fd"], "graph": op["graph"]}

@@ -7,6 +7,7 @@ names, docs, details, environment strings — is escaped by the template engine.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +24,24 @@ HERE = Path(__file__).parent
 STATIC = HERE / "static"
 
 
-def _sci(x: Any) -> str:
+def _sci(x: Any) -> Markup:
+    """A number in scientific notation, in a span that never wraps ("1.95e-" / "01")."""
     if x is None:
-        return "—"
+        return Markup("—")
     try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    return f"{x:.2e}" if math.isfinite(x) else str(x)
+        text = f"{float(x):.2e}" if math.isfinite(float(x)) else str(float(x))
+    except (TypeError, ValueError, OverflowError):
+        text = str(x)
+    return Markup('<span class="sci">{}</span>').format(text)
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?e[-+]?\d+")
+
+
+def _prose(text: Any) -> Markup:
+    """Free text (a check's detail) escaped, its scientific numbers kept whole on one line."""
+    return Markup(_NUMBER.sub(lambda m: f'<span class="sci">{m.group()}</span>',
+                              str(Markup.escape("" if text is None else text))))
 
 
 def _shape(shapes: Any) -> str:
@@ -52,17 +63,20 @@ def _env() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["sci"] = _sci
     env.filters["shapes"] = _shape
+    env.filters["prose"] = _prose
     env.filters["slug"] = slug
     env.filters["step_verdict"] = _step_verdict
     env.filters["math"] = lambda latex: Markup(latex_to_mathml(latex or ""))
     env.filters["inline_math"] = lambda latex: Markup(latex_to_mathml(latex or "", "inline"))
+    env.filters["formula"] = _formula
     return env
 
 
-def _step_mathml(step: dict[str, Any]) -> Markup:
-    if step.get("mathml"):
-        return Markup(sanitize(step["mathml"], "mathml"))
-    return Markup(latex_to_mathml(step.get("latex", "")))
+def _formula(item: dict[str, Any]) -> Markup:
+    """A step's or claim's formula: the document's MathML, sanitized; else its LaTeX converted."""
+    if item.get("mathml"):
+        return Markup(sanitize(item["mathml"], "mathml"))
+    return Markup(latex_to_mathml(item.get("latex", "")))
 
 
 def _closed_form(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -76,15 +90,17 @@ def _closed_form(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _fd_plot(fd: dict[str, Any], name: str) -> Markup | None:
     if fd.get("status") != "ok":
         return None
-    series = [Series("central difference", [p for p in fd["points"] if p[1] is not None]),
-              Series("forward difference (the notebook's)",
-                     [p for p in fd.get("forward", []) if p[1] is not None])]
+    def points(curve: list[list[Any]]) -> list[tuple[float, float]]:
+        return [(h, e) for h, e in curve if h is not None and e is not None]
+
+    series = [Series("central difference", points(fd["points"])),
+              Series("forward difference (the notebook's)", points(fd["forward"]))]
     marks = []
-    ridders = fd.get("ridders")
-    if ridders:
+    ridders, chosen = fd.get("ridders"), fd.get("chosen")
+    if ridders and chosen is not None:
         err = ridders.get("error")
-        marks.append(Mark(fd["chosen"], f"FD check: Ridders from h = {fd['chosen']:.2g}",
-                          [(fd["chosen"], err)] if err else []))
+        marks.append(Mark(chosen, f"FD check: Ridders from h = {chosen:.2g}",
+                          [(chosen, err)] if err else []))
     svg = line_plot_svg(series, marks=marks,
                         title=f"{name}: finite-difference error against step size",
                         xlabel="step size h", ylabel="absolute error")
@@ -97,18 +113,16 @@ def _graph(graph: dict[str, Any]) -> Markup | None:
     return Markup(sanitize(graph["svg"], "svg"))
 
 
-def render_pages(results: dict[str, Any], extras: dict[str, dict[str, Any]],
-                 claims: dict[str, Any]) -> dict[str, str]:
-    """Relative path -> HTML for every page of the report."""
+def render_pages(results: dict[str, Any]) -> dict[str, str]:
+    """Relative path -> HTML for every page of a normalized document (``reader.normalize``)."""
     env = _env()
-    index = index_model(results, claims)
+    claims = results["claims"]
+    index = index_model(results)
     common = {"meta": index["meta"], "ok": index["ok"]}
     pages = {"index.html": env.get_template("index.html").render(root="", page="index", **index)}
     op_template = env.get_template("op.html")
     for op in results.get("ops", []):
-        view = op_model(op, results, extras.get(op["op"], {}), claims)
-        for step in view["derivation"].get("steps", []):
-            step["html"] = _step_mathml(step)
+        view = op_model(op, results)
         view["closed_form"] = _closed_form(view["derivation"].get("steps", []))
         view["fd_svg"] = _fd_plot(view["fd"], op["op"])
         view["graph_svg"] = _graph(view["graph"])
