@@ -44,7 +44,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--plugin", dest="plugins", action="append", default=[], metavar="MODULE",
                    help="import MODULE first (the current directory is searched first); the "
                         "ops it registers join the suite (repeatable)")
-    p.add_argument("--json", metavar="PATH", help="write the results JSON (gradproof.verify/1)")
+    p.add_argument("--json", metavar="PATH", help="write the complete results document "
+                   "(gradproof.verify/2, see docs/results-schema.md)")
     p.add_argument("--junit", metavar="PATH", help="write a JUnit XML report for CI")
     p.add_argument("--seed", type=cli_args.seed, default=0,
                    help="random seed, a non-negative integer (default 0)")
@@ -96,8 +97,13 @@ def run(args: argparse.Namespace) -> int:
         if not o.ok:
             print("\n" + o.explain())
     try:
-        if args.json:
-            _write(args.json, lambda fh: json.dump(result.to_dict(), fh, indent=1))
+        if args.json:  # the complete document: `gradproof report --from` renders it as it ran
+            from verify.document import complete
+
+            bar = Bar("ops documented")
+            doc = complete(result, jobs=jobs, plugins=tuple(args.plugins), progress=bar)
+            bar.done()
+            _write(args.json, lambda fh: json.dump(doc, fh, indent=1))
         if args.junit:
             _write(args.junit, lambda fh: _junit(result).write(fh, encoding="unicode",
                                                                xml_declaration=True))
