@@ -101,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
             from verify.document import complete
 
             bar = Bar("ops documented")
-            doc = complete(result, jobs=jobs, plugins=tuple(args.plugins), progress=bar)
+            doc = complete(result, jobs=jobs, plugins=tuple(args.plugins), progress=bar,
+                           timeout=args.timeout or None)
             bar.done()
             _write(args.json, lambda fh: json.dump(doc, fh, indent=1))
         if args.junit:

@@ -21,6 +21,8 @@ from typing import Any
 
 import numeric
 from verify.artefacts import fd_curve, graph_svg, why
+from verify.budget import TimedOut, budget
+from verify.options import PROOF_TIMEOUT, TIMEOUT
 from verify.results import OpResult, SuiteResult
 
 __all__ = ["complete", "op_artefacts", "derivation_of", "claims_of"]
@@ -63,20 +65,45 @@ def _failing(op: OpResult) -> bool:
     return bool(op.failures()) or any(p.get("status") == "refuted" for p in op.proof)
 
 
-def op_artefacts(op: numeric.Op, failing: bool, seed: int,
-                 proved: tuple[str, ...] = ()) -> dict[str, Any]:
+def op_artefacts(op: numeric.Op, failing: bool, seed: int, proved: tuple[str, ...] = (),
+                 timeout: float | None = TIMEOUT, timed_out: bool = False) -> dict[str, Any]:
     """Derivation, FD curve and graph of one op (the graph's op node red when ``failing``;
-    ``proved``: the cases at which the suite proved the op's rule exact)."""
-    return {"derivation": derivation_of(op), "fd": fd_curve(op, seed, proved=proved),
-            "graph": graph_svg(op, failing, seed)}
+    ``proved``: the cases at which the suite proved the op's rule exact).
+
+    The FD curve and the graph run the op's own forward and rules, so each has the suite's
+    time budget per case: a rule that hangs leaves that artefact "unavailable", not the run;
+    for an op that already ran out of time in the suite (``timed_out``) they are not tried.
+    """
+    if timed_out:  # its rules hang or crawl: the derivation (which runs them) gets the case's
+        slow = {"status": "unavailable", "why": f"{op.name} ran out of time in the suite"}
+        derivation = _bounded(op, "derivation", timeout, lambda: derivation_of(op))
+        return {"derivation": dict(derivation, steps=derivation.get("steps", [])),
+                "fd": slow, "graph": slow}
+    return {"derivation": _bounded(op, "derivation", PROOF_TIMEOUT, lambda: derivation_of(op)),
+            "fd": _bounded(op, "FD curve", timeout, lambda: fd_curve(op, seed, proved=proved)),
+            "graph": _bounded(op, "graph", timeout, lambda: graph_svg(op, failing, seed))}
+
+
+def _bounded(op: numeric.Op, what: str, timeout: float | None,
+             make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    try:
+        with budget(timeout):
+            return make()
+    except TimedOut as e:
+        return {"status": "unavailable", "why": f"the {what} of {op.name} {e} (the time budget "
+                                                "per case): its forward or rules are too slow"}
 
 
 def _proved(op: OpResult) -> tuple[str, ...]:
     return tuple(str(p.get("case")) for p in op.proof if p.get("status") == "proved")
 
 
-def _task(name: str, failing: bool, seed: int, proved: tuple[str, ...]) -> dict[str, Any]:
-    return op_artefacts(numeric.all_ops()[name], failing, seed, proved)
+def _task(name: str, seed: int, *args: Any) -> dict[str, Any]:
+    return op_artefacts(numeric.all_ops()[name], args[0], seed, *args[1:])
+
+
+def _timed_out(op: OpResult) -> bool:
+    return any(k.detail.startswith(("timed out", "not run:")) for c in op.cases for k in c.checks)
 
 
 def _unavailable(name: str) -> dict[str, Any]:
@@ -86,23 +113,26 @@ def _unavailable(name: str) -> dict[str, Any]:
 
 def complete(suite: SuiteResult, *, jobs: int = 1, plugins: tuple[str, ...] = (),
              table: Mapping[str, numeric.Op] | None = None,
-             progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
+             progress: Callable[[int, int, str], None] | None = None,
+             timeout: float | None = TIMEOUT) -> dict[str, Any]:
     """The ``gradproof.verify/2`` document of ``suite``: its results plus every artefact.
 
     ``table`` maps names to ops (default: ``numeric.all_ops()``, plugins included); an op of the
     suite missing from it gets "unavailable" notes. ``jobs`` > 1 computes the artefacts of
-    different ops in that many processes (each loads ``plugins`` first).
+    different ops in that many processes (each loads ``plugins`` first). ``timeout``: the time
+    budget of each artefact that runs an op's rules (the suite's per-case budget).
     """
     doc = suite.to_dict()
     parallel = table is None and jobs > 1  # workers rebuild the table from the plugins
     table = numeric.all_ops() if table is None else table
-    wanted = [(o.op, _failing(o), _proved(o)) for o in suite.ops if o.op in table]
+    wanted = [(o.op, (_failing(o), _proved(o), timeout, _timed_out(o)))
+              for o in suite.ops if o.op in table]
     done: dict[str, dict[str, Any]] = {}
     if parallel and len(wanted) > 1:
         done = _parallel(wanted, suite.seed, jobs, plugins, progress)
-    for k, (name, failing, proved) in enumerate(wanted, 1):
+    for k, (name, args) in enumerate(wanted, 1):
         if name not in done:
-            done[name] = op_artefacts(table[name], failing, suite.seed, proved)
+            done[name] = op_artefacts(table[name], args[0], suite.seed, *args[1:])
             if progress:
                 progress(k, len(wanted), name)
     for op in doc["ops"]:
@@ -111,7 +141,7 @@ def complete(suite: SuiteResult, *, jobs: int = 1, plugins: tuple[str, ...] = ()
     return doc
 
 
-def _parallel(wanted: list[tuple[str, bool, tuple[str, ...]]], seed: int, jobs: int,
+def _parallel(wanted: list[tuple[str, tuple[Any, ...]]], seed: int, jobs: int,
               plugins: tuple[str, ...],
               progress: Callable[[int, int, str], None] | None) -> dict[str, dict[str, Any]]:
     from verify.plugins import load_plugins
@@ -119,8 +149,7 @@ def _parallel(wanted: list[tuple[str, bool, tuple[str, ...]]], seed: int, jobs: 
     done: dict[str, dict[str, Any]] = {}
     with ProcessPoolExecutor(min(jobs, len(wanted)), initializer=load_plugins,
                              initargs=(tuple(plugins),)) as ex:
-        futures = {name: ex.submit(_task, name, failing, seed, proved)
-                   for name, failing, proved in wanted}
+        futures = {name: ex.submit(_task, name, seed, *args) for name, args in wanted}
         for k, (name, fut) in enumerate(futures.items(), 1):
             done[name] = fut.result()
             if progress:
