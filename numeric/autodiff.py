@@ -2,6 +2,13 @@
 
 Every graph walk here is a loop over an explicit stack — no recursion — so a million-node chain
 backpropagates, and each node's VJP rules run once however many paths share it.
+
+Threads: grad mode (``no_grad``, the recording of a ``create_graph`` pass) and the nesting of
+``grad`` calls are per thread / asyncio context (ContextVars), so threads may differentiate
+concurrently. A walk keeps its pending cotangents on the graph's nodes, so one graph must not
+be walked by two threads at once: a ``grad`` call builds its own graph (safe; a Tensor it closes
+over is shared but only read), while calling ``backward`` on one graph, or on graphs sharing a
+leaf whose ``.grad`` accumulates, from two threads at once is not thread-safe.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ both lead to :func:`apply`, so plain NumPy code on Tensors is differentiated.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import inspect
 from collections.abc import Iterator
 from typing import Any
@@ -20,8 +21,18 @@ from numeric.op import _REGISTRY, Op, all_ops, get_op
 __all__ = ["Tensor", "apply", "no_grad", "is_grad_enabled"]
 
 
+# Grad mode belongs to the running thread (or asyncio task): a ContextVar, so one thread's
+# no_grad() or backward pass never switches recording off for another. A new thread starts
+# with recording on, whatever the thread that started it was doing.
+_grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("numeric_grad_enabled",
+                                                                     default=True)
+_enabled = _grad_enabled.get  # bound once: read on every op
+
+
 class _State:
-    grad_enabled = True
+    """``_state.grad_enabled``: this context's grad mode (read-only; use ``no_grad``)."""
+
+    grad_enabled = property(lambda self: _enabled())
 
 
 _state = _State()
@@ -29,27 +40,26 @@ _state = _State()
 
 @contextlib.contextmanager
 def no_grad() -> Iterator[None]:
-    """Within this block ops record nothing: results are constants."""
-    before = _state.grad_enabled
-    _state.grad_enabled = False
+    """Within this block ops record nothing: results are constants (this thread only)."""
+    token = _grad_enabled.set(False)
     try:
         yield
     finally:
-        _state.grad_enabled = before
+        _grad_enabled.reset(token)
 
 
 @contextlib.contextmanager
 def _grad_mode(enabled: bool) -> Iterator[None]:
-    before = _state.grad_enabled
-    _state.grad_enabled = enabled
+    token = _grad_enabled.set(enabled)
     try:
         yield
     finally:
-        _state.grad_enabled = before
+        _grad_enabled.reset(token)
 
 
 def is_grad_enabled() -> bool:
-    return _state.grad_enabled
+    """Whether ops record in this thread / context now."""
+    return _enabled()
 
 
 def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
@@ -60,7 +70,7 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
         return _apply2(op, inputs[0], inputs[1], params)
     if len(inputs) != len(op.vjp):
         op = op.arity(len(inputs))  # a variadic op bound to n inputs, else a TypeError
-    track = _state.grad_enabled
+    track = _enabled()
     args = []
     parents = []
     tracked = False
@@ -96,7 +106,7 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
     except ValueError:
         op = op.arity(2)  # a variadic op bound to two inputs, else a TypeError
         rule_x, rule_y = op.vjp
-    track = _state.grad_enabled
+    track = _enabled()
     if isinstance(x, Tensor):
         px = x if track and x.requires_grad and rule_x is not None else None
         x = x.value
