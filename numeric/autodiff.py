@@ -13,6 +13,7 @@ leaf whose ``.grad`` accumulates, from two threads at once is not thread-safe.
 
 from __future__ import annotations
 
+import contextvars
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -20,9 +21,13 @@ from typing import Any
 import numpy as np
 
 from numeric.op import unbroadcast
-from numeric.tensor import Tensor, _grad_mode
+from numeric.tensor import Tensor, _grad_mode, apply
 
 __all__ = ["toposort", "backward", "vjp", "grad", "value_and_grad"]
+
+# How many vjp/grad calls are evaluating their function in this thread / context now: a call
+# made inside another's function may close over the outer call's traced Tensors.
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("numeric_grad_depth", default=0)
 
 
 def toposort(root: Tensor, stop: frozenset[int] = frozenset()) -> list[Tensor]:
@@ -107,6 +112,9 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
     """
     stop = frozenset(id(t) for t in targets)
     order = toposort(root, stop)
+    # With targets, only nodes that lead to one get cotangents: a Tensor the function closes
+    # over (a shared parameter, an enclosing grad's graph) is neither computed for nor written.
+    live = _leading_to(order, stop) if stop else None
     found: dict[int, Any] = {}
     handed: set[int] = {id(_base(g))}
     # Each node holds its pending cotangent while the walk is under way (cheaper than a dict
@@ -142,7 +150,7 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
                 else:
                     out = node.value
                 for i, p in enumerate(parents):
-                    if p is None:
+                    if p is None or (live is not None and id(p) not in live):
                         continue
                     pv = p.value
                     rule = op.vjp[i]
@@ -163,6 +171,26 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
             node._pending = None
         raise
     return found
+
+
+def _leading_to(order: list[Tensor], stop: frozenset[int]) -> set[int]:
+    """The ids of the nodes in ``order`` (inputs first) that are in ``stop`` or depend on one."""
+    live = set(stop)
+    for node in order:
+        ctx = node._ctx
+        if ctx is not None and id(node) not in live:
+            for p in ctx[1]:
+                if p is not None and id(p) in live:
+                    live.add(id(node))
+                    break
+    return live
+
+
+def _closes_over_tracked(out: Tensor, xs: Sequence[Tensor]) -> bool:
+    """Whether ``out`` depends on a Tensor that requires grad other than through ``xs``."""
+    stop = frozenset(id(x) for x in xs)
+    return any(node._ctx is None and node.requires_grad and id(node) not in stop
+               for node in toposort(out, stop))
 
 
 def _base(a: Any) -> Any:
@@ -194,9 +222,23 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
     (array([6.]),)
     """
     nested = any(isinstance(a, Tensor) and a.requires_grad for a in args)
-    xs = [a if isinstance(a, Tensor) and a.requires_grad else Tensor(a) for a in args]
-    with _grad_mode(True):
-        out = f(*xs)
+    depth = _depth.get()
+    token = _depth.set(depth + 1)
+    try:
+        with _grad_mode(True):
+            # A traced argument enters as a new node on top of it, so that f's own variable
+            # is told apart from the same Tensor reached through a closure (grad of
+            # lambda y: x * y * y at y = x is 2 x^2, not 3 x^2).
+            xs = [apply("reshape", a, shape=a.shape) if isinstance(a, Tensor) and a.requires_grad
+                  else Tensor(a) for a in args]
+            out = f(*xs)
+    finally:
+        _depth.reset(token)
+    if depth and not nested and isinstance(out, Tensor) and out.requires_grad:
+        # Inside an enclosing grad's function, f may close over the Tensors that grad traces:
+        # then the result depends on them as on arguments, and the backward pass is recorded
+        # so the enclosing derivative sees that dependence. What f touches decides, not args.
+        nested = _closes_over_tracked(out, xs)
 
     def vjp_fn(g: Any) -> tuple[Any, ...]:
         if not isinstance(out, Tensor) or not out.requires_grad:
