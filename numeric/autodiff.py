@@ -73,25 +73,25 @@ def _seed(root: Tensor, g: Any, create_graph: bool) -> Any:
     if not isinstance(root, Tensor):
         raise TypeError(f"backward needs a Tensor, got {type(root).__name__}")
     if g is None:
-        if root.value.size != 1:
+        if root._value.size != 1:
             raise ValueError(
                 f"backward() without a seed gradient needs a single-element Tensor; this one has "
                 f"shape {root.shape}: pass g, an array of shape {root.shape}"
             )
-        g = np.ones(root.shape, dtype=_float_dtype(root.value))
+        g = np.ones(root.shape, dtype=_float_dtype(root._value))
     elif isinstance(g, Tensor):
         if not create_graph:
-            g = g.value
+            g = g._value
     else:
         # The seed takes the output's float dtype (an int seed would make int or object
         # gradients); a complex seed stays complex.
         g = np.asarray(g)
-        dtype = _float_dtype(root.value)
+        dtype = _float_dtype(root._value)
         if np.iscomplexobj(g):
             dtype = np.result_type(g.dtype, dtype)
         g = g.astype(dtype, copy=False)
     if np.shape(g) != root.shape:
-        if np.size(g) == 1 and root.value.size == 1:
+        if np.size(g) == 1 and root._value.size == 1:
             g = np.reshape(g, root.shape)
         else:
             raise ValueError(f"backward: the seed gradient has shape {np.shape(g)}, "
@@ -148,11 +148,11 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
                     args = tuple(a if p is None else p for p, a in zip(parents, args))
                     out: Any = node
                 else:
-                    out = node.value
+                    out = node._value
                 for i, p in enumerate(parents):
                     if p is None or (live is not None and id(p) not in live):
                         continue
-                    pv = p.value
+                    pv = p._value
                     rule = op.vjp[i]
                     gi = rule(g, out, *args, **params) if params else rule(g, out, *args)
                     # unbroadcast's own early return, tested here first: most cotangents need
@@ -244,7 +244,7 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
         if not isinstance(out, Tensor) or not out.requires_grad:
             warnings.warn("vjp/grad: f's output does not depend on its inputs (nothing was "
                           "recorded), so every gradient is zero", stacklevel=2)
-            zero = [np.zeros_like(x.value, dtype=_float_dtype(x.value)) for x in xs]
+            zero = [np.zeros_like(x._value, dtype=_float_dtype(x._value)) for x in xs]
             return tuple(Tensor(z, requires_grad=False) if nested else z for z in zero)
         # A seed that is itself being differentiated (vjp of vjp_fn, the "double vjp" that
         # gives a JVP) must flow through a recorded backward pass, like a nested call.
@@ -257,14 +257,14 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
         for x in xs:
             gx = found.get(id(x))
             if gx is None:
-                gx = np.zeros_like(x.value, dtype=_float_dtype(x.value))
+                gx = np.zeros_like(x._value, dtype=_float_dtype(x._value))
             gx = _own(gx, handed)
             if record and not isinstance(gx, Tensor):
                 gx = Tensor(gx, requires_grad=False)
             res.append(gx)
         return tuple(res)
 
-    value = out if nested or not isinstance(out, Tensor) else out.value
+    value = out if nested or not isinstance(out, Tensor) else out._value
     return value, vjp_fn
 
 
@@ -296,4 +296,4 @@ def grad(f: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Callable[...
 
 
 def _plain(a: Any) -> Any:
-    return a.value if isinstance(a, Tensor) else a
+    return a._value if isinstance(a, Tensor) else a

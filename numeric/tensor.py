@@ -76,17 +76,19 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
     tracked = False
     for x, rule in zip(inputs, op.vjp):
         if isinstance(x, Tensor):
-            args.append(x.value)
+            args.append(x._value)
             if track and x.requires_grad and rule is not None:
                 parents.append(x)
                 tracked = True
                 continue
-        else:
-            args.append(x if type(x) is np.ndarray or type(x) in _PY_SCALARS else np.asarray(x))
+        else:  # a private copy: the caller may write to theirs before backward reads it
+            args.append(x if type(x) in _PY_SCALARS else np.array(x))
         parents.append(None)
+    if tracked and params:
+        params = _saved_params(params)
     out = _forward(op, args, params)
     node = Tensor.__new__(Tensor)
-    node.value = out
+    node._value = out
     node.grad = None
     node._pending = None
     node._ctx = (op, tuple(parents), tuple(args), params) if tracked else None
@@ -98,7 +100,7 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
     """``apply`` for two inputs, unrolled: binary ops are the most common, and this is the
     engine's per-op overhead (2.5x less than the general loop). The Tensor operators call it
     directly. Plain Python numbers pass through: NumPy takes them as "weak" scalars that keep a
-    float32 array float32 (np.asarray(1) would be int64)."""
+    float32 array float32 (np.asarray(1) would be int64); arrays are copied, as in ``apply``."""
     if type(op) is str:
         op = _REGISTRY.get(op) or get_op(op)
     try:
@@ -109,31 +111,31 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
     track = _enabled()
     if isinstance(x, Tensor):
         px = x if track and x.requires_grad and rule_x is not None else None
-        x = x.value
+        x = x._value
     else:
         px = None
-        if type(x) is not np.ndarray and type(x) not in _PY_SCALARS:
-            x = np.asarray(x)
+        if type(x) not in _PY_SCALARS:
+            x = np.array(x)
     if isinstance(y, Tensor):
         py = y if track and y.requires_grad and rule_y is not None else None
-        y = y.value
+        y = y._value
     else:
         py = None
-        if type(y) is not np.ndarray and type(y) not in _PY_SCALARS:
-            y = np.asarray(y)
+        if type(y) not in _PY_SCALARS:
+            y = np.array(y)
     try:
         out = op.fwd(x, y, **params) if params else op.fwd(x, y)
     except (ValueError, IndexError, TypeError) as e:
         raise _op_error(op, (x, y), e) from e
     node = Tensor.__new__(Tensor)
-    node.value = out if type(out) is np.ndarray else np.asarray(out)
+    node._value = out if type(out) is np.ndarray else np.asarray(out)
     node.grad = None
     node._pending = None
     if px is None and py is None:
         node._ctx = None
         node.requires_grad = False
     else:
-        node._ctx = (op, (px, py), (x, y), params)
+        node._ctx = (op, (px, py), (x, y), _saved_params(params) if params else params)
         node.requires_grad = True
     return node
 
@@ -144,6 +146,21 @@ def _forward(op: Op, args: list[Any], params: dict[str, Any]) -> np.ndarray:
     except (ValueError, IndexError, TypeError) as e:
         raise _op_error(op, args, e) from e
     return out if type(out) is np.ndarray else np.asarray(out)
+
+
+def _saved_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters a recorded op keeps for backward, with private copies of any arrays in them
+    (an index, clip bounds), which the caller could otherwise change before backward."""
+    def own(v: Any) -> Any:
+        if type(v) is np.ndarray:
+            return v.copy()
+        if type(v) is tuple and any(type(i) is np.ndarray for i in v):
+            return tuple(i.copy() if type(i) is np.ndarray else i for i in v)
+        return v
+
+    if any(type(v) is np.ndarray or type(v) is tuple for v in params.values()):
+        return {k: own(v) for k, v in params.items()}
+    return params
 
 
 def _op_error(op: Op, args: Any, e: Exception) -> Exception:
@@ -174,18 +191,36 @@ class Tensor:
     # _ctx is None for a leaf or a constant, else (op, parents, args, params): the op that made
     # this node, its parents (None where an input needs no gradient), the input values the VJP
     # rules read, and the op's parameters. One attribute keeps recording an op cheap.
-    __slots__ = ("value", "grad", "requires_grad", "_ctx", "_pending", "__weakref__")
+    # _value is the engine's own array (inputs are copied in); ``value`` hands it out read-only.
+    __slots__ = ("_value", "grad", "requires_grad", "_ctx", "_pending", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, value: Any, requires_grad: bool = True) -> None:
         if isinstance(value, (list, tuple)) and _holds_tracked(value):
             raise TypeError("Tensor([...]) of Tensors would drop their gradients: "
                             "use numeric.stack([...]) or numeric.concatenate([...])")
-        self.value = value.value if isinstance(value, Tensor) else np.asarray(value)
+        # A copy: the caller's array stays theirs, and writing to it cannot change a gradient.
+        self._value = value._value if isinstance(value, Tensor) else np.array(value)
         self.grad = None
         self._pending = None
         self.requires_grad = bool(requires_grad)
         self._ctx = None
+
+    @property
+    def value(self) -> np.ndarray:
+        """The numbers, read-only: recorded ops saved them for backward, so a write would
+        silently change gradients (build a new Tensor instead)."""
+        v = self._value
+        if v.flags.writeable:
+            v.flags.writeable = False
+        return v
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        if getattr(self, "_ctx", None) is not None:
+            raise AttributeError(f"cannot replace the value of a Tensor made by op "
+                                 f"{self._ctx[0].name!r}: its VJP reads it; build a new Tensor")
+        self._value = np.array(value)
 
     # -- array-like attributes ----------------------------------------------------------------
     shape = property(lambda self: self.value.shape)
@@ -224,7 +259,7 @@ class Tensor:
         return self.value
 
     def detach(self) -> Tensor:
-        return Tensor(self.value, requires_grad=False)
+        return Tensor(self, requires_grad=False)  # shares the read-only value
 
     def zero_grad(self) -> None:
         self.grad = None

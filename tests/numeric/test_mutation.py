@@ -1,0 +1,156 @@
+"""Arrays written between the forward and the backward pass cannot change a gradient (issue 9,
+item 6): the engine copies the arrays it is given (leaves, plain array inputs, array params)
+and hands out its own values read-only, so a write either misses the graph or is refused.
+"""
+
+import numpy as np
+import pytest
+from numdiff_util import bound, differentiated, standard_items
+
+import numeric
+from numeric import Tensor, apply, no_grad
+from numeric.cases import sample_inputs
+
+OPS = numeric.all_ops()
+STANDARD = standard_items(OPS)
+
+
+def test_the_issue_repro_a_leaf_s_source_array_written_after_the_forward():
+    a = np.array([1.0, 2.0])
+    x = Tensor(a, requires_grad=True)
+    y = (x * x).sum()
+    a[0] = 5
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])  # was [10, 4]
+    assert a[0] == 5 and a.flags.writeable  # the caller's array stays theirs
+
+
+def test_writing_a_leaf_s_value_is_refused():
+    x = Tensor([1.0, 2.0])
+    y = (x * x).sum()
+    with pytest.raises(ValueError, match="read-only"):
+        x.value[0] = 5
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])
+
+
+def test_writing_an_op_s_result_is_refused():
+    # exp's rule reads its result (g * out): a write to it would change x's gradient.
+    x = Tensor([0.0, 1.0])
+    y = x.exp()
+    with pytest.raises(ValueError, match="read-only"):
+        y.value[0] = 100.0
+    with pytest.raises(ValueError, match="read-only"):
+        y.numpy()[:] = 0.0
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.exp([0.0, 1.0]))
+
+
+def test_an_array_from_np_asarray_is_read_only_too():
+    x = Tensor([1.0, 2.0], requires_grad=False)
+    with no_grad():
+        with pytest.raises(ValueError, match="read-only"):
+            np.asarray(x)[0] = 3.0
+
+
+def test_a_plain_array_input_written_after_the_forward():
+    x = Tensor([1.0, 2.0])
+    c = np.array([3.0, 4.0])
+    y = (x * c).sum()
+    c[:] = 100.0
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 4.0])
+
+
+def test_a_plain_array_reached_through_a_constant_view():
+    # transpose of a plain array is a view; the constant Tensor holding it must not see writes.
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    c = apply("transpose", a)
+    x = Tensor(np.ones((2, 2)))
+    y = (x * c).sum()
+    a[:] = -1.0
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [[1.0, 3.0], [2.0, 4.0]])
+
+
+def test_an_index_array_written_after_the_forward():
+    x = Tensor([1.0, 2.0, 3.0])
+    index = np.array([0, 0])
+    y = x[index].sum()
+    index[:] = 2
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 0.0, 0.0])
+
+
+def test_a_constant_tensor_s_source_array_written_after_the_forward():
+    a = np.array([5.0, 6.0])
+    c = Tensor(a, requires_grad=False)
+    x = Tensor([1.0, 1.0])
+    y = (x * c).sum()
+    a[:] = 0.0
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [5.0, 6.0])
+
+
+def test_replacing_a_recorded_value_names_the_op():
+    y = Tensor([1.0]).tanh()
+    with pytest.raises(AttributeError, match="'tanh'"):
+        y.value = np.array([0.5])
+
+
+def test_replacing_a_leaf_s_value_copies_it():
+    x = Tensor([1.0])
+    a = np.array([2.0])
+    x.value = a
+    a[0] = 7.0
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [4.0])
+
+
+def test_detach_shares_the_read_only_value():
+    x = Tensor([1.0, 2.0])
+    d = x.detach()
+    assert d.value is x.value and not d.requires_grad
+
+
+def test_functional_grad_is_unaffected_by_writes_inside_f():
+    # f scribbles on the array it was called with after using it: grad copied it first.
+    a = np.array([1.0, 3.0])
+
+    def f(x):
+        y = (x * x).sum()
+        a[:] = 0.0
+        return y
+
+    np.testing.assert_array_equal(numeric.grad(f)(a), [2.0, 6.0])
+
+
+@pytest.mark.parametrize("name,case", STANDARD, ids=[f"{n}-{c}" for n, c in STANDARD])
+def test_writes_after_the_forward_never_change_a_gradient(name, case):
+    """Every op: differentiated inputs as leaves, the rest plain arrays; after the forward,
+    every caller-owned array is overwritten and every value the engine hands out is refused."""
+    op = bound(OPS[name], len(case.shapes))
+    rng = np.random.default_rng(7)
+    xs = sample_inputs(op, case, rng)
+    params = dict(case.params)
+    w = rng.normal(size=np.shape(op.fwd(*xs, **params)))
+    diff = differentiated(op)
+
+    def run(scribble):
+        mine = [np.array(x) for x in xs]
+        ps = {k: np.array(v) if isinstance(v, np.ndarray) else v for k, v in params.items()}
+        ins = [Tensor(m) if i in diff else m for i, m in enumerate(mine)]
+        out = apply(op, *ins, **ps)
+        if scribble:
+            for m in mine + [v for v in ps.values() if isinstance(v, np.ndarray)]:
+                if m.dtype.kind == "f" and m.size:
+                    m[...] = rng.normal(size=m.shape)
+            for t in [out] + [t for t in ins if isinstance(t, Tensor)]:
+                if t.value.size:
+                    with pytest.raises(ValueError, match="read-only"):
+                        t.value[(0,) * t.value.ndim] = 0.5
+        (out * w).sum().backward()
+        return [t.grad for t in ins if isinstance(t, Tensor)]
+
+    for got, want in zip(run(True), run(False)):
+        np.testing.assert_array_equal(got, want)
