@@ -3,12 +3,11 @@
 Every graph walk here is a loop over an explicit stack — no recursion — so a million-node chain
 backpropagates, and each node's VJP rules run once however many paths share it.
 
-Threads: grad mode (``no_grad``, the recording of a ``create_graph`` pass) and the nesting of
-``grad`` calls are per thread / asyncio context (ContextVars), so threads may differentiate
-concurrently. A walk keeps its pending cotangents on the graph's nodes, so one graph must not
-be walked by two threads at once: a ``grad`` call builds its own graph (safe; a Tensor it closes
-over is shared but only read), while calling ``backward`` on one graph, or on graphs sharing a
-leaf whose ``.grad`` accumulates, from two threads at once is not thread-safe.
+Threads: grad mode and the nesting of ``grad`` calls are per thread / asyncio context
+(ContextVars). A walk keeps pending cotangents on the graph's nodes, so one graph must not be
+walked by two threads at once: concurrent ``grad`` calls are safe (each builds its own graph; a
+Tensor it closes over is only read), ``backward`` from two threads on one graph, or on graphs
+sharing a leaf whose ``.grad`` accumulates, is not.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from numeric.borrow import check
 from numeric.op import unbroadcast
 from numeric.tensor import Tensor, _grad_mode, apply
 
@@ -30,10 +30,12 @@ __all__ = ["toposort", "backward", "vjp", "grad", "value_and_grad"]
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("numeric_grad_depth", default=0)
 
 
-def toposort(root: Tensor, stop: frozenset[int] = frozenset()) -> list[Tensor]:
+def toposort(root: Tensor, stop: frozenset[int] = frozenset(), *,
+             lent: list[Tensor] | None = None) -> list[Tensor]:
     """The nodes ``root`` depends on, each after all of its parents (inputs first).
 
-    Nodes whose ``id`` is in ``stop`` are included but not expanded.
+    Nodes whose ``id`` is in ``stop`` are included but not expanded. Expanded nodes holding
+    lent caller arrays (``numeric.borrow``) are appended to the list ``lent`` if one is given.
     """
     order: list[Tensor] = []
     visited: set[int] = set()
@@ -51,6 +53,8 @@ def toposort(root: Tensor, stop: frozenset[int] = frozenset()) -> list[Tensor]:
         ctx = node._ctx
         if ctx is None or (stop and key in stop):
             continue
+        if lent is not None and node._lent is not None:
+            lent.append(node)
         for p in ctx[1]:
             if p is not None and id(p) not in visited:
                 stack.append((p, False))
@@ -111,9 +115,12 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
     ``.grad`` is increased instead.
     """
     stop = frozenset(id(t) for t in targets)
-    order = toposort(root, stop)
-    # With targets, only nodes that lead to one get cotangents: a Tensor the function closes
-    # over (a shared parameter, an enclosing grad's graph) is neither computed for nor written.
+    lent: list[Tensor] = []
+    order = toposort(root, stop, lent=lent)
+    for node in lent:  # before any rule runs: large caller arrays the rules read, unchanged?
+        check(node._ctx[0].name, node._lent)
+    # With targets, only nodes leading to one get cotangents: a Tensor f closes over (a shared
+    # parameter, an enclosing grad's graph) is neither computed for nor written.
     live = _leading_to(order, stop) if stop else None
     found: dict[int, Any] = {}
     handed: set[int] = {id(_base(g))}
@@ -186,13 +193,6 @@ def _leading_to(order: list[Tensor], stop: frozenset[int]) -> set[int]:
     return live
 
 
-def _closes_over_tracked(out: Tensor, xs: Sequence[Tensor]) -> bool:
-    """Whether ``out`` depends on a Tensor that requires grad other than through ``xs``."""
-    stop = frozenset(id(x) for x in xs)
-    return any(node._ctx is None and node.requires_grad and id(node) not in stop
-               for node in toposort(out, stop))
-
-
 def _base(a: Any) -> Any:
     while isinstance(a, np.ndarray) and a.base is not None:
         a = a.base
@@ -226,19 +226,19 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
     token = _depth.set(depth + 1)
     try:
         with _grad_mode(True):
-            # A traced argument enters as a new node on top of it, so that f's own variable
-            # is told apart from the same Tensor reached through a closure (grad of
-            # lambda y: x * y * y at y = x is 2 x^2, not 3 x^2).
+            # A traced argument enters as a new node, so f's own variable is told apart from
+            # the same Tensor reached by a closure (d/dy x y y at y = x is 2 x^2, not 3 x^2).
             xs = [apply("reshape", a, shape=a.shape) if isinstance(a, Tensor) and a.requires_grad
                   else Tensor(a) for a in args]
             out = f(*xs)
     finally:
         _depth.reset(token)
     if depth and not nested and isinstance(out, Tensor) and out.requires_grad:
-        # Inside an enclosing grad's function, f may close over the Tensors that grad traces:
-        # then the result depends on them as on arguments, and the backward pass is recorded
-        # so the enclosing derivative sees that dependence. What f touches decides, not args.
-        nested = _closes_over_tracked(out, xs)
+        # Inside an enclosing grad's function, f may close over Tensors that grad traces: the
+        # backward pass is then recorded, so the enclosing derivative sees that dependence.
+        stop = frozenset(id(x) for x in xs)  # does out reach a traced leaf other than xs?
+        nested = any(n._ctx is None and n.requires_grad and id(n) not in stop
+                     for n in toposort(out, stop))
 
     def vjp_fn(g: Any) -> tuple[Any, ...]:
         if not isinstance(out, Tensor) or not out.requires_grad:
