@@ -53,7 +53,7 @@ def toposort(root: Tensor, stop: frozenset[int] = frozenset(), *,
         ctx = node._ctx
         if ctx is None or (stop and key in stop):
             continue
-        if lent is not None and node._lent is not None:
+        if node._lent is not None and lent is not None:
             lent.append(node)
         for p in ctx[1]:
             if p is not None and id(p) not in visited:
