@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from numeric.borrow import check
 from numeric.op import unbroadcast
 from numeric.tensor import Tensor, _grad_mode, apply
 
@@ -30,12 +29,10 @@ __all__ = ["toposort", "backward", "vjp", "grad", "value_and_grad"]
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("numeric_grad_depth", default=0)
 
 
-def toposort(root: Tensor, stop: frozenset[int] = frozenset(), *,
-             lent: list[Tensor] | None = None) -> list[Tensor]:
+def toposort(root: Tensor, stop: frozenset[int] = frozenset()) -> list[Tensor]:
     """The nodes ``root`` depends on, each after all of its parents (inputs first).
 
-    Nodes whose ``id`` is in ``stop`` are included but not expanded. Expanded nodes holding
-    lent caller arrays (``numeric.borrow``) are appended to the list ``lent`` if one is given.
+    Nodes whose ``id`` is in ``stop`` are included but not expanded.
     """
     order: list[Tensor] = []
     visited: set[int] = set()
@@ -53,8 +50,6 @@ def toposort(root: Tensor, stop: frozenset[int] = frozenset(), *,
         ctx = node._ctx
         if ctx is None or (stop and key in stop):
             continue
-        if node._lent is not None and lent is not None:
-            lent.append(node)
         for p in ctx[1]:
             if p is not None and id(p) not in visited:
                 stack.append((p, False))
@@ -115,10 +110,7 @@ def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bo
     ``.grad`` is increased instead.
     """
     stop = frozenset(id(t) for t in targets)
-    lent: list[Tensor] = []
-    order = toposort(root, stop, lent=lent)
-    for node in lent:  # before any rule runs: large caller arrays the rules read, unchanged?
-        check(node._ctx[0].name, node._lent)
+    order = toposort(root, stop)
     # With targets, only nodes leading to one get cotangents: a Tensor f closes over (a shared
     # parameter, an enclosing grad's graph) is neither computed for nor written.
     live = _leading_to(order, stop) if stop else None

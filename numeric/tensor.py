@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from numeric.borrow import take
+from numeric.copies import private
 from numeric.op import _REGISTRY, Op, all_ops, get_op
 
 __all__ = ["Tensor", "apply", "no_grad", "is_grad_enabled"]
@@ -75,23 +75,15 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
     args = []
     parents = []
     tracked = False
-    lent = None
     for x, rule in zip(inputs, op.vjp):
         if isinstance(x, Tensor):
             args.append(x._value)
-            if x._ctx is None and x._lent is not None:
-                lent = x._lent if lent is None else lent + x._lent
             if track and x.requires_grad and rule is not None:
                 parents.append(x)
                 tracked = True
                 continue
-        elif type(x) in _PY_SCALARS:
-            args.append(x)
-        else:  # the caller may write to their array before backward reads it
-            x, more = take(x)
-            args.append(x)
-            if more is not None:
-                lent = more if lent is None else lent + more
+        else:  # a private copy: the caller may write to theirs before backward reads it
+            args.append(x if type(x) in _PY_SCALARS else private(x))
         parents.append(None)
     if tracked and params:
         params = _saved_params(params)
@@ -100,7 +92,6 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
     node._value = out
     node.grad = None
     node._pending = None
-    node._lent = lent
     node._ctx = (op, tuple(parents), tuple(args), params) if tracked else None
     node.requires_grad = tracked
     return node
@@ -110,7 +101,7 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
     """``apply`` for two inputs, unrolled: binary ops are the most common, and this is the
     engine's per-op overhead (2.5x less than the general loop). The Tensor operators call it
     directly. Plain Python numbers pass through: NumPy takes them as "weak" scalars that keep a
-    float32 array float32 (np.asarray(1) would be int64); arrays are taken as in ``apply``."""
+    float32 array float32 (np.asarray(1) would be int64); arrays are copied, as in ``apply``."""
     if type(op) is str:
         op = _REGISTRY.get(op) or get_op(op)
     try:
@@ -121,20 +112,18 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
     track = _enabled()
     if isinstance(x, Tensor):
         px = x if track and x.requires_grad and rule_x is not None else None
-        lx = x._lent if x._ctx is None else None
         x = x._value
     else:
-        px = lx = None
+        px = None
         if type(x) not in _PY_SCALARS:
-            x, lx = take(x)
+            x = private(x)
     if isinstance(y, Tensor):
         py = y if track and y.requires_grad and rule_y is not None else None
-        ly = y._lent if y._ctx is None else None
         y = y._value
     else:
-        py = ly = None
+        py = None
         if type(y) not in _PY_SCALARS:
-            y, ly = take(y)
+            y = private(y)
     try:
         out = op.fwd(x, y, **params) if params else op.fwd(x, y)
     except (ValueError, IndexError, TypeError) as e:
@@ -143,7 +132,6 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
     node._value = out if type(out) is np.ndarray else np.asarray(out)
     node.grad = None
     node._pending = None
-    node._lent = ly if lx is None else lx if ly is None else lx + ly
     if px is None and py is None:
         node._ctx = None
         node.requires_grad = False
@@ -205,23 +193,17 @@ class Tensor:
     # _ctx is None for a leaf or a constant, else (op, parents, args, params): the op that made
     # this node, its parents (None where an input needs no gradient), the input values the VJP
     # rules read, and the op's parameters. One attribute keeps recording an op cheap.
-    # _value is the engine's own array, or a read-only view of a large caller array that is
-    # lent (numeric.borrow); ``value`` hands it out read-only. _lent holds the lent caller arrays
-    # with their checksums: for a node with _ctx, those its rules read (checked by backward);
-    # for a leaf or a constant, those its value may alias (passed on to the ops that use it).
-    __slots__ = ("_value", "_lent", "grad", "requires_grad", "_ctx", "_pending", "__weakref__")
+    # _value is the engine's own array (caller arrays are copied in, numeric.copies); the
+    # ``value`` property hands it out read-only, so no write can reach a saved value.
+    __slots__ = ("_value", "grad", "requires_grad", "_ctx", "_pending", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, value: Any, requires_grad: bool = True) -> None:
         if isinstance(value, (list, tuple)) and _holds_tracked(value):
             raise TypeError("Tensor([...]) of Tensors would drop their gradients: "
                             "use numeric.stack([...]) or numeric.concatenate([...])")
-        # Copied or lent: the caller's array stays theirs, and writing to it cannot silently
-        # change a gradient.
-        if isinstance(value, Tensor):
-            self._value, self._lent = value._value, value._lent
-        else:
-            self._value, self._lent = take(value)
+        # A copy: the caller's array stays theirs, and writing to it cannot change a gradient.
+        self._value = value._value if isinstance(value, Tensor) else private(value)
         self.grad = None
         self._pending = None
         self.requires_grad = bool(requires_grad)
@@ -241,7 +223,7 @@ class Tensor:
         if getattr(self, "_ctx", None) is not None:
             raise AttributeError(f"cannot replace the value of a Tensor made by op "
                                  f"{self._ctx[0].name!r}: its VJP reads it; build a new Tensor")
-        self._value, self._lent = take(value)
+        self._value = private(value)
 
     # -- array-like attributes ----------------------------------------------------------------
     shape = property(lambda self: self.value.shape)

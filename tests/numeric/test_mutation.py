@@ -1,7 +1,6 @@
 """Arrays written between the forward and the backward pass cannot change a gradient (issue 9,
-item 6): the engine copies the arrays it is given (leaves, plain array inputs, array params) —
-or, for large float64 arrays, lends them and checks a checksum in backward — and hands out its
-own values read-only, so a write misses the graph, is refused, or stops backward naming the op.
+item 6): the engine copies the arrays it is given (leaves, plain array inputs, array params)
+and hands out its own values read-only, so a write either misses the graph or is refused.
 """
 
 import numpy as np
@@ -127,78 +126,81 @@ def test_functional_grad_is_unaffected_by_writes_inside_f():
 
 
 # ---------------------------------------------------------------------------------------------
-# Large float64 arrays are lent, not copied: a write is caught by backward, naming the op
+# Large arrays: copied into pooled buffers, reused only once nothing can see them
 # ---------------------------------------------------------------------------------------------
-BIG = 10_000  # elements: above numeric.borrow's size for lending
-
-
-def test_a_large_leaf_is_lent_not_copied_and_gives_the_right_gradient():
-    a = np.random.default_rng(3).normal(size=BIG)
-    x = Tensor(a)
-    assert np.shares_memory(x.value, a) and not x.value.flags.writeable and a.flags.writeable
-    (x * x).sum().backward()
-    np.testing.assert_array_equal(x.grad, 2 * a)
+BIG = 40_000  # float64 elements: above the size numeric.copies pools
 
 
 @pytest.mark.parametrize("write", [
     lambda a: a.__setitem__(0, 5.0),
-    lambda a: a.__setitem__(BIG - 1, a[BIG - 1] * (1 + 1e-12)),
-    lambda a: a.__setitem__(slice(None), a[::-1].copy()),  # a permutation: same sum
     lambda a: np.random.default_rng(4).shuffle(a),
-], ids=["first", "last-tiny-relative", "reversed", "shuffled"])
-def test_a_write_to_a_lent_leaf_is_an_error_naming_the_op(write):
+], ids=["one", "shuffled"])
+def test_a_large_leaf_s_source_array_written_after_the_forward(write):
     a = np.random.default_rng(3).normal(size=BIG)
-    x = Tensor(a)
-    y = (x * x).sum()
-    write(a)
-    with pytest.raises(RuntimeError, match=r"^multiply: an input array of shape \(10000,\)"):
-        y.backward()
-    assert x.grad is None
-
-
-def test_a_write_to_a_large_plain_input_is_an_error_naming_the_op():
-    c = np.random.default_rng(5).normal(size=(100, 100))
-    w = Tensor(np.ones(100))
-    y = np.tanh(c @ w).sum()
-    c[7, 7] += 1.0
-    with pytest.raises(RuntimeError, match="^matmul: "):
-        y.backward()
-
-
-def test_a_write_seen_through_a_view_of_a_lent_leaf_stops_backward_before_any_rule():
-    a = np.random.default_rng(6).normal(size=BIG)
-    x = Tensor(a)
-    w = Tensor(np.ones((100, 100)))
-    y = (x.reshape(100, 100) * w).sum()  # multiply reads the view of a: w's rule is g * x
-    a[0] = 9.0
-    with pytest.raises(RuntimeError, match="^reshape: "):
-        y.backward()
-    assert w.grad is None and x.grad is None
-
-
-def test_a_lent_constant_is_checked_by_the_ops_that_read_it():
-    a = np.random.default_rng(7).normal(size=BIG)
-    c = Tensor(a, requires_grad=False)
-    x = Tensor(np.ones(BIG))
-    y = (x * c).sum()
-    a[5] = 0.0
-    with pytest.raises(RuntimeError, match="^multiply: "):
-        y.backward()
-
-
-@pytest.mark.parametrize("a", [
-    np.r_[np.nan, np.ones(BIG)],  # a NaN would hide later writes in its block's sum: copied
-    np.ones(BIG, dtype=np.float32),  # only float64 is lent
-    np.ones((BIG, 2))[:, 0],  # not contiguous
-], ids=["nan", "float32", "strided"])
-def test_arrays_that_are_not_lent_are_copied(a):
+    want = 2 * a
     x = Tensor(a)
     assert not np.shares_memory(x.value, a)
     y = (x * x).sum()
-    want = 2 * a.copy()
-    a[1] = 4.0
+    write(a)
     y.backward()
     np.testing.assert_array_equal(x.grad, want)
+
+
+def test_a_large_plain_input_written_after_the_forward():
+    c = np.random.default_rng(5).normal(size=(200, 200))
+    want = c.T @ (1 - np.tanh(c @ np.ones(200)) ** 2)
+    w = Tensor(np.ones(200))
+    y = np.tanh(c @ w).sum()
+    c[7, 7] += 1.0
+    y.backward()
+    np.testing.assert_allclose(w.grad, want, rtol=1e-13)
+
+
+def test_a_pooled_buffer_is_never_shared_by_live_tensors():
+    rng = np.random.default_rng(6)
+    arrays = [rng.normal(size=BIG) for _ in range(12)]  # more than the pool keeps per size
+    ts = [Tensor(a) for a in arrays]
+    for t, a in zip(ts, arrays):
+        np.testing.assert_array_equal(t.value, a)
+    for i in range(len(ts)):
+        for j in range(i):
+            assert not np.shares_memory(ts[i].value, ts[j].value)
+
+
+def test_a_buffer_is_reused_only_after_every_view_of_it_is_gone():
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=BIG), rng.normal(size=BIG)
+    x = Tensor(a)
+    kept = x.value.reshape(200, 200)[:, 0]  # a view the caller holds on to
+    y = (x * 2.0).sum()
+    del x, y
+    for _ in range(10):
+        Tensor(b)  # would land in x's buffer if it were reused too early
+    np.testing.assert_array_equal(kept, a.reshape(200, 200)[:, 0])
+    # Once nothing sees it, a buffer is reused (what the pool is for): one buffer serves all.
+    assert len({id(Tensor(b).value.base) for _ in range(10)}) == 1
+
+
+def test_pooled_copies_from_many_threads_never_overlap():
+    import threading
+
+    rng = np.random.default_rng(8)
+    arrays = [rng.normal(size=BIG) for _ in range(6)]
+    bad = []
+
+    def work(k):
+        for _ in range(30):
+            t = Tensor(arrays[k])
+            g = numeric.grad(lambda x: (x * x).sum())(t.value)
+            if not (np.array_equal(t.value, arrays[k]) and np.array_equal(g, 2 * arrays[k])):
+                bad.append(k)
+
+    pool = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    assert not bad
 
 
 @pytest.mark.parametrize("name,case", STANDARD, ids=[f"{n}-{c}" for n, c in STANDARD])
