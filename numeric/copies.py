@@ -29,6 +29,10 @@ _lock = threading.Lock()
 
 def private(a: Any) -> np.ndarray:
     """An array equal to ``a`` that nothing outside the engine can write to."""
+    if type(a) is np.ndarray and 0 in a.strides and a.size > 1:
+        # A broadcast view (np.broadcast_to): copy the block it repeats, not every repeat.
+        block = a[tuple(slice(0, 1) if s == 0 else slice(None) for s in a.strides)]
+        return np.broadcast_to(np.array(block), a.shape)
     if (type(a) is not np.ndarray or not _POOL_FROM <= a.nbytes <= _POOL_UPTO
             or a.dtype.hasobject):
         return np.array(a)

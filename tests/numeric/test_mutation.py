@@ -82,6 +82,26 @@ def test_an_index_array_written_after_the_forward():
     np.testing.assert_array_equal(x.grad, [2.0, 0.0, 0.0])
 
 
+def test_an_index_array_inside_a_tuple_written_after_the_forward():
+    x = Tensor(np.arange(6.0).reshape(3, 2))
+    rows = np.array([0, 0, 1])
+    y = (x[rows, 1] * np.array([1.0, 2.0, 3.0])).sum()
+    rows[:] = 2
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [[0.0, 3.0], [0.0, 3.0], [0.0, 0.0]])
+
+
+def test_a_broadcast_view_is_copied_as_the_block_it_repeats():
+    base = np.array([1.0, 2.0])
+    c = np.broadcast_to(base, (1_000_000, 2))  # 16 MB if materialised
+    x = Tensor(np.ones(2))
+    y = (x * c).sum()
+    base[0] = 50.0  # writes through every row of c
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [1e6, 2e6])
+    assert Tensor(c).value.base.nbytes <= 16
+
+
 def test_a_constant_tensor_s_source_array_written_after_the_forward():
     a = np.array([5.0, 6.0])
     c = Tensor(a, requires_grad=False)
