@@ -152,16 +152,17 @@ def _forward(op: Op, args: list[Any], params: dict[str, Any]) -> np.ndarray:
 def _saved_params(params: dict[str, Any]) -> dict[str, Any]:
     """Parameters a recorded op keeps for backward, with private copies of any arrays in them
     (an index, clip bounds), which the caller could otherwise change before backward."""
-    def own(v: Any) -> Any:
-        if type(v) is np.ndarray:
-            return v.copy()
-        if type(v) is tuple and any(type(i) is np.ndarray for i in v):
-            return tuple(i.copy() if type(i) is np.ndarray else i for i in v)
-        return v
-
     if any(type(v) is np.ndarray or type(v) is tuple for v in params.values()):
-        return {k: own(v) for k, v in params.items()}
+        return {k: _private_param(v) for k, v in params.items()}
     return params
+
+
+def _private_param(v: Any) -> Any:
+    if type(v) is np.ndarray:
+        return v.copy()
+    if type(v) is tuple and any(type(i) is np.ndarray for i in v):
+        return tuple(i.copy() if type(i) is np.ndarray else i for i in v)
+    return v
 
 
 def _op_error(op: Op, args: Any, e: Exception) -> Exception:
