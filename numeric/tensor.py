@@ -75,6 +75,7 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
     args = []
     parents = []
     tracked = False
+    plain = None  # positions of caller arrays
     for x, rule in zip(inputs, op.vjp):
         if isinstance(x, Tensor):
             args.append(x._value)
@@ -82,12 +83,20 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
                 parents.append(x)
                 tracked = True
                 continue
-        else:  # a private copy: the caller may write to theirs before backward reads it
-            args.append(x if type(x) in _PY_SCALARS else private(x))
+        elif type(x) in _PY_SCALARS:
+            args.append(x)
+        else:
+            args.append(np.asarray(x))
+            plain = [len(args) - 1] if plain is None else plain + [len(args) - 1]
         parents.append(None)
-    if tracked and params:
-        params = _saved_params(params)
+    if tracked:  # private copies: the caller may write to theirs before backward reads them
+        for i in plain or ():
+            args[i] = private(args[i])
+        if params:
+            params = _saved_params(params)
     out = _forward(op, args, params)
+    if plain is not None and not tracked:
+        out = _unshared(out, [args[i] for i in plain])
     node = _new(Tensor)
     node._value = out
     node.grad = None
@@ -110,24 +119,33 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
         op = op.arity(2)  # a variadic op bound to two inputs, else a TypeError
         rule_x, rule_y = op.vjp
     track = _enabled()
+    caller = 0  # bit 1: x is the caller's array, bit 2: y is
     if isinstance(x, Tensor):
         px = x if track and x.requires_grad and rule_x is not None else None
         x = x._value
     else:
         px = None
         if type(x) not in _PY_SCALARS:
-            x = private(x)
+            x = np.asarray(x)
+            caller = 1
     if isinstance(y, Tensor):
         py = y if track and y.requires_grad and rule_y is not None else None
         y = y._value
     else:
         py = None
         if type(y) not in _PY_SCALARS:
-            y = private(y)
+            y = np.asarray(y)
+            caller |= 2
+    if caller and (px is not None or py is not None):
+        # Private copies: the caller may write to theirs before backward reads them.
+        x = private(x) if caller & 1 else x
+        y = private(y) if caller & 2 else y
     try:
         out = op.fwd(x, y, **params) if params else op.fwd(x, y)
     except (ValueError, IndexError, TypeError) as e:
         raise _op_error(op, (x, y), e) from e
+    if caller and px is None and py is None:
+        out = _unshared(out, (x, y))
     node = _new(Tensor)
     node._value = out if type(out) is np.ndarray else np.asarray(out)
     node.grad = None
@@ -147,6 +165,16 @@ def _forward(op: Op, args: list[Any], params: dict[str, Any]) -> np.ndarray:
     except (ValueError, IndexError, TypeError) as e:
         raise _op_error(op, args, e) from e
     return out if type(out) is np.ndarray else np.asarray(out)
+
+
+def _unshared(out: Any, inputs: Any) -> Any:
+    """An unrecorded result that may alias a caller's array (a view of it) is copied: a later
+    recorded op saving it would otherwise see the caller's writes."""
+    if type(out) is np.ndarray and any(
+            out is a or out.base is not None and np.may_share_memory(out, a)
+            for a in inputs if type(a) is np.ndarray):
+        return out.copy()
+    return out
 
 
 def _saved_params(params: dict[str, Any]) -> dict[str, Any]:

@@ -73,6 +73,26 @@ def test_a_plain_array_reached_through_a_constant_view():
     np.testing.assert_array_equal(x.grad, [[1.0, 3.0], [2.0, 4.0]])
 
 
+def test_ops_that_record_nothing_use_caller_arrays_without_copying(monkeypatch):
+    import numeric.tensor
+
+    x = Tensor([1.0, 2.0])
+    a = np.array([3.0, 4.0])
+    monkeypatch.setattr(numeric.tensor, "private", lambda v: pytest.fail("copied"))
+    with no_grad():
+        np.testing.assert_array_equal((x * a).value, [3.0, 8.0])
+        np.testing.assert_array_equal(apply("tanh", a).value, np.tanh(a))
+    np.testing.assert_array_equal(apply("add", a, a).value, [6.0, 8.0])  # constants only
+
+
+def test_an_unrecorded_view_of_a_caller_array_is_copied():
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    with no_grad():
+        c = apply("reshape", a, shape=(4,))
+    a[0, 0] = 9.0
+    np.testing.assert_array_equal(c.value, [1.0, 2.0, 3.0, 4.0])
+
+
 def test_an_index_array_written_after_the_forward():
     x = Tensor([1.0, 2.0, 3.0])
     index = np.array([0, 0])
