@@ -11,7 +11,8 @@ needed (graphviz when drawing).
 
 from numeric import dispatch as _dispatch  # noqa: F401  (derives NumPy dispatch and methods)
 from numeric import ops as _ops  # noqa: F401  (fills the op table)
-from numeric.autodiff import backward, grad, toposort, value_and_grad, vjp
+from numeric.autodiff import grad, value_and_grad, vjp
+from numeric.backprop import backward, toposort
 from numeric.kind import Case, Kind
 from numeric.op import Domain, Kink, Op, all_ops, get_op, register, unbroadcast, unregister
 from numeric.tensor import Tensor, apply, is_grad_enabled, no_grad

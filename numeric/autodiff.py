@@ -1,184 +1,31 @@
-"""Reverse mode: iterative topological order, ``backward``, and the functional API.
+"""The functional API (HIPS autograd / JAX style): ``vjp``, ``grad``, ``value_and_grad``.
 
-Every graph walk here is a loop over an explicit stack — no recursion — so a million-node chain
-backpropagates, and each node's VJP rules run once however many paths share it.
+Built on ``numeric.backprop``. Grad mode and the nesting of ``grad`` calls are per thread /
+asyncio context (ContextVars); a ``grad`` called inside another's function records its backward
+pass when that function closes over Tensors the outer call traces, so derivatives of any order
+see every dependence.
 """
 
 from __future__ import annotations
 
+import contextvars
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
-from numeric.op import unbroadcast
-from numeric.tensor import Tensor, _grad_mode
+from numeric.backprop import _backprop, _base, _float_dtype, _own, _seed, toposort
+from numeric.mode import recording
+from numeric.tensor import Tensor, apply
 
-__all__ = ["toposort", "backward", "vjp", "grad", "value_and_grad"]
+__all__ = ["vjp", "grad", "value_and_grad"]
 
-
-def toposort(root: Tensor, stop: frozenset[int] = frozenset()) -> list[Tensor]:
-    """The nodes ``root`` depends on, each after all of its parents (inputs first).
-
-    Nodes whose ``id`` is in ``stop`` are included but not expanded.
-    """
-    order: list[Tensor] = []
-    visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        key = id(node)
-        if key in visited:
-            continue
-        visited.add(key)
-        stack.append((node, True))
-        ctx = node._ctx
-        if ctx is None or (stop and key in stop):
-            continue
-        for p in ctx[1]:
-            if p is not None and id(p) not in visited:
-                stack.append((p, False))
-    return order
+# How many vjp/grad calls are evaluating their function in this thread / context now: a call
+# made inside another's function may close over the outer call's traced Tensors.
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("numeric_grad_depth", default=0)
 
 
-def backward(root: Tensor, g: Any = None, *, retain_graph: bool = False,
-             create_graph: bool = False) -> None:
-    """``root.backward(g)``: accumulate gradients into ``.grad`` of every node on the graph."""
-    if isinstance(root, Tensor) and not root.requires_grad:
-        raise RuntimeError(
-            "backward() on a Tensor that does not require grad: it was computed under no_grad() "
-            "or from constants only, so no gradient can reach any input")
-    g = _seed(root, g, create_graph)
-    _backprop(root, g, targets=(), accumulate=True,
-              retain_graph=retain_graph or create_graph, create_graph=create_graph)
-
-
-def _seed(root: Tensor, g: Any, create_graph: bool) -> Any:
-    if not isinstance(root, Tensor):
-        raise TypeError(f"backward needs a Tensor, got {type(root).__name__}")
-    if g is None:
-        if root.value.size != 1:
-            raise ValueError(
-                f"backward() without a seed gradient needs a single-element Tensor; this one has "
-                f"shape {root.shape}: pass g, an array of shape {root.shape}"
-            )
-        g = np.ones(root.shape, dtype=_float_dtype(root.value))
-    elif isinstance(g, Tensor):
-        if not create_graph:
-            g = g.value
-    else:
-        # The seed takes the output's float dtype (an int seed would make int or object
-        # gradients); a complex seed stays complex.
-        g = np.asarray(g)
-        dtype = _float_dtype(root.value)
-        if np.iscomplexobj(g):
-            dtype = np.result_type(g.dtype, dtype)
-        g = g.astype(dtype, copy=False)
-    if np.shape(g) != root.shape:
-        if np.size(g) == 1 and root.value.size == 1:
-            g = np.reshape(g, root.shape)
-        else:
-            raise ValueError(f"backward: the seed gradient has shape {np.shape(g)}, "
-                             f"but the Tensor has shape {root.shape}")
-    return g
-
-
-def _float_dtype(value: np.ndarray) -> Any:
-    return value.dtype if np.issubdtype(value.dtype, np.inexact) else np.float64
-
-
-def _backprop(root: Tensor, g: Any, *, targets: Sequence[Tensor], accumulate: bool,
-              retain_graph: bool, create_graph: bool) -> dict[int, Any]:
-    """Push ``g`` from ``root`` to every node in reverse topological order.
-
-    Returns the cotangents of ``targets`` (by id); with ``accumulate`` every reached node's
-    ``.grad`` is increased instead.
-    """
-    stop = frozenset(id(t) for t in targets)
-    order = toposort(root, stop)
-    found: dict[int, Any] = {}
-    handed: set[int] = {id(_base(g))}
-    # Each node holds its pending cotangent while the walk is under way (cheaper than a dict
-    # keyed by id); every pending value is taken before the walk ends, or cleared on error.
-    root._pending = g
-    try:
-        with _grad_mode(create_graph):
-            for node in reversed(order):
-                g = node._pending
-                if g is None:
-                    continue
-                node._pending = None
-                ctx = node._ctx
-                # Leaves accumulate .grad; intermediate nodes keep theirs only with the graph
-                # (retain_graph), for drawing — freeing the graph frees them too.
-                if accumulate and (ctx is None or retain_graph):
-                    g = _own(g, handed)
-                    node.grad = g if node.grad is None else node.grad + g
-                if stop and id(node) in stop:
-                    found[id(node)] = g
-                    continue
-                if ctx is None:
-                    continue
-                op, parents, args, params = ctx
-                if args is None:
-                    raise RuntimeError(
-                        f"backward through a graph already freed at op {op.name!r}: "
-                        "pass retain_graph=True to the first backward to backpropagate twice"
-                    )
-                if create_graph:  # rules see Tensors, so the backward pass is recorded too
-                    args = tuple(a if p is None else p for p, a in zip(parents, args))
-                    out: Any = node
-                else:
-                    out = node.value
-                for i, p in enumerate(parents):
-                    if p is None:
-                        continue
-                    pv = p.value
-                    rule = op.vjp[i]
-                    gi = rule(g, out, *args, **params) if params else rule(g, out, *args)
-                    # unbroadcast's own early return, tested here first: most cotangents need
-                    # no sum, and the call would be a tenth of a small op's backward.
-                    if type(gi) is not np.ndarray or gi.shape != pv.shape or gi.dtype.kind == "c":
-                        try:
-                            gi = unbroadcast(gi, pv.shape, pv.dtype)
-                        except ValueError as e:
-                            raise ValueError(f"{op.name} input {i}: {e}") from None
-                    prev = p._pending
-                    p._pending = gi if prev is None else prev + gi
-                if not retain_graph:
-                    node._ctx = (op, (), None, None)
-    except BaseException:
-        for node in order:
-            node._pending = None
-        raise
-    return found
-
-
-def _base(a: Any) -> Any:
-    while isinstance(a, np.ndarray) and a.base is not None:
-        a = a.base
-    return a
-
-
-def _own(g: Any, handed: set[int]) -> Any:
-    """A leaf's gradient must not alias another leaf's, the seed, or a read-only view."""
-    if type(g) is not np.ndarray:
-        return np.asarray(g) if not isinstance(g, Tensor) else g
-    base = id(_base(g))
-    if base in handed or not g.flags.writeable:
-        g = g.copy()
-        base = id(g)
-    handed.add(base)
-    return g
-
-
-# ---------------------------------------------------------------------------------------------
-# Functional API (HIPS autograd / JAX style)
-# ---------------------------------------------------------------------------------------------
 def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
     """``out, vjp_fn = vjp(f, *args)``; ``vjp_fn(g)`` gives one cotangent per argument.
 
@@ -187,15 +34,29 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
     (array([6.]),)
     """
     nested = any(isinstance(a, Tensor) and a.requires_grad for a in args)
-    xs = [a if isinstance(a, Tensor) and a.requires_grad else Tensor(a) for a in args]
-    with _grad_mode(True):
-        out = f(*xs)
+    depth = _depth.get()
+    token = _depth.set(depth + 1)
+    try:
+        with recording(True):
+            # A traced argument enters as a new node, so f's own variable is told apart from
+            # the same Tensor reached by a closure (d/dy x y y at y = x is 2 x^2, not 3 x^2).
+            xs = [apply("reshape", a, shape=a.shape) if isinstance(a, Tensor) and a.requires_grad
+                  else Tensor(a) for a in args]
+            out = f(*xs)
+    finally:
+        _depth.reset(token)
+    if depth and not nested and isinstance(out, Tensor) and out.requires_grad:
+        # Inside an enclosing grad's function, f may close over Tensors that grad traces: the
+        # backward pass is then recorded, so the enclosing derivative sees that dependence.
+        stop = frozenset(id(x) for x in xs)  # does out reach a traced leaf other than xs?
+        nested = any(n._ctx is None and n.requires_grad and id(n) not in stop
+                     for n in toposort(out, stop))
 
     def vjp_fn(g: Any) -> tuple[Any, ...]:
         if not isinstance(out, Tensor) or not out.requires_grad:
             warnings.warn("vjp/grad: f's output does not depend on its inputs (nothing was "
                           "recorded), so every gradient is zero", stacklevel=2)
-            zero = [np.zeros_like(x.value, dtype=_float_dtype(x.value)) for x in xs]
+            zero = [np.zeros_like(x._value, dtype=_float_dtype(x._value)) for x in xs]
             return tuple(Tensor(z, requires_grad=False) if nested else z for z in zero)
         # A seed that is itself being differentiated (vjp of vjp_fn, the "double vjp" that
         # gives a JVP) must flow through a recorded backward pass, like a nested call.
@@ -208,14 +69,14 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
         for x in xs:
             gx = found.get(id(x))
             if gx is None:
-                gx = np.zeros_like(x.value, dtype=_float_dtype(x.value))
+                gx = np.zeros_like(x._value, dtype=_float_dtype(x._value))
             gx = _own(gx, handed)
             if record and not isinstance(gx, Tensor):
                 gx = Tensor(gx, requires_grad=False)
             res.append(gx)
         return tuple(res)
 
-    value = out if nested or not isinstance(out, Tensor) else out.value
+    value = out if nested or not isinstance(out, Tensor) else out._value
     return value, vjp_fn
 
 
@@ -247,4 +108,4 @@ def grad(f: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Callable[...
 
 
 def _plain(a: Any) -> Any:
-    return a.value if isinstance(a, Tensor) else a
+    return a._value if isinstance(a, Tensor) else a

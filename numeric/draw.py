@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from numeric.autodiff import toposort
+from numeric.backprop import toposort
 from numeric.tensor import Tensor
 
 __all__ = ["draw_dot", "render_svg", "find_renderer"]

@@ -9,47 +9,17 @@ NumPy code on Tensors is differentiated.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
+from numeric.backprop import Node, backward
+from numeric.copies import private, saved_params, unshared
+from numeric.mode import enabled, is_grad_enabled, no_grad
 from numeric.op import _REGISTRY, Op, get_op
 
 __all__ = ["Tensor", "apply", "no_grad", "is_grad_enabled"]
-
-
-class _State:
-    grad_enabled = True
-
-
-_state = _State()
-
-
-@contextlib.contextmanager
-def no_grad() -> Iterator[None]:
-    """Within this block ops record nothing: results are constants."""
-    before = _state.grad_enabled
-    _state.grad_enabled = False
-    try:
-        yield
-    finally:
-        _state.grad_enabled = before
-
-
-@contextlib.contextmanager
-def _grad_mode(enabled: bool) -> Iterator[None]:
-    before = _state.grad_enabled
-    _state.grad_enabled = enabled
-    try:
-        yield
-    finally:
-        _state.grad_enabled = before
-
-
-def is_grad_enabled() -> bool:
-    return _state.grad_enabled
 
 
 def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
@@ -60,23 +30,34 @@ def apply(op: Op | str, *inputs: Any, **params: Any) -> Tensor:
         return _apply2(op, inputs[0], inputs[1], params)
     if len(inputs) != len(op.vjp):
         op = op.arity(len(inputs))  # a variadic op bound to n inputs, else a TypeError
-    track = _state.grad_enabled
+    track = enabled()
     args = []
     parents = []
     tracked = False
+    plain = None  # positions of caller arrays
     for x, rule in zip(inputs, op.vjp):
         if isinstance(x, Tensor):
-            args.append(x.value)
+            args.append(x._value)
             if track and x.requires_grad and rule is not None:
                 parents.append(x)
                 tracked = True
                 continue
+        elif type(x) in _PY_SCALARS:
+            args.append(x)
         else:
-            args.append(x if type(x) is np.ndarray or type(x) in _PY_SCALARS else np.asarray(x))
+            args.append(np.asarray(x))
+            plain = [len(args) - 1] if plain is None else plain + [len(args) - 1]
         parents.append(None)
+    if tracked:  # private copies: the caller may write to theirs before backward reads them
+        for i in plain or ():
+            args[i] = private(args[i])
+        if params:
+            params = saved_params(params)
     out = _forward(op, args, params)
-    node = Tensor.__new__(Tensor)
-    node.value = out
+    if plain is not None and not tracked:
+        out = unshared(out, [args[i] for i in plain])
+    node = _new(Tensor)
+    node._value = out
     node.grad = None
     node._pending = None
     node._ctx = (op, tuple(parents), tuple(args), params) if tracked else None
@@ -88,7 +69,7 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
     """``apply`` for two inputs, unrolled: binary ops are the most common, and this is the
     engine's per-op overhead (2.5x less than the general loop). The Tensor operators call it
     directly. Plain Python numbers pass through: NumPy takes them as "weak" scalars that keep a
-    float32 array float32 (np.asarray(1) would be int64)."""
+    float32 array float32 (np.asarray(1) would be int64); arrays are copied, as in ``apply``."""
     if type(op) is str:
         op = _REGISTRY.get(op) or get_op(op)
     try:
@@ -96,34 +77,43 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
     except ValueError:
         op = op.arity(2)  # a variadic op bound to two inputs, else a TypeError
         rule_x, rule_y = op.vjp
-    track = _state.grad_enabled
+    track = enabled()
+    caller = 0  # bit 1: x is the caller's array, bit 2: y is
     if isinstance(x, Tensor):
         px = x if track and x.requires_grad and rule_x is not None else None
-        x = x.value
+        x = x._value
     else:
         px = None
-        if type(x) is not np.ndarray and type(x) not in _PY_SCALARS:
+        if type(x) not in _PY_SCALARS:
             x = np.asarray(x)
+            caller = 1
     if isinstance(y, Tensor):
         py = y if track and y.requires_grad and rule_y is not None else None
-        y = y.value
+        y = y._value
     else:
         py = None
-        if type(y) is not np.ndarray and type(y) not in _PY_SCALARS:
+        if type(y) not in _PY_SCALARS:
             y = np.asarray(y)
+            caller |= 2
+    if caller and (px is not None or py is not None):
+        # Private copies: the caller may write to theirs before backward reads them.
+        x = private(x) if caller & 1 else x
+        y = private(y) if caller & 2 else y
     try:
         out = op.fwd(x, y, **params) if params else op.fwd(x, y)
     except (ValueError, IndexError, TypeError) as e:
         raise _op_error(op, (x, y), e) from e
-    node = Tensor.__new__(Tensor)
-    node.value = out if type(out) is np.ndarray else np.asarray(out)
+    if caller and px is None and py is None:
+        out = unshared(out, (x, y))
+    node = _new(Tensor)
+    node._value = out if type(out) is np.ndarray else np.asarray(out)
     node.grad = None
     node._pending = None
     if px is None and py is None:
         node._ctx = None
         node.requires_grad = False
     else:
-        node._ctx = (op, (px, py), (x, y), params)
+        node._ctx = (op, (px, py), (x, y), saved_params(params) if params else params)
         node.requires_grad = True
     return node
 
@@ -148,10 +138,11 @@ def _op_error(op: Op, args: Any, e: Exception) -> Exception:
 
 
 _PY_SCALARS = (float, int, bool, complex)
+_new = object.__new__  # a node without __init__'s checks: apply sets every slot itself
 _NO_PARAMS: dict[str, Any] = {}  # shared, never written: ops keep params read-only
 
 
-class Tensor:
+class Tensor(Node):
     """An array that remembers how it was computed. ``Tensor(value, requires_grad=True)``.
 
     >>> x = Tensor([1.0, -2.0])
@@ -161,27 +152,44 @@ class Tensor:
     array([ 2., -4.])
     """
 
-    # _ctx is None for a leaf or a constant, else (op, parents, args, params): the op that made
-    # this node, its parents (None where an input needs no gradient), the input values the VJP
-    # rules read, and the op's parameters. One attribute keeps recording an op cheap.
-    __slots__ = ("value", "grad", "requires_grad", "_ctx", "_pending", "__weakref__")
+    # Slots (numeric.backprop.Node): _ctx is None for a leaf or a constant, else (op, parents,
+    # args, params) — one attribute keeps recording cheap; _value is the engine's own array
+    # (caller arrays are copied in, numeric.copies), handed out read-only by ``value``.
+    __slots__ = ()
     __array_priority__ = 100
 
     def __init__(self, value: Any, requires_grad: bool = True) -> None:
         if isinstance(value, (list, tuple)) and _holds_tracked(value):
             raise TypeError("Tensor([...]) of Tensors would drop their gradients: "
                             "use numeric.stack([...]) or numeric.concatenate([...])")
-        self.value = value.value if isinstance(value, Tensor) else np.asarray(value)
+        # A copy: the caller's array stays theirs, and writing to it cannot change a gradient.
+        self._value = value._value if isinstance(value, Tensor) else private(value)
         self.grad = None
         self._pending = None
         self.requires_grad = bool(requires_grad)
         self._ctx = None
 
+    @property
+    def value(self) -> np.ndarray:
+        """The numbers, read-only: recorded ops saved them for backward, so a write would
+        silently change gradients (build a new Tensor instead)."""
+        v = self._value
+        if v.flags.writeable:
+            v.flags.writeable = False
+        return v
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        if getattr(self, "_ctx", None) is not None:
+            raise AttributeError(f"cannot replace the value of a Tensor made by op "
+                                 f"{self._ctx[0].name!r}: its VJP reads it; build a new Tensor")
+        self._value = private(value)
+
     # -- array-like attributes ----------------------------------------------------------------
-    shape = property(lambda self: self.value.shape)
-    ndim = property(lambda self: self.value.ndim)
-    size = property(lambda self: self.value.size)
-    dtype = property(lambda self: self.value.dtype)
+    shape = property(lambda self: self._value.shape)
+    ndim = property(lambda self: self._value.ndim)
+    size = property(lambda self: self._value.size)
+    dtype = property(lambda self: self._value.dtype)
     T = property(lambda self: apply("transpose", self))
     is_leaf = property(lambda self: self._ctx is None)
     op = property(lambda self: self._ctx[0] if self._ctx else None, doc="the op that made it")
@@ -198,7 +206,7 @@ class Tensor:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         # np.asarray(t) and friends bypass NumPy's dispatch: for a Tensor on a recorded graph
         # they would silently drop its gradient, so they are refused there (as in PyTorch).
-        if self.requires_grad and _state.grad_enabled:
+        if self.requires_grad and enabled():
             raise TypeError("converting a Tensor that requires grad to a NumPy array would drop "
                             "its gradient: use t.value (or t.detach()) for the numbers, or a "
                             "NumPy function the engine supports")
@@ -214,7 +222,7 @@ class Tensor:
         return self.value
 
     def detach(self) -> Tensor:
-        return Tensor(self.value, requires_grad=False)
+        return Tensor(self, requires_grad=False)  # shares the read-only value
 
     def zero_grad(self) -> None:
         self.grad = None
@@ -262,8 +270,6 @@ class Tensor:
         afterwards unless ``retain_graph``; ``create_graph`` records the backward pass itself,
         so gradients can be differentiated again.
         """
-        from numeric.autodiff import backward
-
         backward(self, g, retain_graph=retain_graph, create_graph=create_graph)
 
 

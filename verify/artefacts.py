@@ -165,7 +165,7 @@ def graph_svg(op: numeric.Op, failing: bool, seed: int = 0) -> dict[str, Any]:
     """The graph of ``sum(g * op(x, ...))`` after backward, drawn by Graphviz; the op's node red
     if ``failing``. Cached by its DOT source and the renderer."""
     try:
-        from numeric.autodiff import toposort
+        from numeric.backprop import toposort
         from numeric.draw import render_svg
 
         case = example_case(op)

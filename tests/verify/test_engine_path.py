@@ -69,7 +69,7 @@ def test_a_gradient_of_the_wrong_dtype_fails():
 def test_a_bug_in_the_engines_backward_is_caught(monkeypatch):
     # The rules are right; the engine's seed handling doubles the cotangent. Verify must go
     # through the engine (numeric.vjp) to see it.
-    seed = numeric.autodiff._seed
+    seed = numeric.backprop._seed
     monkeypatch.setattr(numeric.autodiff, "_seed", lambda *a: 2 * seed(*a))
     r = verify.check_op("tanh", (2, 3), options=NUMERIC)
     assert "fd" in _failed(r), r.explain()
