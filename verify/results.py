@@ -1,11 +1,10 @@
 """Results are data: the one definition of what ``verify`` reports, and its JSON schema.
 
-``CheckResult`` (one check on one case), ``CaseResult`` (a case at one dtype), ``OpResult`` (an
-op over its cases) and ``SuiteResult`` (the run) each have ``to_dict()``; ``SuiteResult.to_dict``
-is the results part of the ``gradproof.verify/2`` document (``verify.document.complete`` adds
-each op's derivation, FD curve and graph). ``SuiteResult.from_dict`` reads a document back,
-refusing (``ValueError`` naming the entry) whatever does not match the schema; the summary and
-each case's three-way verdict are always recomputed from the checks (docs/results-schema.md).
+``CheckResult`` (one check, one case), ``CaseResult`` (a case at one dtype), ``OpResult`` and
+``SuiteResult`` each have ``to_dict()``; ``SuiteResult.to_dict`` is the results part of the
+``gradproof.verify/2`` document (``verify.document.complete`` adds the artefacts), and
+``SuiteResult.from_dict`` reads one back, refusing (``ValueError`` naming the entry) what does
+not match the schema; summary and three-way verdicts are recomputed from the checks.
 """
 
 from __future__ import annotations
@@ -129,7 +128,7 @@ class OpResult:
     op: str
     doc: str = ""
     kink: str | None = None
-    signature: str = "elementwise"
+    kind: str = "elementwise"  # its numeric.kinds name
     proof: list[dict[str, Any]] = field(default_factory=list)
     cases: list[CaseResult] = field(default_factory=list)
 
@@ -177,7 +176,7 @@ class OpResult:
                 f"{n['unreliable']} unreliable, {n['skipped']} skipped — {state}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"op": self.op, "doc": self.doc, "kink": self.kink, "signature": self.signature,
+        return {"op": self.op, "doc": self.doc, "kink": self.kink, "kind": self.kind,
                 "proof": self.proof, "cases": [c.to_dict() for c in self.cases]}
 
     @classmethod
@@ -192,7 +191,7 @@ class OpResult:
             _field(_obj(p, f"{where}, proof #{k}"), "status", str, f"{where}, proof #{k}")
         cases = _field(d, "cases", list, where)
         return cls(name, _field(d, "doc", str, where, ""), _field(d, "kink", str, where, None),
-                   _field(d, "signature", str, where, ""), proof,
+                   _field(d, "kind", str, where, ""), proof,
                    [CaseResult.from_dict(c, f"{where}, case #{k}") for k, c in enumerate(cases)])
 
 
@@ -298,3 +297,4 @@ def _field(d: dict[str, Any], name: str, kind: type, where: str, *default: Any) 
 
 def _fmt(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.3g}"
+

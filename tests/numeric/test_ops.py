@@ -1,7 +1,7 @@
 """The op table, data-driven: every op's VJP against central differences, and its kink convention.
 
 Each op in ``numeric.all_ops()`` is checked on hypothesis-generated cases (broadcast-compatible
-shapes with 0-d, size-1 and missing leading axes; params fitting its signature; values in its
+shapes with 0-d, size-1 and missing leading axes; params fitting its kind; values in its
 domain) and on its ``standard_cases``. Finite differences use only the op's NumPy forward.
 """
 

@@ -109,7 +109,7 @@ def test_results_json_follows_the_schema():
     assert set(d["environment"]) == {"python", "numpy", "sympy", "platform", "cpus"}
     assert set(d["summary"]["checks"]) == {"pass", "fail", "unreliable", "skipped"}
     op = d["ops"][0]
-    assert set(op) == {"op", "doc", "kink", "signature", "proof", "cases"}
+    assert set(op) == {"op", "doc", "kink", "kind", "proof", "cases"}
     assert op["kink"] and op["proof"] and op["proof"][0]["status"] in ("proved", "spot-checked")
     case = op["cases"][0]
     assert set(case) == {"case", "label", "shapes", "params", "dtype", "checks", "agreement"}

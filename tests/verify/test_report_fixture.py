@@ -34,7 +34,7 @@ def _check(name: str, rng: np.random.Generator, fail: bool) -> dict:
             "diagnosis": diagnosis if fail else None}
 
 
-def _op_entry(name: str, doc: str, signature: str, cases: list, kink: str | None,
+def _op_entry(name: str, doc: str, kind: str, cases: list, kink: str | None,
               failing: bool, rng: np.random.Generator) -> dict:
     entries, proofs = [], []
     for k, case in enumerate(cases):
@@ -53,7 +53,7 @@ def _op_entry(name: str, doc: str, signature: str, cases: list, kink: str | None
                        "method": f"exact symbolic proof at shapes {case}",
                        "detail": "input 1, entry (0,): g*(x > y) != g*(x >= y)"
                        if failing and k == 0 else ""})
-    return {"op": name, "doc": doc, "kink": kink, "signature": signature, "proof": proofs,
+    return {"op": name, "doc": doc, "kink": kink, "kind": kind, "proof": proofs,
             "cases": entries}
 
 

@@ -132,7 +132,7 @@ def op_model(op: dict[str, Any], results: dict[str, Any]) -> dict[str, Any]:
     failures = [(case, chk) for case in cases for chk in case.get("checks", [])
                 if chk.get("verdict") in ("fail", "unreliable")]
     return {"name": op["op"], "slug": slug(op["op"]), "doc": op.get("doc", ""),
-            "kink": op.get("kink"), "signature": op.get("signature", ""),
+            "kink": op.get("kink"), "kind": op.get("kind", ""),
             "proofs": op.get("proof", []), "cases": cases, "checks": checks,
             "cells": op_verdicts(op, checks), "failures": failures,
             "failing": any(chk.get("verdict") == "fail" for _, chk in failures)
