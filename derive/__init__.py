@@ -1,7 +1,7 @@
 """derive — SymPy derives every op's VJP from its forward and proves the engine's rules exact.
 
 - :func:`exact_vjp` — the exact VJP of an op at concrete shapes (SymPy expressions + lambdify),
-  cached in memory and on disk.
+  cached in :mod:`derive.store` as plain JSON and re-checked against the forward on every load.
 - :func:`prove_rule` — the engine's own rule run on symbols and compared with it exactly (by
   cases at kinks; rational spot checks where symbols cannot run).
 - :func:`derivation` — readable steps (LaTeX, MathML, status): dimension-generic matrix calculus
@@ -11,13 +11,14 @@
 
 from derive.claims import Claim, check_claim, claims
 from derive.derivation import derivation
-from derive.exact import DeriveError, ExactVJP, cache_dir, clear_cache, exact_vjp
-from derive.proof import Proof, prove_rule
+from derive.exact import ExactVJP, clear_cache, exact_vjp
+from derive.oprun import DeriveError, SizeError
+from derive.proof import Limits, Proof, prove_rule
 from derive.render import Derivation, Step, latex_to_mathml
 from derive.symbolic import NUMPY_TO_SYMPY, SymArray
 
 __all__ = [
-    "exact_vjp", "ExactVJP", "DeriveError", "clear_cache", "cache_dir",
-    "prove_rule", "Proof", "derivation", "Derivation", "Step", "latex_to_mathml",
+    "exact_vjp", "ExactVJP", "DeriveError", "SizeError", "clear_cache",
+    "prove_rule", "Proof", "Limits", "derivation", "Derivation", "Step", "latex_to_mathml",
     "claims", "Claim", "check_claim", "SymArray", "NUMPY_TO_SYMPY",
 ]

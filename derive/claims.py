@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derive.exact import exact_vjp, resolve
-from derive.proof import compare
+from derive.compare import compare
+from derive.exact import exact_vjp
+from derive.oprun import resolve
 from derive.symbolic import as_sym, symbols
 
 __all__ = ["Claim", "claims", "check_claim", "NOTEBOOK_CLAIMS"]

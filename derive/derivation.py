@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derive.exact import exact_vjp, for_case, resolve
+from derive.exact import exact_vjp
 from derive.generic import generic_derivation
-from derive.proof import _run_rules, prove_rule
+from derive.oprun import for_case, resolve, run_rules
+from derive.proof import prove_rule
 from derive.render import Derivation, _tex_text, array_latex, array_text, latex_text, make_step
 
 __all__ = ["derivation", "concrete_derivation", "default_case"]
@@ -85,7 +86,8 @@ def _rule_step(op: Any, case: Any, exact: Any) -> Any:
         else (r"\overset{?}{=}", "≟")
     try:
         rop = for_case(op, case)
-        got = _run_rules(rop, rop.vjp, exact, exact.xs, exact.out, dict(case.params))
+        got = run_rules(rop, rop.vjp, exact.names, exact.exprs, exact.xs, exact.out, exact.g,
+                        dict(case.params))
     except Exception as e:  # noqa: BLE001 - e.g. a NumPy call with no SymPy mapping
         why = f"the rule cannot run on symbols ({type(e).__name__}: {e})"
         return make_step("the engine's rule, run on the same symbols",
