@@ -11,8 +11,8 @@ forward run there must equal the stored ``out``, and one directional derivative 
 through the forward must equal the stored VJP. Any difference, or an entry that does not decode,
 re-derives (a stored entry is checked at :data:`CHECK_POINTS` points: a VJP changed only on a
 region, such as x < 0, shows at each point with the chance that the point falls in it).
-Limits: expression size grows fast with shapes, so cases with more than ``max_entries`` (default :data:`derive.oprun.MAX_ENTRIES`) input or output
-entries are refused.
+Limits: expression size grows fast with shapes, so cases with more than ``max_entries``
+(default :data:`derive.oprun.MAX_ENTRIES`) input or output entries are refused.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from numeric import Op, __version__
 from numeric.cases import Case
 
 __all__ = ["ExactVJP", "DeriveError", "exact_vjp", "clear_cache", "matches_forward", "fresh_rng",
-           "own_digest", "is_zero", "active_inputs"]
+           "own_digest", "is_zero", "active_inputs", "store_key"]
 
 FORMAT = 2
 _SCALAR = [{"Heaviside": lambda x, h=0.5: 1.0 if x > 0 else h if x == 0 else 0.0,
@@ -143,7 +143,7 @@ def exact_vjp(op: Op | str, case: Case, max_entries: int | None = None) -> Exact
     Raises SizeError past ``max_entries`` input or output entries (default 512)."""
     op = for_case(resolve(op), case)
     size_guard(op, case, max_entries)
-    key = _key(op, case)
+    key = store_key(op, case)
     params = dict(case.params)
     found = _MEMORY.get(key)
     along = found is None  # read from disk: also check the stored VJP (it may be tampered)
@@ -304,7 +304,8 @@ def _read_digest(path: str, mtime: int, size: int) -> str:
         return store.key(fh.read().decode("utf-8", "replace"))
 
 
-def _key(op: Op, case: Case) -> str:
+def store_key(op: Op, case: Case) -> str:
+    """The store key of the exact derivation of ``op`` at ``case``."""
     doms = [(d.low, d.high, d.avoid, d.margin, d.kind) for d in op.domains()]
     return store.key("exact", FORMAT, op.name, case.shapes, sorted(case.params.items(), key=str),
                      doms, active_inputs(op), op.sym is None, __version__, sp.__version__,

@@ -47,6 +47,19 @@ class Step:
         return {"title": self.title, "latex": self.latex, "mathml": self.mathml,
                 "status": self.status, "text": self.text}
 
+    @classmethod
+    def from_dict(cls, doc: Any) -> Step:
+        """A Step from :meth:`to_dict`; its MathML is made again from the LaTeX (stored markup
+        is never trusted). ValueError on a wrong field."""
+        if not isinstance(doc, dict) or set(doc) != set(_STEP_FIELDS) or not all(
+                isinstance(doc[k], str) for k in _STEP_FIELDS):
+            raise ValueError(f"a step is {{{', '.join(_STEP_FIELDS)}}}, all text")
+        return cls(doc["title"], doc["latex"], latex_to_mathml(doc["latex"]), doc["status"],
+                   doc["text"])
+
+
+_STEP_FIELDS = ("title", "latex", "mathml", "status", "text")
+
 
 def make_step(title: str, latex: str, status: str, expr: Any = None, text: str | None = None
               ) -> Step:
@@ -78,6 +91,17 @@ class Derivation:
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "title": self.title, "kind": self.kind,
                 "steps": [s.to_dict() for s in self.steps]}
+
+    @classmethod
+    def from_dict(cls, doc: Any) -> Derivation:
+        """The Derivation :meth:`to_dict` wrote; ValueError naming what is wrong."""
+        if not isinstance(doc, dict) or set(doc) != {"op", "title", "kind", "steps"}:
+            raise ValueError("a derivation is {op, title, kind, steps}")
+        if not (isinstance(doc["op"], str) and isinstance(doc["title"], str)
+                and doc["kind"] in ("generic", "concrete") and isinstance(doc["steps"], list)):
+            raise ValueError("a derivation's op and title are text, kind generic or concrete, "
+                             "steps a list")
+        return cls(doc["op"], doc["title"], doc["kind"], [Step.from_dict(s) for s in doc["steps"]])
 
     def to_latex(self) -> str:
         parts = [rf"\textbf{{{_tex_text(self.title)}}}"]

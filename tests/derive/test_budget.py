@@ -25,7 +25,8 @@ FAST = Limits(symbolic_seconds=0.5, spot_seconds=0.5)
 def _slow_on_symbols(x):
     """exp, but slow on inputs of several symbols, as SymPy is on large cases (fast on exact
     rationals, and on one symbol: the spot checks' directional runs)."""
-    free = set().union(*(getattr(v, "free_symbols", set()) for v in np.asarray(x, dtype=object).ravel()))
+    entries = np.asarray(x, dtype=object).ravel()
+    free = set().union(*(getattr(v, "free_symbols", set()) for v in entries))
     if len(free) > 1:
         time.sleep(30)
     return np.exp(x)

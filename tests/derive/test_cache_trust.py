@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import numeric
 from derive import clear_cache, exact_vjp, prove_rule, serial, store
 from derive import proof as proof_mod
-from derive.exact import _key as exact_key
+from derive.exact import store_key as exact_key
 from numeric.cases import Case
 
 _NAME = re.compile(r"[0-9a-f]{64}\.json")

@@ -51,6 +51,10 @@ def _solve_a(g, out, a, b):
     return -(db @ _t(out))
 
 
+def _doubled(rule):
+    return lambda *a: 2 * rule(*a)
+
+
 LINALG = [("inv", np.linalg.inv, (_inv_rule,), [(2, 2), (3, 3), (2, 2, 2)]),
           ("det", np.linalg.det, (_det_rule,), [(2, 2), (3, 3), (2, 2, 2)]),
           ("solve", np.linalg.solve, (_solve_a, _solve_b), [((2, 2), (2,)), ((2, 2), (2, 3)),
@@ -64,5 +68,5 @@ def test_rules_calling_np_linalg_directly_prove(name, fwd, rules, shapes):
         case = Case(s if isinstance(s[0], tuple) else (s,))
         proof = prove_rule(op, case)
         assert proof.ok, (case, proof.status, proof.detail)
-        wrong = tuple((lambda r: lambda *a: 2 * r(*a))(r) for r in rules)
+        wrong = tuple(_doubled(r) for r in rules)
         assert prove_rule(op, case, rule=wrong).status == "refuted", case
