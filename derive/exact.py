@@ -34,7 +34,9 @@ from derive.oprun import (
     SizeError,
     for_case,
     forward,
+    fresh_rng,
     input_symbols,
+    is_zero,
     rational_point,
     resolve,
     size_guard,
@@ -44,8 +46,8 @@ from derive.symbolic import SymArray, as_sym, symbols
 from numeric import Op, __version__
 from numeric.cases import Case
 
-__all__ = ["ExactVJP", "DeriveError", "exact_vjp", "clear_cache", "matches_forward", "fresh_rng",
-           "own_digest", "is_zero", "active_inputs", "store_key"]
+__all__ = ["ExactVJP", "DeriveError", "exact_vjp", "clear_cache", "matches_forward", "own_digest",
+           "active_inputs", "store_key"]
 
 FORMAT = 2
 _SCALAR = [{"Heaviside": lambda x, h=0.5: 1.0 if x > 0 else h if x == 0 else 0.0,
@@ -205,24 +207,6 @@ def matches_forward(op: Op, exact: ExactVJP, params: dict[str, Any],
         return abs(complex(sp.N(quotient - slope, 60))) <= 1e-35 * size
     except Exception:  # noqa: BLE001 - the forward cannot be checked: derive again
         return False
-
-
-def is_zero(d: Any) -> bool:
-    """Is the number ``d`` zero? Rationals exactly; other numbers (exp(1/2) ...) when their
-    difference vanishes to 60 significant digits, else by simplification (with symbols)."""
-    d = sp.sympify(d)
-    if d == 0:
-        return True
-    if d.is_Rational:
-        return False
-    if d.free_symbols:
-        return sp.simplify(d) == 0
-    return abs(complex(sp.N(d, 60))) < 1e-45
-
-
-def fresh_rng() -> np.random.Generator:
-    """A generator seeded from the OS: its points cannot be known in advance."""
-    return np.random.default_rng(int.from_bytes(os.urandom(16), "little"))
 
 
 def clear_cache(disk: bool = False) -> None:

@@ -6,12 +6,15 @@
 - :func:`run_rules` — each raw rule, then ``numeric.unbroadcast``, on the given arrays.
 - :func:`rational_point` — exact rational values for every symbol, distinct, inside the domains;
   it always terminates (denominators grow until distinct values exist, else a named error).
+- :func:`is_zero`, :func:`fresh_rng` — exact zero tests; an OS-seeded generator for points
+  no one can aim at.
 - :func:`size_guard` — refuses cases too large to derive exactly, naming op, shapes and limit.
 """
 
 from __future__ import annotations
 
 import inspect
+import os
 from typing import Any
 
 import numpy as np
@@ -24,7 +27,7 @@ from numeric.cases import Case
 __all__ = [
     "DeriveError", "SizeError", "Refuted", "MAX_ENTRIES", "resolve", "for_case", "input_names",
     "input_symbols", "exact_params", "forward", "run_rules", "rational_point", "subs",
-    "size_guard",
+    "size_guard", "is_zero", "fresh_rng",
 ]
 
 MAX_ENTRIES = 512  # default limit on input entries and on output entries of one derivation
@@ -186,6 +189,24 @@ def subs(a: Any, point: dict[Any, Any]) -> SymArray:
     for k in np.ndindex(*plain.shape):
         out[k] = sp.sympify(plain[k]).xreplace(point)
     return as_sym(out)
+
+
+def is_zero(d: Any) -> bool:
+    """Is the number ``d`` zero? Rationals exactly; other numbers (exp(1/2) ...) when their
+    difference vanishes to 60 significant digits, else by simplification (with symbols)."""
+    d = sp.sympify(d)
+    if d == 0:
+        return True
+    if d.is_Rational:
+        return False
+    if d.free_symbols:
+        return sp.simplify(d) == 0
+    return abs(complex(sp.N(d, 60))) < 1e-45
+
+
+def fresh_rng() -> np.random.Generator:
+    """A generator seeded from the OS: its points cannot be known in advance."""
+    return np.random.default_rng(int.from_bytes(os.urandom(16), "little"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,10 +26,10 @@ import numpy as np
 from derive import store
 from derive.budget import OutOfTime, budget
 from derive.compare import compare
-from derive.exact import CHECK_POINTS, ExactVJP, exact_vjp, fresh_rng
+from derive.exact import CHECK_POINTS, ExactVJP, exact_vjp
 from derive.exact import store_key as exact_key
 from derive.kink import check_kink
-from derive.oprun import Refuted, SizeError, for_case, resolve, run_rules
+from derive.oprun import Refuted, SizeError, for_case, fresh_rng, resolve, run_rules
 from derive.spot import mismatch, spot_check
 from numeric import Op
 from numeric.cases import Case

@@ -15,8 +15,8 @@ import numpy as np
 import sympy as sp
 
 from derive.budget import budget
-from derive.exact import ExactVJP, active_inputs, is_zero
-from derive.oprun import Refuted, forward, input_symbols, rational_point, run_rules, subs
+from derive.exact import ExactVJP, active_inputs
+from derive.oprun import Refuted, forward, input_symbols, is_zero, rational_point, run_rules, subs
 from derive.symbolic import as_sym, symbols
 from numeric import Op
 from numeric.cases import Case

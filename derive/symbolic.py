@@ -77,8 +77,8 @@ NUMPY_TO_SYMPY: dict[np.ufunc, Callable[..., Any]] = {
     np.logical_xor: _logic(sp.Xor),
     np.isfinite: lambda v: _known(sp.sympify(v).is_finite, "isfinite", v),
     np.isinf: lambda v: _known(sp.sympify(v).is_infinite, "isinf", v),
-    np.isnan: lambda v: _known(sp.sympify(v) is sp.nan or None if sp.sympify(v).free_symbols
-                               else sp.sympify(v) is sp.nan, "isnan", v),
+    np.isnan: lambda v: _known(True if sp.sympify(v) is sp.nan else
+                               False if sp.sympify(v).is_finite else None, "isnan", v),
 }
 _PYUFUNCS: dict[np.ufunc, np.ufunc] = {}
 
