@@ -17,7 +17,7 @@ from derive.exact import ExactVJP, exact_vjp, own_digest
 from derive.exact import store_key as exact_key
 from derive.generic import generic_derivation, generic_ops
 from derive.oprun import for_case, resolve, run_rules
-from derive.proof import prove_rule
+from derive.proof import Limits, prove_rule
 from derive.render import (
     Derivation,
     Step,
@@ -33,11 +33,13 @@ from numeric.cases import Case, standard_cases
 __all__ = ["derivation", "concrete_derivation", "default_case"]
 
 
-def derivation(op: Op | str, case: Case | None = None) -> Derivation:
+def derivation(op: Op | str, case: Case | None = None, limits: Limits | None = None
+               ) -> Derivation:
     """The derivation of ``op``'s VJP: ``derivation("matmul")``, or at ``case`` (a Case).
 
     Served from :mod:`derive.store` when it can be: a concrete derivation only while the rule's
     proof (itself re-checked against what the rule computes) still has the stored status.
+    ``limits`` (:class:`derive.Limits`) sets the proof's time budgets and the size limit.
     """
     name = op if isinstance(op, str) else op.name
     if case is None and name in generic_ops():  # some (logdet) are not ops of the table
@@ -51,7 +53,7 @@ def derivation(op: Op | str, case: Case | None = None) -> Derivation:
     op = resolve(op)
     case = default_case(op) if case is None else case
     key = store.key("derivation", exact_key(for_case(op, case), case), repr(case.label))
-    proof = prove_rule(op, case).to_dict()
+    proof = prove_rule(op, case, limits=limits).to_dict()
     doc = store.load("derivation", key)
     if isinstance(doc, dict) and set(doc) == {"proof", "derivation"} and isinstance(
             doc["proof"], dict) and all(doc["proof"].get(k) == proof[k] for k in (
@@ -60,7 +62,7 @@ def derivation(op: Op | str, case: Case | None = None) -> Derivation:
             return Derivation.from_dict(doc["derivation"])
         except ValueError:
             pass
-    found = concrete_derivation(op, case)
+    found = concrete_derivation(op, case, limits)
     store.save("derivation", key, {"proof": proof, "derivation": found.to_dict()})
     return found
 
@@ -74,10 +76,10 @@ def default_case(op: Op) -> Case:
     return cases[0]
 
 
-def concrete_derivation(op: Op | str, case: Case) -> Derivation:
+def concrete_derivation(op: Op | str, case: Case, limits: Limits | None = None) -> Derivation:
     """Steps of the exact derivation at concrete shapes, ending with the rule's proof."""
     op = resolve(op)
-    exact = exact_vjp(op, case)
+    exact = exact_vjp(op, case, (limits or Limits()).max_entries)
     args = ", ".join(exact.names)
     shapes = ",\\ ".join(rf"{n} \in \mathbb{{R}}^{{{_dims(x.shape)}}}"
                          for n, x in zip(exact.names, exact.xs))
@@ -101,13 +103,13 @@ def concrete_derivation(op: Op | str, case: Case) -> Derivation:
             rf"\frac{{\partial l}}{{\partial {name}}} = {array_latex(e)}",
             "derived exactly by SymPy from the forward (sparse accumulation)",
             text=_labelled(f"∂l/∂{name} =", array_text(e))))
-    d.steps.append(_rule_step(op, case, exact))
+    d.steps.append(_rule_step(op, case, exact, limits))
     return d
 
 
-def _rule_step(op: Op, case: Case, exact: ExactVJP) -> Step:
+def _rule_step(op: Op, case: Case, exact: ExactVJP, limits: Limits | None) -> Step:
     """What the engine's rule returns on the symbols (after unbroadcast) and its proof."""
-    proof = prove_rule(op, case)
+    proof = prove_rule(op, case, limits=limits)
     how = proof.method + (f"; {proof.detail}" if proof.detail else "")
     if proof.kink:
         how += f"; kink: {proof.kink}"

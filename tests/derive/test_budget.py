@@ -139,3 +139,18 @@ def test_distinct_rational_points_exist_for_narrow_domains_and_many_entries():
     values = list(point.values())
     assert len(set(values)) == 200
     assert all(0 <= v <= sp.Rational(1, 20) and abs(float(v) - 0.02) >= 0.001 for v in values)
+
+
+def test_the_cli_answers_a_too_large_case_at_once():
+    import os
+    import subprocess
+    import sys
+
+    start = time.monotonic()
+    run = subprocess.run([sys.executable, "-m", "verify.cli", "derive", "matmul", "--shapes",
+                          "64,64;64,64"], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": "."})
+    assert time.monotonic() - start < 60
+    assert run.returncode == 2
+    assert "matmul at shapes 64x64 ; 64x64: 8192 input entries" in run.stderr
+    assert "limit of 512" in run.stderr and "Traceback" not in run.stderr
