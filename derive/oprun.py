@@ -193,7 +193,7 @@ def subs(a: Any, point: dict[Any, Any]) -> SymArray:
 
 def is_zero(d: Any) -> bool:
     """Is the number ``d`` zero? Rationals exactly; other numbers (exp(1/2) ...) when their
-    difference vanishes to 60 significant digits, else by simplification (with symbols)."""
+    difference vanishes to 40 significant digits, else by simplification (with symbols)."""
     d = sp.sympify(d)
     if d == 0:
         return True
@@ -201,7 +201,7 @@ def is_zero(d: Any) -> bool:
         return False
     if d.free_symbols:
         return sp.simplify(d) == 0
-    return abs(complex(sp.N(d, 60))) < 1e-45
+    return abs(complex(sp.N(d, 40))) < 1e-30
 
 
 def fresh_rng() -> np.random.Generator:
