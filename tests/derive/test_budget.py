@@ -106,8 +106,9 @@ def test_the_issue_repros_return(name, shapes):
 
 def test_slow_proofs_fall_back_within_their_budgets():
     start = time.monotonic()
-    proof = prove_rule("inv", Case(((4, 4),)), limits=Limits(symbolic_seconds=1.0))
-    assert time.monotonic() - start < 30
+    proof = prove_rule("inv", Case(((4, 4),)),
+                       limits=Limits(symbolic_seconds=1.0, spot_seconds=60.0))
+    assert time.monotonic() - start < 65
     assert proof.ok
     assert proof.status == "proved" or "symbolic proof exceeded 1 s" in proof.detail
 
