@@ -1,4 +1,4 @@
-"""verify's seam to derive: proofs and exact VJP values, asked of derive (which keeps the one store).
+"""verify's seam to derive: proofs and exact VJP values, asked of derive (it keeps the one store).
 
 verify keeps no proof cache: :func:`derive.prove_rule` serves proofs from :mod:`derive.store`,
 re-checked against what the rule computes on every load. A replacement rule (a mutant, a user's
