@@ -3,10 +3,15 @@
 - :func:`exact_vjp` — the exact VJP of an op at concrete shapes (SymPy expressions + lambdify),
   cached in :mod:`derive.store` as plain JSON and re-checked against the forward on every load.
 - :func:`prove_rule` — the engine's own rule run on symbols and compared with it exactly (by
-  cases at kinks; rational spot checks where symbols cannot run).
+  cases at kinks; exact rational spot checks where symbols cannot run or the symbolic proof
+  exceeds its time budget, see :class:`Limits`; ``timed-out`` if those run out too).
 - :func:`derivation` — readable steps (LaTeX, MathML, status): dimension-generic matrix calculus
   where SymPy reaches and is confirmed, else the concrete-shape derivation.
 - :func:`claims` — the seed notebook's stated results, each confirmed or refuted.
+
+Everything cached lives in :mod:`derive.store` as plain JSON (expressions through the
+whitelisted reader of :mod:`derive.serial`) and is re-checked against what the forward and the
+rule compute on every load. Derivations larger than ``max_entries`` raise :class:`SizeError`.
 """
 
 from derive.claims import Claim, check_claim, claims
