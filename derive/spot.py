@@ -26,8 +26,9 @@ __all__ = ["spot_check", "mismatch"]
 
 def spot_check(op: Op, rules: Any, case: Case, exact: ExactVJP | None, points: int,
                rng: np.random.Generator, clock: budget | None = None) -> tuple[str, str]:
-    """("spot-checked", "") if the rule is exact at ``points`` rational points, else
-    ("refuted", where) or ("unavailable", why it cannot run on rationals)."""
+    """("spot-checked", "") if the rule is exact at ``points`` rational points (and the forward
+    still gives ``exact.out`` there), else ("refuted", where) or ("unavailable", why it cannot
+    run on rationals)."""
     params = dict(case.params)
     if exact is not None:
         names, xs, g = exact.names, exact.xs, exact.g
@@ -45,6 +46,10 @@ def spot_check(op: Op, rules: Any, case: Case, exact: ExactVJP | None, points: i
             if exact is None:
                 raise
             out0 = subs(exact.out, point)
+        if exact is not None and not all(is_zero(a - b) for a, b in zip(
+                np.asarray(out0, dtype=object).ravel(),
+                np.asarray(subs(exact.out, point), dtype=object).ravel())):
+            return "refuted", "the forward no longer gives the derivation's output"
         if g is None:  # the cotangent's symbols, now that the output's shape is known
             g_sym = symbols("g", out0.shape)
             point.update(rational_point(op, [], g_sym, rng))
