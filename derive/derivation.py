@@ -13,10 +13,10 @@ import numpy as np
 import sympy as sp
 
 from derive import store
-from derive.exact import ExactVJP, exact_vjp, own_digest
+from derive.exact import ExactVJP, exact_vjp
 from derive.exact import store_key as exact_key
 from derive.generic import generic_derivation, generic_ops
-from derive.oprun import for_case, resolve, run_rules
+from derive.oprun import for_case, own_digest, resolve, run_rules
 from derive.proof import Limits, prove_rule
 from derive.render import (
     Derivation,

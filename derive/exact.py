@@ -17,11 +17,8 @@ Limits: expression size grows fast with shapes, so cases with more than ``max_en
 
 from __future__ import annotations
 
-import functools
-import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,6 +34,7 @@ from derive.oprun import (
     fresh_rng,
     input_symbols,
     is_zero,
+    own_digest,
     rational_point,
     resolve,
     size_guard,
@@ -46,7 +44,7 @@ from derive.symbolic import SymArray, as_sym, symbols
 from numeric import Op, __version__
 from numeric.cases import Case
 
-__all__ = ["ExactVJP", "DeriveError", "exact_vjp", "clear_cache", "matches_forward", "own_digest",
+__all__ = ["ExactVJP", "DeriveError", "exact_vjp", "clear_cache", "matches_forward",
            "active_inputs", "store_key"]
 
 FORMAT = 2
@@ -277,21 +275,6 @@ def _derive(op: Op, case: Case, params: dict[str, Any], limit: int) -> ExactVJP:
             e[k] = sp.Add(*terms[x.view(np.ndarray)[k]])
         exprs.append(e.view(SymArray))
     return ExactVJP(op.name, case, names, xs, g, out, exprs, time.perf_counter() - start)
-
-
-def own_digest() -> str:
-    """A digest of derive's own source: a change to how it derives or proves re-derives."""
-    parts = []
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        st = os.stat(path)
-        parts.append(_read_digest(str(path), st.st_mtime_ns, st.st_size))
-    return store.key(*parts)
-
-
-@functools.lru_cache(maxsize=64)
-def _read_digest(path: str, mtime: int, size: int) -> str:
-    with open(path, "rb") as fh:
-        return store.key(fh.read().decode("utf-8", "replace"))
 
 
 def store_key(op: Op, case: Case) -> str:

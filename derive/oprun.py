@@ -13,13 +13,16 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from derive import store
 from derive.symbolic import SymArray, as_sym, symbols
 from numeric import Op, get_op, unbroadcast
 from numeric.cases import Case
@@ -27,7 +30,7 @@ from numeric.cases import Case
 __all__ = [
     "DeriveError", "SizeError", "Refuted", "MAX_ENTRIES", "resolve", "for_case", "input_names",
     "input_symbols", "exact_params", "forward", "run_rules", "rational_point", "subs",
-    "size_guard", "is_zero", "fresh_rng",
+    "size_guard", "is_zero", "fresh_rng", "own_digest",
 ]
 
 MAX_ENTRIES = 512  # default limit on input entries and on output entries of one derivation
@@ -207,6 +210,21 @@ def is_zero(d: Any) -> bool:
 def fresh_rng() -> np.random.Generator:
     """A generator seeded from the OS: its points cannot be known in advance."""
     return np.random.default_rng(int.from_bytes(os.urandom(16), "little"))
+
+
+def own_digest() -> str:
+    """A digest of derive's own source: a change to how it derives or proves re-derives."""
+    parts = []
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        st = os.stat(path)
+        parts.append(_read_digest(str(path), st.st_mtime_ns, st.st_size))
+    return store.key(*parts)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_digest(path: str, mtime: int, size: int) -> str:
+    with open(path, "rb") as fh:
+        return store.key(fh.read().decode("utf-8", "replace"))
 
 
 # ---------------------------------------------------------------------------------------------
