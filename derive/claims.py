@@ -18,11 +18,13 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derive.exact import exact_vjp, resolve
-from derive.proof import compare
+from derive.compare import compare
+from derive.exact import exact_vjp
+from derive.oprun import resolve
 from derive.symbolic import as_sym, symbols
+from numeric.cases import Case
 
-__all__ = ["Claim", "claims", "check_claim", "NOTEBOOK_CLAIMS"]
+__all__ = ["Claim", "claims", "check_claim", "claim_table"]
 
 ROW = "notebook: ∂l/∂f and ∂l/∂x as rows (numerator layout); compared entrywise with 1-D arrays"
 MATRIX = "∂l/∂X has the shape of X (denominator layout for matrices, as the notebook writes them)"
@@ -37,7 +39,7 @@ class Claim:
     meaning: str
     layout: str
     op: str | None
-    case: Any = None
+    case: Case | None = None
     formulas: tuple[Callable[..., Any] | None, ...] = ()   # per input: f(g, *xs) -> array
     identity: Callable[[], tuple[Any, Any]] | None = None   # () -> (lhs, rhs) arrays
     custom: Callable[[], tuple[str, str]] | None = None     # () -> (verdict, detail)
@@ -80,7 +82,7 @@ def check_claim(claim: Claim) -> Claim:
 
 def claims() -> list[Claim]:
     """The notebook's claims table, every claim decided."""
-    return [check_claim(c) for c in NOTEBOOK_CLAIMS()]
+    return [check_claim(c) for c in claim_table()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,9 +99,7 @@ def _entries(got: Any, want: Any, where: str) -> tuple[str, str]:
     return "confirmed", f"{where}: equal entry by entry"
 
 
-def _case(*shapes: tuple[int, ...], **params: Any) -> Any:
-    from numeric.cases import Case
-
+def _case(*shapes: tuple[int, ...], **params: Any) -> Case:
     return Case(tuple(shapes), params)
 
 
@@ -153,7 +153,7 @@ def _tie() -> tuple[str, str]:
                        f"(shares in [0, 1] summing to 1); {share}")
 
 
-def NOTEBOOK_CLAIMS() -> list[Claim]:  # noqa: N802 - a table, built on demand (fresh verdicts)
+def claim_table() -> list[Claim]:  # built on demand: every call gives fresh, undecided claims
     c = Claim
     return [
         c("VJP for addition", r"\frac{\partial l}{\partial \mathbf{a}} = \frac{\partial l}"

@@ -12,29 +12,63 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from derive.exact import exact_vjp, for_case, resolve
-from derive.generic import generic_derivation
-from derive.proof import _run_rules, prove_rule
-from derive.render import Derivation, _tex_text, array_latex, array_text, latex_text, make_step
+from derive import store
+from derive.exact import ExactVJP, exact_vjp
+from derive.exact import store_key as exact_key
+from derive.generic import generic_derivation, generic_ops
+from derive.oprun import for_case, own_digest, resolve, run_rules
+from derive.proof import Limits, prove_rule
+from derive.render import (
+    Derivation,
+    Step,
+    _tex_text,
+    array_latex,
+    array_text,
+    latex_text,
+    make_step,
+)
+from numeric import Op
+from numeric.cases import Case, standard_cases
 
 __all__ = ["derivation", "concrete_derivation", "default_case"]
 
 
-def derivation(op: Any, case: Any = None) -> Derivation:
-    """The derivation of ``op``'s VJP: ``derivation("matmul")``, or at ``case`` (a Case)."""
+def derivation(op: Op | str, case: Case | None = None, limits: Limits | None = None
+               ) -> Derivation:
+    """The derivation of ``op``'s VJP: ``derivation("matmul")``, or at ``case`` (a Case).
+
+    Served from :mod:`derive.store` when it can be: a concrete derivation only while the rule's
+    proof (itself re-checked against what the rule computes) still has the stored status.
+    ``limits`` (:class:`derive.Limits`) sets the proof's time budgets and the size limit.
+    """
     name = op if isinstance(op, str) else op.name
-    if case is None:
-        found = generic_derivation(name)
-        if found is not None:
+    if case is None and name in generic_ops():  # some (logdet) are not ops of the table
+        key = store.key("derivation", "generic", name, own_digest(), sp.__version__)
+        try:
+            return Derivation.from_dict(store.load("derivation", key))
+        except ValueError:
+            found = generic_derivation(name)
+            store.save("derivation", key, found.to_dict())
             return found
-        case = default_case(resolve(op))
-    return concrete_derivation(op, case)
+    op = resolve(op)
+    case = default_case(op) if case is None else case
+    key = store.key("derivation", exact_key(for_case(op, case), case), repr(case.label))
+    proof = prove_rule(op, case, limits=limits).to_dict()
+    doc = store.load("derivation", key)
+    if isinstance(doc, dict) and set(doc) == {"proof", "derivation"} and isinstance(
+            doc["proof"], dict) and all(doc["proof"].get(k) == proof[k] for k in (
+            "status", "method", "detail", "kink")):
+        try:
+            return Derivation.from_dict(doc["derivation"])
+        except ValueError:
+            pass
+    found = concrete_derivation(op, case, limits)
+    store.save("derivation", key, {"proof": proof, "derivation": found.to_dict()})
+    return found
 
 
-def default_case(op: Any) -> Any:
+def default_case(op: Op) -> Case:
     """The op's first standard case with no 0-d input and at most 12 entries per input."""
-    from numeric.cases import standard_cases
-
     cases = standard_cases(op)
     for c in cases:
         if all(s and int(np.prod(s)) <= 12 for s in c.shapes):
@@ -42,10 +76,10 @@ def default_case(op: Any) -> Any:
     return cases[0]
 
 
-def concrete_derivation(op: Any, case: Any) -> Derivation:
+def concrete_derivation(op: Op | str, case: Case, limits: Limits | None = None) -> Derivation:
     """Steps of the exact derivation at concrete shapes, ending with the rule's proof."""
     op = resolve(op)
-    exact = exact_vjp(op, case)
+    exact = exact_vjp(op, case, (limits or Limits()).max_entries)
     args = ", ".join(exact.names)
     shapes = ",\\ ".join(rf"{n} \in \mathbb{{R}}^{{{_dims(x.shape)}}}"
                          for n, x in zip(exact.names, exact.xs))
@@ -69,13 +103,13 @@ def concrete_derivation(op: Any, case: Any) -> Derivation:
             rf"\frac{{\partial l}}{{\partial {name}}} = {array_latex(e)}",
             "derived exactly by SymPy from the forward (sparse accumulation)",
             text=_labelled(f"∂l/∂{name} =", array_text(e))))
-    d.steps.append(_rule_step(op, case, exact))
+    d.steps.append(_rule_step(op, case, exact, limits))
     return d
 
 
-def _rule_step(op: Any, case: Any, exact: Any) -> Any:
+def _rule_step(op: Op, case: Case, exact: ExactVJP, limits: Limits | None) -> Step:
     """What the engine's rule returns on the symbols (after unbroadcast) and its proof."""
-    proof = prove_rule(op, case)
+    proof = prove_rule(op, case, limits=limits)
     how = proof.method + (f"; {proof.detail}" if proof.detail else "")
     if proof.kink:
         how += f"; kink: {proof.kink}"
@@ -85,7 +119,8 @@ def _rule_step(op: Any, case: Any, exact: Any) -> Any:
         else (r"\overset{?}{=}", "≟")
     try:
         rop = for_case(op, case)
-        got = _run_rules(rop, rop.vjp, exact, exact.xs, exact.out, dict(case.params))
+        got = run_rules(rop, rop.vjp, exact.names, exact.exprs, exact.xs, exact.out, exact.g,
+                        dict(case.params))
     except Exception as e:  # noqa: BLE001 - e.g. a NumPy call with no SymPy mapping
         why = f"the rule cannot run on symbols ({type(e).__name__}: {e})"
         return make_step("the engine's rule, run on the same symbols",

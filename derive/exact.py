@@ -1,44 +1,60 @@
-"""Exact VJPs at concrete shapes, derived from an op's forward only, cached in memory and on disk.
+"""Exact VJPs at concrete shapes, derived from an op's forward only, cached in :mod:`derive.store`.
 
 The VJP of ``f`` at ``x`` for a cotangent ``G`` is the gradient of ``l = Σ G ⊙ f(x)``. The op's
 own NumPy forward runs on arrays of symbols (:mod:`derive.symbolic`); broadcasting needs no special
 case, its sums emerge from the derivation. Accumulation is sparse: each output entry contributes
 ``G[k] · ∂f[k]/∂s`` only to the symbols ``s`` it contains.
 
-Limits: expression size grows fast with shapes (a 16×16 matmul takes seconds, 32×32 about a
-minute); the standard cases use small non-square shapes, size-1 axes and 0-d.
-The disk cache lives in ``$GRADPROOF_CACHE`` or ``.gradproof-cache/`` at the repository root and is
-keyed by op, shapes, parameters, the forward's source and the versions of gradproof, SymPy, NumPy.
+Cached derivations are plain JSON (:mod:`derive.serial`) and are never trusted: every load — from
+disk or from memory — is checked at a fresh random rational point (:func:`matches_forward`): the
+forward run there must equal the stored ``out``, and one directional derivative of ``l`` taken
+through the forward must equal the stored VJP. Any difference, or an entry that does not decode,
+re-derives (a stored entry is checked at :data:`CHECK_POINTS` points: a VJP changed only on a
+region, such as x < 0, shows at each point with the chance that the point falls in it).
+Limits: expression size grows fast with shapes, so cases with more than ``max_entries``
+(default :data:`derive.oprun.MAX_ENTRIES`) input or output entries are refused.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import inspect
-import os
-import pickle
+import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from derive import serial, store
+from derive.oprun import (
+    MAX_ENTRIES,
+    DeriveError,
+    SizeError,
+    for_case,
+    forward,
+    fresh_rng,
+    input_symbols,
+    is_zero,
+    own_digest,
+    rational_point,
+    resolve,
+    size_guard,
+    subs,
+)
 from derive.symbolic import SymArray, as_sym, symbols
+from numeric import Op, __version__
+from numeric.cases import Case
 
-__all__ = [
-    "ExactVJP", "DeriveError", "exact_vjp", "clear_cache", "cache_dir", "resolve", "for_case",
-]
+__all__ = ["ExactVJP", "DeriveError", "exact_vjp", "clear_cache", "matches_forward",
+           "active_inputs", "store_key"]
 
-FORMAT = 1
+FORMAT = 2
 _SCALAR = [{"Heaviside": lambda x, h=0.5: 1.0 if x > 0 else h if x == 0 else 0.0,
             "sign": lambda x: float((x > 0) - (x < 0)), "conjugate": lambda x: x}, "math"]
 _MEMORY: dict[str, ExactVJP] = {}
-
-
-class DeriveError(RuntimeError):
-    """The op's forward could not be run symbolically (and it declares no ``Op.sym``)."""
+_STEP = sp.Rational(1, 10**30)
+# Fresh points a stored derivation (or proof) is checked at when read from disk. More points
+# catch a VJP changed only on a region (x < 0) more surely; each costs ~1/3 of a warm load.
+CHECK_POINTS = 1
 
 
 @dataclass
@@ -46,12 +62,12 @@ class ExactVJP:
     """The exact VJP of one op at one case: per input an object array of SymPy expressions."""
 
     op: str
-    case: Any
+    case: Case
     names: tuple[str, ...]
-    xs: list[np.ndarray]                # per input: its symbols
-    g: np.ndarray                       # the cotangent's symbols (shape of out)
-    out: np.ndarray                     # the forward's expressions
-    exprs: list[np.ndarray | None]      # per input: ∂l/∂x entries (None: not differentiated)
+    xs: list[SymArray]                  # per input: its symbols
+    g: SymArray                         # the cotangent's symbols (shape of out)
+    out: SymArray                       # the forward's expressions
+    exprs: list[SymArray | None]        # per input: ∂l/∂x entries (None: not differentiated)
     seconds: float = 0.0
     _fns: list[Any] = field(default_factory=list, repr=False)
 
@@ -91,116 +107,153 @@ class ExactVJP:
         entries = [sp.sympify(v) for v in e.view(np.ndarray).ravel()]
         return sp.lambdify(flat, entries, modules, cse=True)
 
-    def to_plain(self) -> dict[str, Any]:
-        keep = ("op", "names", "xs", "g", "out", "exprs", "seconds")
-        return {k: _plain(getattr(self, k)) for k in keep}
+    def to_doc(self) -> dict[str, Any]:
+        """Plain JSON: the forward's expressions and each input's VJP (symbols are implied)."""
+        return {"op": self.op, "out": serial.encode_array(self.out),
+                "exprs": [None if e is None else serial.encode_array(e) for e in self.exprs],
+                "seconds": round(self.seconds, 4)}
+
+    @classmethod
+    def from_doc(cls, op: Op, case: Case, doc: Any) -> ExactVJP:
+        """The derivation a :meth:`to_doc` document holds; SerialError if it is not exactly one."""
+        if not isinstance(doc, dict) or doc.get("op") != op.name or not isinstance(
+                doc.get("exprs"), list) or len(doc["exprs"]) != op.nargs:
+            raise serial.SerialError("not a derivation of this op")
+        names, xs = input_symbols(op, case)
+        out = serial.decode_array(doc["out"])
+        g = symbols("g", out.shape)
+        allowed = {s for x in xs for s in x.view(np.ndarray).ravel()}
+        exprs: list[SymArray | None] = []
+        for i, (e, active) in enumerate(zip(doc["exprs"], active_inputs(op))):
+            if (e is None) != (not active):
+                raise serial.SerialError(f"input {i}: differentiated where it should not be")
+            exprs.append(None if e is None else
+                         serial.decode_array(e, case.shapes[i]).view(SymArray))
+        gs = set(g.view(np.ndarray).ravel())
+        for a, ok in [(out, allowed)] + [(e, allowed | gs) for e in exprs if e is not None]:
+            for v in np.asarray(a, dtype=object).ravel():
+                if not sp.sympify(v).free_symbols <= ok:
+                    raise serial.SerialError("an entry holds symbols foreign to this case")
+        seconds = doc.get("seconds")
+        return cls(op.name, case, names, xs, g, out.view(SymArray), exprs,
+                   float(seconds) if isinstance(seconds, (int, float)) else 0.0)
 
 
-def resolve(op: Any) -> Any:
-    """An Op from an Op or its name."""
-    from numeric import get_op
+def exact_vjp(op: Op | str, case: Case, max_entries: int | None = None,
+              recheck: bool = True) -> ExactVJP:
+    """Derive ``op``'s VJP at ``case`` from its forward: ``exact_vjp("matmul", Case(...))``.
 
-    return get_op(op) if isinstance(op, str) else op
-
-
-def for_case(op: Any, case: Any) -> Any:
-    """A variadic op bound to as many inputs as ``case`` has shapes."""
-    if len(case.shapes) != op.nargs and getattr(op, "each", None) is not None:
-        return op.arity(len(case.shapes))
-    return op
-
-
-def input_names(op: Any) -> tuple[str, ...]:
-    """Names for the op's inputs from its rules' signatures (``x, y`` by default)."""
-    for rule in op.vjp:
-        if rule is None:
-            continue
-        try:
-            params = [p.name for p in inspect.signature(rule).parameters.values()
-                      if p.kind == p.POSITIONAL_OR_KEYWORD][2:2 + op.nargs]
-        except (TypeError, ValueError):
-            continue
-        if len(params) == op.nargs and len(set(params)) == op.nargs and not {"g", "out"} & set(
-                params):
-            return tuple(params)
-    default = ("x", "y", "z")
-    return default[:op.nargs] if op.nargs <= 3 else tuple(f"x{i}" for i in range(op.nargs))
-
-
-def input_symbols(op: Any, case: Any) -> tuple[tuple[str, ...], list[SymArray]]:
-    """Symbol arrays for each input, carrying the assumptions its sampling domain implies."""
-    names = input_names(op)
-    xs = []
-    for name, shape, dom in zip(names, case.shapes, op.domains()):
-        if dom.kind == "bool":
-            xs.append(symbols(name, shape))  # a plain Symbol is a SymPy Boolean
-            continue
-        assume = {"real": True}
-        if dom.low > 0:
-            assume["positive"] = True
-        elif dom.high < 0:
-            assume["negative"] = True
-        elif 0.0 in dom.avoid:
-            assume["nonzero"] = True
-        xs.append(symbols(name, shape, **assume))
-    return names, xs
-
-
-def exact_params(fn: Any, params: dict[str, Any]) -> dict[str, Any]:
-    """``params`` plus ``fn``'s float defaults, floats made exact rationals (-1.0 is -1)."""
-    full = dict(params)
-    try:
-        for p in inspect.signature(fn).parameters.values():
-            if p.name not in full and isinstance(p.default, float):
-                full[p.name] = p.default
-    except (TypeError, ValueError):
-        pass
-    return {k: sp.Rational(v) if isinstance(v, float) else v for k, v in full.items()}
-
-
-def forward(op: Any, xs: list[Any], params: dict[str, Any]) -> SymArray:
-    """The op's forward on symbolic inputs: its NumPy forward, else its declared ``Op.sym``."""
-    errors = []
-    # A declared SymPy forward is the op author's symbolic definition: it comes first (the
-    # NumPy forward may be a stabilised form, e.g. softmax minus its max, with needless kinks).
-    for fwd in (op.sym, op.fwd):
-        if fwd is None:
-            continue
-        try:
-            out = fwd(*xs, **exact_params(fwd, params))
-            out = as_sym(out)
-            if out.dtype != object:
-                raise TypeError(f"forward returned dtype {out.dtype}")
-            return out
-        except Exception as e:  # noqa: BLE001 - any failure means "cannot run symbolically"
-            errors.append(f"{getattr(fwd, '__name__', 'forward')}: {type(e).__name__}: {e}")
-    raise DeriveError(f"op {op.name!r}: the forward cannot run on symbols ({'; '.join(errors)}); "
-                      "declare a SymPy forward as Op.sym")
-
-
-def exact_vjp(op: Any, case: Any) -> ExactVJP:
-    """Derive ``op``'s VJP at ``case`` from its forward: ``exact_vjp("matmul", Case(...))``."""
-    import time
-
+    Raises SizeError past ``max_entries`` input or output entries (default 512). ``recheck=False``
+    skips the forward check of a derivation held in memory (for callers that check it themselves,
+    as the proof's spot check does); one read from disk is always checked."""
     op = for_case(resolve(op), case)
-    key = _key(op, case)
-    if key in _MEMORY:
-        return _MEMORY[key]
-    path = cache_dir() / f"{key}.pkl"
-    if path.exists():
+    size_guard(op, case, max_entries)
+    key = store_key(op, case)
+    params = dict(case.params)
+    found = _MEMORY.get(key)
+    along = found is None  # read from disk: also check the stored VJP (it may be tampered)
+    if found is None:
         try:
-            with open(path, "rb") as fh:
-                data = pickle.load(fh)
-            found = ExactVJP(case=case, **{k: _sym(v) for k, v in data.items()})
-            _MEMORY[key] = found
-            return found
-        except Exception:  # noqa: BLE001 - a stale or broken cache entry is re-derived
-            pass
+            found = ExactVJP.from_doc(op, case, store.load("exact", key))
+        except (serial.SerialError, RecursionError, TypeError, ValueError):
+            found = None
+    if found is not None and (not (along or recheck) or all(
+            matches_forward(op, found, params, along=along)
+            for _ in range(CHECK_POINTS if along else 1))):
+        _MEMORY[key] = found
+        return found
+    found = _derive(op, case, params, MAX_ENTRIES if max_entries is None else max_entries)
+    _MEMORY[key] = found
+    try:
+        store.save("exact", key, found.to_doc())
+    except (serial.SerialError, TypeError):
+        pass  # an expression outside the whitelist: derived every time, never stored
+    return found
+
+
+def matches_forward(op: Op, exact: ExactVJP, params: dict[str, Any],
+                    rng: np.random.Generator | None = None, along: bool = True) -> bool:
+    """Does ``exact`` still describe the op's forward? At a fresh random rational point the
+    forward must give the stored ``out`` exactly, and (``along``) the derivative of ``l`` along a
+    random direction ``v`` the stored VJP's ``Σ ∂l/∂x · v``: compared with the central difference
+    quotient of ``l`` through the forward with the step 10⁻³⁰ in 110-digit arithmetic (its error
+    is ~10⁻⁶⁰; a wrong VJP differs by far more than the 10⁻³⁵ allowed). A derivation held in
+    memory was derived here: only its forward is checked.
+    """
+    rng = rng if rng is not None else fresh_rng()
+    try:
+        point = rational_point(op, exact.xs, exact.g, rng)
+        x0 = [subs(x, point) for x in exact.xs]
+        if not all(is_zero(a - b) for a, b in zip(
+                _flat(forward(op, x0, params)), _flat(subs(exact.out, point)))):
+            return False
+        if not along:
+            return True
+        moved: list[list[Any]] = [[], []]
+        slope = sp.Integer(0)
+        for x, e in zip(x0, exact.exprs):
+            plain = x.view(np.ndarray)
+            if e is None:
+                moved[0].append(x)
+                moved[1].append(x)
+                continue
+            v = np.array([sp.Integer(int(rng.choice([-3, -2, -1, 1, 2, 3])))
+                          for _ in range(plain.size)], dtype=object).reshape(plain.shape)
+            slope += sum((a * b for a, b in zip(_flat(subs(e, point)), v.ravel())),
+                         sp.Integer(0))
+            moved[0].append(_digits(plain + v * _STEP))
+            moved[1].append(_digits(plain - v * _STEP))
+        g0 = _flat(subs(exact.g, point))
+        ahead, behind = (_flat(forward(op, m, params)) for m in moved)
+        quotient = sum((gk * (a - b) for gk, a, b in zip(g0, ahead, behind)),
+                       sp.Integer(0)) / (2 * _STEP)
+        size = max(1.0, abs(complex(sp.N(slope, 30))))
+        return abs(complex(sp.N(quotient - slope, 60))) <= 1e-35 * size
+    except Exception:  # noqa: BLE001 - the forward cannot be checked: derive again
+        return False
+
+
+def clear_cache(disk: bool = False) -> None:
+    """Forget derivations held in memory (and every stored derivation and proof with
+    ``disk=True``)."""
+    _MEMORY.clear()
+    if disk:
+        for ns in ("exact", "proof", "derivation"):
+            store.clear(ns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+def _digits(a: np.ndarray) -> SymArray:
+    """Exact numbers as 110-digit floats (exact rational powers with 30-digit denominators
+    would make SymPy search for perfect powers)."""
+    a = np.asarray(a, dtype=object)
+    out = np.empty(a.shape, dtype=object)
+    for k in np.ndindex(*a.shape):
+        out[k] = sp.Float(a[k], 110)
+    return as_sym(out)
+
+
+def _flat(a: Any) -> np.ndarray:
+    return np.asarray(a, dtype=object).ravel()
+
+
+def active_inputs(op: Op) -> list[bool]:
+    """Per input: is it differentiated (a rule, not a boolean condition)?"""
+    return [rule is not None and dom.kind != "bool" for rule, dom in zip(op.vjp, op.domains())]
+
+
+def _derive(op: Op, case: Case, params: dict[str, Any], limit: int) -> ExactVJP:
     start = time.perf_counter()
     names, xs = input_symbols(op, case)
-    out = forward(op, xs, dict(case.params))
+    out = forward(op, xs, params)
+    if out.size > limit:
+        raise SizeError(f"{op.name} at shapes {case}: {out.size} output entries exceed the "
+                        f"exact-derivation limit of {limit}; raise it with max_entries= "
+                        "(gradproof derive --max-entries) or use smaller shapes")
     g = symbols("g", out.shape)
-    active = [rule is not None and dom.kind != "bool" for rule, dom in zip(op.vjp, op.domains())]
+    active = active_inputs(op)
     where: dict[sp.Symbol, tuple[int, tuple[int, ...]]] = {}
     for i, x in enumerate(xs):
         if active[i]:
@@ -212,7 +265,7 @@ def exact_vjp(op: Any, case: Any) -> ExactVJP:
         f = sp.sympify(plain_out[k])
         for s in f.free_symbols & where.keys():
             terms[s].append(plain_g[k] * sp.diff(f, s))
-    exprs: list[np.ndarray | None] = []
+    exprs: list[SymArray | None] = []
     for i, x in enumerate(xs):
         if not active[i]:
             exprs.append(None)
@@ -221,97 +274,12 @@ def exact_vjp(op: Any, case: Any) -> ExactVJP:
         for k in np.ndindex(*x.shape):
             e[k] = sp.Add(*terms[x.view(np.ndarray)[k]])
         exprs.append(e.view(SymArray))
-    found = ExactVJP(op.name, case, names, xs, g, out, exprs, time.perf_counter() - start)
-    _MEMORY[key] = found
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(found.to_plain(), fh)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only checkout still derives; it just does not remember
-    return found
+    return ExactVJP(op.name, case, names, xs, g, out, exprs, time.perf_counter() - start)
 
 
-def cache_dir() -> Path:
-    """``$GRADPROOF_CACHE``, else ``.gradproof-cache/`` at the repository root."""
-    env = os.environ.get("GRADPROOF_CACHE")
-    root = Path(env) if env else Path(__file__).resolve().parents[1] / ".gradproof-cache"
-    return root / "derive"
-
-
-def clear_cache(disk: bool = False) -> None:
-    """Forget derivations held in memory (and on disk with ``disk=True``)."""
-    _MEMORY.clear()
-    if disk and cache_dir().exists():
-        for p in cache_dir().glob("*.pkl"):
-            p.unlink()
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------------------------
-def _source(f: Any) -> str:
-    """The function's source and its module's (helpers it calls may change)."""
-    if f is None:
-        return ""
-    fn = getattr(f, "func", f)
-    try:
-        return inspect.getsource(fn) + module_source(inspect.getmodule(fn))
-    except (OSError, TypeError):
-        return repr(f)
-
-
-def own_source() -> str:
-    """derive's own source: a change to how it derives or proves invalidates the caches."""
-    parts = []
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        st = os.stat(path)
-        parts.append(_read_source(str(path), st.st_mtime_ns, st.st_size))
-    return "".join(parts)
-
-
-def module_source(module: Any) -> str:
-    """A module's source, read once per file version (size and mtime)."""
-    path = getattr(module, "__file__", None)
-    if not path:
-        return ""
-    st = os.stat(path)
-    return _read_source(path, st.st_mtime_ns, st.st_size)
-
-
-@functools.lru_cache(maxsize=64)
-def _read_source(path: str, mtime: int, size: int) -> str:
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        return fh.read()
-
-
-def _key(op: Any, case: Any) -> str:
-    import numeric
-
-    parts = [op.name, repr(case.shapes), repr(sorted(case.params.items(), key=lambda kv: kv[0])),
-             _source(op.fwd), _source(op.sym), repr([(d.low, d.high, d.avoid, d.kind)
-                                                      for d in op.domains()]),
-             repr([r is None for r in op.vjp]), numeric.__version__, sp.__version__,
-             np.__version__, str(FORMAT), own_source()]
-    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
-    return f"{op.name}-{digest}"
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, list):
-        return [_plain(a) for a in v]
-    if isinstance(v, tuple):
-        return tuple(_plain(a) for a in v)
-    if isinstance(v, SymArray):
-        return v.view(np.ndarray)
-    return v
-
-
-def _sym(v: Any) -> Any:
-    if isinstance(v, list):
-        return [_sym(a) for a in v]
-    if isinstance(v, np.ndarray):
-        return v.view(SymArray)
-    return v
+def store_key(op: Op, case: Case) -> str:
+    """The store key of the exact derivation of ``op`` at ``case``."""
+    doms = [(d.low, d.high, d.avoid, d.margin, d.kind) for d in op.domains()]
+    return store.key("exact", FORMAT, op.name, case.shapes, sorted(case.params.items(), key=str),
+                     doms, active_inputs(op), op.sym is None, __version__, sp.__version__,
+                     np.__version__, own_digest())

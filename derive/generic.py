@@ -168,10 +168,6 @@ def generic_derivation(op: str) -> Derivation | None:
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-def _sizes_text(sizes: dict[Any, int], used: set[Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in sizes.items() if k in used)
-
-
 def _steps(rule: GenericRule) -> list[Any]:
     xs = [sp.MatrixSymbol(name, r, c) for name, r, c in rule.inputs]
     out = rule.forward(*xs)
@@ -184,7 +180,7 @@ def _steps(rule: GenericRule) -> list[Any]:
         loss = sp.Trace(g.T * out)
         l_tex = rf"l = \operatorname{{tr}}\left({sp.latex(g)}^{{T}} F\right)"
     used = set().union(*(set(x.shape) for x in xs)) & set(rule.sizes)
-    at = _sizes_text(rule.sizes, used)
+    at = ", ".join(f"{k}={v}" for k, v in rule.sizes.items() if k in used)
     shapes = ", ".join(rf"{x.name} \in \mathbb{{R}}^{{{sp.latex(x.shape[0])} \times "
                        rf"{sp.latex(x.shape[1])}}}" for x in xs)
     statement = rf"F = {rule.f_latex},\quad {shapes},\quad {l_tex}"

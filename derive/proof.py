@@ -2,45 +2,55 @@
 
 ``prove_rule(op, case)`` runs the engine's own raw rule ``op.vjp[i]`` — the function the engine
 calls — on arrays of symbols, then ``numeric.unbroadcast``, and checks that its difference from
-:func:`derive.exact_vjp` is exactly 0, entry by entry. Where the expressions are kinked (Max, Abs,
-``where``, comparisons) the comparison is made by cases: every condition ``d > 0`` / ``d < 0``
-(and each boolean input true / false) is decided in turn, which is far faster than simplifying a
-Piecewise. The value at the kink itself is checked separately against the op's declared
-convention (``Op.kink``). Where the rule cannot run on symbols (a NumPy call with no SymPy
-mapping), the fallback is exact rational arithmetic at random rational points, and the proof's
-``method`` says so.
+:func:`derive.exact_vjp` is exactly 0, entry by entry (by cases where kinked, see
+:mod:`derive.compare`); the value at the kink is checked against ``Op.kink`` (:mod:`derive.kink`).
+Where the rule cannot run on symbols, or the symbolic proof exceeds its time budget, exact
+rational spot checks (:mod:`derive.spot`) run with their own budget; the proof's ``method`` and
+``detail`` say which ran and why, and a proof whose spot checks also run out is ``timed-out``.
+
+Proofs of the table's rules are kept in :mod:`derive.store`, bound to what the rule computes: on
+every load the rule runs at fresh random rational points (:data:`derive.exact.CHECK_POINTS` when
+read from disk, 1 when held in memory; drawn from an OS-seeded generator, so no one can aim at
+them) and must equal the
+(itself re-checked) derivation there exactly, and give the declared slopes at the kink;
+otherwise it is proved again.
+Replacement rules (mutants) are never cached.
 """
 
 from __future__ import annotations
 
-import hashlib
-import inspect
-import json
-import os
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import sympy as sp
 
+from derive import store
+from derive.budget import OutOfTime, budget
 from derive.compare import compare
-from derive.exact import _key as _exact_key
-from derive.exact import (
-    cache_dir,
-    exact_params,
-    exact_vjp,
-    for_case,
-    forward,
-    module_source,
-    resolve,
-)
-from derive.symbolic import as_sym
+from derive.exact import CHECK_POINTS, ExactVJP, exact_vjp
+from derive.exact import store_key as exact_key
+from derive.kink import check_kink
+from derive.oprun import Refuted, SizeError, for_case, fresh_rng, resolve, run_rules
+from derive.spot import mismatch, spot_check
+from numeric import Op
+from numeric.cases import Case
 
-__all__ = ["Proof", "prove_rule"]
+__all__ = ["Proof", "Limits", "prove_rule", "STATUSES"]
 
-SPOT_POINTS = 5
+STATUSES = ("proved", "spot-checked", "refuted", "timed-out", "unavailable")
 _PROOFS: dict[str, Proof] = {}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Time budgets (seconds) of the symbolic proof and of the spot checks after it, the number
+    of spot-check points, and the size limit of a derivation (None: 512 entries)."""
+
+    symbolic_seconds: float = 5.0
+    spot_seconds: float = 10.0
+    spot_points: int = 5
+    max_entries: int | None = None
 
 
 @dataclass
@@ -50,7 +60,7 @@ class Proof:
     op: str
     case: str
     label: str
-    status: str  # "proved" | "spot-checked" | "refuted" | "unavailable"
+    status: str  # one of STATUSES
     method: str
     detail: str = ""
     kink: str | None = None
@@ -66,69 +76,126 @@ class Proof:
                 "method": self.method, "detail": self.detail, "kink": self.kink,
                 "seconds": round(self.seconds, 4)}
 
+    @classmethod
+    def from_dict(cls, doc: Any) -> Proof:
+        """A Proof from :meth:`to_dict`'s fields; ValueError naming the first bad field."""
+        if not isinstance(doc, dict) or set(doc) != set(_FIELDS):
+            raise ValueError(f"a proof has the fields {', '.join(_FIELDS)}")
+        for name, types in _FIELDS.items():
+            if not isinstance(doc[name], types) or isinstance(doc[name], bool):
+                raise ValueError(f"proof field {name!r} has type {type(doc[name]).__name__}")
+        if doc["status"] not in STATUSES:
+            raise ValueError(f"proof status {doc['status']!r} is not one of {STATUSES}")
+        return cls(**doc)
 
-def prove_rule(op: Any, case: Any, rule: tuple[Any, ...] | None = None, seed: int = 0) -> Proof:
+
+_FIELDS: dict[str, Any] = {"op": str, "case": str, "label": str, "status": str, "method": str,
+                           "detail": str, "kink": (str, type(None)), "seconds": (int, float)}
+
+
+def prove_rule(op: Op | str, case: Case, rule: tuple[Any, ...] | None = None, seed: int = 0,
+               limits: Limits | None = None) -> Proof:
     """Prove ``op``'s rules (or the replacement ``rule`` tuple) exact at ``case``.
 
     Example: ``prove_rule("matmul", Case(((2, 3), (3, 4))))`` -> ``Proof(status="proved", ...)``.
-    Proofs of the table's own rules are cached like derivations, keyed also by the source of the
-    modules defining the rules (an edit anywhere in them invalidates the proof).
+    ``limits`` sets the time budgets and size limit (:class:`Limits`).
     """
     op = for_case(resolve(op), case)
+    limits = limits or Limits()
     if rule is not None:
-        return _prove(op, case, tuple(rule), seed)
-    key = f"{_exact_key(op, case)}-{_rules_digest(op, seed)}"
-    if key in _PROOFS:
-        return _PROOFS[key]
-    path = cache_dir() / "rule-proofs" / f"{key}.json"
-    try:
-        found = Proof(**{k: v for k, v in json.loads(path.read_text()).items()})
-    except (OSError, ValueError, TypeError):
-        found = _prove(op, case, op.vjp, seed)
+        return _prove(op, case, tuple(rule), seed, limits)
+    key = store.key("proof", exact_key(op, case), seed, op.kink.text if op.kink else "")
+    found = _PROOFS.get(key)
+    points = 1 if found is not None else CHECK_POINTS  # proved here vs. read from disk
+    if found is None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(found.to_dict()))
-            os.replace(tmp, path)
-        except OSError:
-            pass
-    _PROOFS[key] = found
+            found = Proof.from_dict(store.load("proof", key))
+        except ValueError:
+            found = None
+    if found is not None and found.op == op.name and found.case == str(case) and found.ok \
+            and _still_holds(op, case, limits, points):
+        _PROOFS[key] = found
+        return found
+    found = _prove(op, case, op.vjp, seed, limits)
+    _PROOFS.pop(key, None)
+    if found.ok:  # a failing verdict is cheap to reach again and may depend on the load
+        _PROOFS[key] = found
+        store.save("proof", key, found.to_dict())
     return found
 
 
-def _rules_digest(op: Any, seed: int) -> str:
-    parts = [str(seed), op.kink.text if op.kink else ""]
-    for rule in op.vjp:
-        fn = getattr(rule, "func", rule)
-        try:
-            parts.append(module_source(inspect.getmodule(fn)))
-            parts.append(inspect.getsource(fn))
-        except (OSError, TypeError):
-            parts.append(f"{getattr(fn, '__qualname__', fn)!r}{getattr(rule, 'args', '')!r}")
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+def _still_holds(op: Op, case: Case, limits: Limits, points: int) -> bool:
+    """The rule, run now at a fresh rational point, equals the derivation there (and at the
+    kink): a cached proof is of what the rule computes, not of its source text."""
+    rng = fresh_rng()
+    try:
+        with budget(limits.symbolic_seconds) as clock:
+            exact = exact_vjp(op, case, limits.max_entries, recheck=False)  # spot_check does it
+            if spot_check(op, op.vjp, case, exact, points, rng, clock)[0] != "spot-checked":
+                return False
+            kink = check_kink(op, op.vjp, exact, dict(case.params), rng, sides=False)
+            return not (kink or "").startswith("refuted")
+    except OutOfTime as e:
+        if e.owner is not clock:
+            raise
+        return False
+    except Exception:  # noqa: BLE001 - anything odd: prove again
+        return False
 
 
-def _prove(op: Any, case: Any, rules: tuple[Any, ...], seed: int) -> Proof:
-    start = time.perf_counter()
-    shapes = " ; ".join("x".join(map(str, s)) if s else "()" for s in case.shapes)
-    done = _Outcome(op.name, str(case), case.label, start)
+def _prove(op: Op, case: Case, rules: tuple[Any, ...], seed: int, limits: Limits) -> Proof:
+    done = _Outcome(op.name, str(case), case.label, time.perf_counter())
     if len(rules) != op.nargs:
         return done("refuted", "rule check", f"{len(rules)} rules given for {op.nargs} inputs")
-    try:
-        exact = exact_vjp(op, case)
-    except Exception as e:  # noqa: BLE001
-        return done("unavailable", "no exact derivation", f"{type(e).__name__}: {e}")
     rng = np.random.default_rng(seed)
+    held: list[ExactVJP] = []
+    try:
+        with budget(limits.symbolic_seconds) as clock:
+            return _symbolic(op, case, rules, rng, done, limits, held)
+    except OutOfTime as e:
+        if e.owner is not clock:
+            raise
+        why, kink = f"symbolic proof exceeded {limits.symbolic_seconds:g} s", None
+    except _Spot as s:
+        why, kink = s.why, s.kink
+    except SizeError as e:
+        return done("unavailable", "no exact derivation", str(e))
+    except Exception as e:  # noqa: BLE001 - the forward cannot run on symbols
+        return done("unavailable", "no exact derivation", f"{type(e).__name__}: {e}")
+    method = f"exact rational spot checks at {limits.spot_points} points"
+    try:
+        with budget(limits.spot_seconds) as clock:
+            status, detail = spot_check(op, rules, case, held[0] if held else None,
+                                        limits.spot_points, rng, clock)
+    except OutOfTime as e:
+        if e.owner is not clock:
+            raise
+        return done("timed-out", method, f"{why}; the spot checks exceeded "
+                    f"{limits.spot_seconds:g} s", kink)
+    except Exception as e:  # noqa: BLE001 - the forward cannot run on rationals either
+        return done("unavailable", "the rule cannot run on symbols or rationals",
+                    f"{why}; at rationals: {type(e).__name__}: {e}", kink)
+    if status == "unavailable":
+        return done(status, "the rule cannot run on symbols or rationals", f"{why}; {detail}",
+                    kink)
+    return done(status, method, why if status == "spot-checked" else detail, kink)
+
+
+def _symbolic(op: Op, case: Case, rules: tuple[Any, ...], rng: np.random.Generator,
+              done: _Outcome, limits: Limits, held: list[ExactVJP]) -> Proof:
+    shapes = " ; ".join("x".join(map(str, s)) if s else "()" for s in case.shapes)
+    method = f"exact symbolic proof at shapes {shapes}"
+    exact = exact_vjp(op, case, limits.max_entries)
+    held.append(exact)
     bools = {s for i, x in enumerate(exact.xs) if op.domains()[i].kind == "bool"
              for s in x.view(np.ndarray).ravel()}
     params = dict(case.params)
     try:
-        got = _run_rules(op, rules, exact, exact.xs, exact.out, params)
-    except _Refuted as r:
-        return done("refuted", f"exact symbolic proof at shapes {shapes}", str(r))
+        got = run_rules(op, rules, exact.names, exact.exprs, exact.xs, exact.out, exact.g, params)
+    except Refuted as r:
+        return done("refuted", method, str(r))
     except Exception as e:  # noqa: BLE001 - cannot run on symbols: rational spot checks
-        return _spot_checks(op, rules, exact, params, rng, done,
-                            f"the rule cannot run on symbols ({type(e).__name__}: {e})")
+        raise _Spot(f"the rule cannot run on symbols ({type(e).__name__}: {e})") from None
     undecided, by_cases = 0, 0
     for i, e in enumerate(exact.exprs):
         if e is None:
@@ -137,26 +204,26 @@ def _prove(op: Any, case: Any, rules: tuple[Any, ...], seed: int) -> Proof:
             verdict, how, witness = compare(got[i][k], e.view(np.ndarray)[k], bools, rng)
             by_cases += how == "cases"
             if verdict is False:
-                return done("refuted", f"exact symbolic proof at shapes {shapes}",
-                            _mismatch(exact, i, k, got[i][k], e.view(np.ndarray)[k], witness))
+                return done("refuted", method, mismatch(exact.names, i, k, got[i][k],
+                                                        e.view(np.ndarray)[k], witness))
             undecided += verdict is None
-    kink = _check_kink(op, rules, exact, params, rng)
-    method = f"exact symbolic proof at shapes {shapes}"
+    kink = check_kink(op, rules, exact, params, rng)
     if by_cases:
         method += f" ({by_cases} kinked entries compared by cases)"
     if kink and kink.startswith("refuted"):
         return done("refuted", method, kink, kink)
     if undecided:
-        return _spot_checks(op, rules, exact, params, rng, done,
-                            f"{undecided} entries not decided symbolically", kink)
+        raise _Spot(f"{undecided} entries not decided symbolically", kink)
     return done("proved", method, "", kink)
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-class _Refuted(Exception):
-    pass
+class _Spot(Exception):  # noqa: N818 - a hand-over to the spot checks, not an error
+    def __init__(self, why: str, kink: str | None = None) -> None:
+        super().__init__(why)
+        self.why, self.kink = why, kink
 
 
 class _Outcome:
@@ -167,189 +234,3 @@ class _Outcome:
     def __call__(self, status: str, method: str, detail: str = "",
                  kink: str | None = None) -> Proof:
         return Proof(*self.args, status, method, detail, kink, time.perf_counter() - self.start)
-
-
-def _run_rules(op: Any, rules: Any, exact: Any, xs: list[Any], out: Any,
-               params: dict[str, Any], g: Any = None) -> list[Any]:
-    """Each rule then unbroadcast, on the given (symbolic or rational) arrays."""
-    from numeric import unbroadcast
-
-    g = exact.g if g is None else g
-    got = []
-    for i, (rule, e) in enumerate(zip(rules, exact.exprs)):
-        if e is None:
-            got.append(None)
-            continue
-        if rule is None:
-            raise _Refuted(f"input {i} ({exact.names[i]}): no rule, but {op.name} depends on it")
-        raw = rule(g, out, *xs, **exact_params(rule, params))
-        try:
-            res = unbroadcast(as_sym(raw), tuple(e.shape), where=f"{op.name} input {i}")
-        except ValueError as err:
-            raise _Refuted(f"input {i} ({exact.names[i]}): {err}") from None
-        res = as_sym(res)
-        if res.shape != e.shape:
-            raise _Refuted(f"input {i} ({exact.names[i]}): the rule gives shape {res.shape} "
-                           f"after unbroadcast, the input has shape {e.shape}")
-        got.append(res.view(np.ndarray))
-    return got
-
-
-def _rational_inputs(op: Any, exact: Any, rng: Any) -> dict[Any, Any]:
-    # Entries get distinct values: two equal entries are a tie, the kink of max/min-like ops,
-    # where the derivation's one-sided value and the rule's convention may rightly differ.
-    point = {}
-    used: set[Any] = set()
-    for i, x in enumerate(exact.xs):
-        dom = op.domains()[i]
-        for s in x.view(np.ndarray).ravel():
-            if dom.kind == "bool":
-                point[s] = sp.true if rng.random() < 0.5 else sp.false
-                continue
-            while True:
-                q = int(rng.integers(2, 10))
-                lo, hi = int(np.ceil(dom.low * q)), int(np.floor(dom.high * q))
-                v = sp.Rational(int(rng.integers(lo, hi + 1)), q)
-                if v not in used and all(abs(float(v) - a) >= dom.margin for a in dom.avoid):
-                    break
-            used.add(v)
-            point[s] = v
-        if dom.kind in ("invertible", "spd") and x.ndim >= 2:
-            _matrix_domain(x.view(np.ndarray), point, dom.kind)
-    for s in exact.g.view(np.ndarray).ravel():
-        point[s] = sp.Rational(int(rng.integers(-9, 10)), int(rng.integers(1, 5)))
-    return point
-
-
-def _matrix_domain(x: np.ndarray, point: dict[Any, Any], kind: str) -> None:
-    """Make each matrix of ``x`` invertible (n added on the diagonal) or SPD (a aᵀ + n I)."""
-    n = x.shape[-1]
-    for k in np.ndindex(*x.shape[:-2]):
-        a = sp.Matrix([[point[x[k + (r, c)]] for c in range(n)] for r in range(n)])
-        m = a * a.T + n * sp.eye(n) if kind == "spd" else a + n * sp.eye(n)
-        for r in range(n):
-            for c in range(n):
-                point[x[k + (r, c)]] = m[r, c]
-
-
-def _subs(a: Any, point: dict[Any, Any]) -> Any:
-    out = np.empty(a.shape, dtype=object)
-    for k in np.ndindex(*a.shape):
-        out[k] = sp.sympify(a.view(np.ndarray)[k]).xreplace(point)
-    return as_sym(out)
-
-
-def _spot_checks(op: Any, rules: Any, exact: Any, params: dict[str, Any], rng: Any, done: Any,
-                 why: str, kink: str | None = None) -> Proof:
-    method = f"exact rational spot checks at {SPOT_POINTS} points"
-    for _ in range(SPOT_POINTS):
-        point = _rational_inputs(op, exact, rng)
-        xs = [_subs(x, point) for x in exact.xs]
-        try:
-            out = forward(op, xs, params)
-        except Exception:  # noqa: BLE001
-            out = _subs(exact.out, point)
-        try:
-            got = _run_rules(op, rules, exact, xs, out, params, _subs(exact.g, point))
-        except _Refuted as r:
-            return done("refuted", method, str(r), kink)
-        except Exception as e:  # noqa: BLE001
-            return done("unavailable", "the rule cannot run on symbols or rationals",
-                        f"{why}; at rationals: {type(e).__name__}: {e}", kink)
-        for i, e in enumerate(exact.exprs):
-            if e is None:
-                continue
-            for k in np.ndindex(*e.shape):
-                want = sp.sympify(e.view(np.ndarray)[k]).xreplace(point)
-                d = sp.sympify(got[i][k]) - want
-                if d != 0 and sp.simplify(d) != 0 and abs(complex(sp.N(d, 40))) > 1e-25:
-                    detail = _mismatch(exact, i, k, got[i][k], want, point)
-                    return done("refuted", method, detail, kink)
-    return done("spot-checked", method, why, kink)
-
-
-def _check_kink(op: Any, rules: Any, exact: Any, params: dict[str, Any],
-                rng: Any = None) -> str | None:
-    """At the kink, the rule must give the op's declared slopes ``g * slope[i]``.
-
-    The inputs are put on the kink by ``Kink.place`` from a random rational point (so places
-    such as "the nearest bound" become exact numbers); ``g`` stays symbolic.
-    """
-    kink = op.kink
-    if kink is None:
-        return None
-    if not kink.slope:
-        return f"no elementwise slope declared; the regions around it are proved: {kink.text}"
-    if len({x.shape for x in exact.xs}) != 1:
-        return f"checked at cases whose inputs share a shape, not this one: {kink.text}"
-    rng = rng if rng is not None else np.random.default_rng(0)
-    point = _rational_inputs(op, exact, rng)
-    try:
-        placed = [as_sym(x) for x in kink.place(*[_subs(x, point) for x in exact.xs])]
-        out = forward(op, placed, params)
-        got = _run_rules(op, rules, exact, placed, out, params)
-    except Exception as e:  # noqa: BLE001
-        return f"refuted: at the kink the rule fails: {type(e).__name__}: {e}"
-    g = exact.g.view(np.ndarray)
-    for i, slope in enumerate(kink.slope):
-        if got[i] is None:
-            continue
-        if slope != 0 and got[i].shape != g.shape:
-            return f"checked at cases where the output has the input's shape: {kink.text}"
-        for k in np.ndindex(*got[i].shape):
-            # a slope of 0 means a zero cotangent for any op; else g * slope entry by entry
-            want = sp.Integer(0) if slope == 0 else g[k] * sp.Rational(slope)
-            if sp.expand(sp.sympify(got[i][k]) - want) != 0:
-                return (f"refuted: at the kink ({kink.text}) input {i} ({exact.names[i]}), "
-                        f"entry {k}: the rule gives {got[i][k]}, the declared slope gives {want}")
-    if any(x.shape != g.shape for x in exact.xs):
-        return f"confirmed at the kink: {kink.text}"
-    sides = _one_sided(exact, placed, kink.slope)
-    if sides.startswith("refuted"):
-        return sides
-    return f"confirmed at the kink: {kink.text}{sides}"
-
-
-def _one_sided(exact: Any, placed: list[Any], slopes: tuple[float, ...]) -> str:
-    """The declared slopes must lie between the one-sided derivatives of the forward there."""
-    if not exact.g.size or not slopes:
-        return ""
-    k = next(iter(np.ndindex(*exact.g.shape)))
-    f = sp.sympify(exact.out.view(np.ndarray)[k])
-    at = {x.view(np.ndarray)[k]: sp.sympify(p.view(np.ndarray)[k])
-          for x, p in zip(exact.xs, placed)}
-    h = sp.Symbol("h", positive=True)
-    found = []
-    for i, slope in enumerate(slopes):
-        s = exact.xs[i].view(np.ndarray)[k]
-        moved = {**at, s: at[s] + h}
-        left_moved = {**at, s: at[s] - h}
-        try:
-            right = sp.limit((f.xreplace(moved) - f.xreplace(at)) / h, h, 0)
-            left = sp.limit((f.xreplace(at) - f.xreplace(left_moved)) / h, h, 0)
-        except Exception:  # noqa: BLE001 - SymPy cannot take the limit: say nothing
-            return ""
-        if not (right.is_number and left.is_number):
-            return ""
-        if not (right.is_finite and left.is_finite):
-            found.append(f"{exact.names[i]}: the forward jumps here, {slope} is its slope on "
-                         "either side")
-            continue
-        lo, hi = sorted((left, right))
-        if not lo <= sp.Rational(slope) <= hi:
-            return (f"refuted: at the kink input {i} ({exact.names[i]}) the declared slope "
-                    f"{slope} is outside the one-sided derivatives [{lo}, {hi}]")
-        found.append(f"{exact.names[i]}: {slope} in [{lo}, {hi}]")
-    return "; between the one-sided derivatives (" + ", ".join(found) + ")"
-
-
-def _mismatch(exact: Any, i: int, k: tuple[int, ...], got: Any, want: Any, witness: Any) -> str:
-    def short(v: Any) -> str:
-        s = str(v)
-        return s if len(s) < 300 else s[:300] + "…"
-
-    at = ""
-    if witness:
-        at = "; they differ at " + ", ".join(f"{s}={v}" for s, v in list(witness.items())[:8])
-    return (f"input {i} ({exact.names[i]}), entry {k}: the rule gives {short(got)}, "
-            f"the derivation gives {short(want)}{at}")

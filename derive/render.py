@@ -11,12 +11,13 @@ plain-text reading of the LaTeX subset this package writes — never raw LaTeX.
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import sympy as sp
+
+from derive.latex_text import latex_text
 
 __all__ = [
     "Step", "Derivation", "latex_to_mathml", "latex_text", "array_latex", "array_text", "make_step",
@@ -46,6 +47,19 @@ class Step:
     def to_dict(self) -> dict[str, str]:
         return {"title": self.title, "latex": self.latex, "mathml": self.mathml,
                 "status": self.status, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, doc: Any) -> Step:
+        """A Step from :meth:`to_dict`; its MathML is made again from the LaTeX (stored markup
+        is never trusted). ValueError on a wrong field."""
+        if not isinstance(doc, dict) or set(doc) != set(_STEP_FIELDS) or not all(
+                isinstance(doc[k], str) for k in _STEP_FIELDS):
+            raise ValueError(f"a step is {{{', '.join(_STEP_FIELDS)}}}, all text")
+        return cls(doc["title"], doc["latex"], latex_to_mathml(doc["latex"]), doc["status"],
+                   doc["text"])
+
+
+_STEP_FIELDS = ("title", "latex", "mathml", "status", "text")
 
 
 def make_step(title: str, latex: str, status: str, expr: Any = None, text: str | None = None
@@ -78,6 +92,17 @@ class Derivation:
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "title": self.title, "kind": self.kind,
                 "steps": [s.to_dict() for s in self.steps]}
+
+    @classmethod
+    def from_dict(cls, doc: Any) -> Derivation:
+        """The Derivation :meth:`to_dict` wrote; ValueError naming what is wrong."""
+        if not isinstance(doc, dict) or set(doc) != {"op", "title", "kind", "steps"}:
+            raise ValueError("a derivation is {op, title, kind, steps}")
+        if not (isinstance(doc["op"], str) and isinstance(doc["title"], str)
+                and doc["kind"] in ("generic", "concrete") and isinstance(doc["steps"], list)):
+            raise ValueError("a derivation's op and title are text, kind generic or concrete, "
+                             "steps a list")
+        return cls(doc["op"], doc["title"], doc["kind"], [Step.from_dict(s) for s in doc["steps"]])
 
     def to_latex(self) -> str:
         parts = [rf"\textbf{{{_tex_text(self.title)}}}"]
@@ -158,177 +183,5 @@ def array_text(a: Any, limit: int = 24) -> str:
     return "\n".join(lines)
 
 
-def latex_text(tex: str) -> str:
-    """``tex`` as plain text: ``latex_text(r"dF = dA\\, b + A\\, db")`` -> ``"dF = dA·b + A·db"``.
-
-    Covers the LaTeX this package and the notebook's claims write: fractions, sub- and
-    superscripts (as unicode where it has the characters), transposes, fonts, text, delimiters,
-    matrices and the usual operators; an unknown command prints as its name, never with a
-    backslash. A space (or thin space ``\\,``) between two operands reads as a product ``·``.
-    """
-    return _finish(_TexReader(tex).read())
-
-
 def _tex_text(s: str) -> str:
     return "".join("\\" + c if c in "{}_#%&$" else c for c in s)
-
-
-# ---------------------------------------------------------------------------------------------
-# LaTeX read as plain text
-# ---------------------------------------------------------------------------------------------
-_SUP = dict(zip("0123456789+-=()Tainx", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵀᵃⁱⁿˣ"))
-_SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
-_QUAD, _OPEN, _CLOSE, _SPACE = "\x03\x04\x05\x06"  # markers: a wide space, verbatim text
-# begins / ends, a space inside verbatim text
-_SYMBOLS = {
-    "partial": "∂", "circ": "∘", "cdot": "·", "times": "×", "le": "≤", "leq": "≤", "ge": "≥",
-    "geq": "≥", "ne": "≠", "neq": "≠", "in": "∈", "sum": "Σ", "prod": "Π", "top": "T",
-    "dots": "…", "ldots": "…", "cdots": "⋯", "infty": "∞", "to": "→", "mapsto": "↦",
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "theta": "θ",
-    "lambda": "λ", "mu": "μ", "sigma": "σ", "odot": "⊙", "otimes": "⊗", "pm": "±",
-    "{": "{", "}": "}", "_": "_", "#": "#", "%": "%", "&": "&", "$": "$", "\\": "; ",
-    ",": " ", " ": " ", ";": " ", ":": " ", "!": "", "quad": _QUAD, "qquad": _QUAD,
-}
-_FONTS = {"mathbf", "mathit", "boldsymbol", "operatorname", "mathcal", "mathsf"}
-_TEXTS = {"text", "textbf", "textit", "mathrm", "textrm"}
-_BB = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "C": "ℂ", "Q": "ℚ"}
-_FUNCS = {"det", "log", "exp", "tr", "max", "min", "sin", "cos", "tanh", "Σ", "Π", "diag"}
-_OPERAND_END = re.compile(r"[\w)\]ᵀ⁻¹²³⁰-⁹ⁱⁿˣᵃ₀-₉ₐ-ₜᵢ-ᵥ𝟙∂]$")
-_OPERAND_START = re.compile(r"^[\w(∂𝟙]")
-
-
-class _TexReader:
-    """A recursive reader of LaTeX: groups, commands, sub- and superscripts, environments."""
-
-    def __init__(self, tex: str) -> None:
-        self.s, self.i = tex, 0
-
-    def read(self, until: str | None = None) -> str:
-        out = []
-        while self.i < len(self.s):
-            c = self.s[self.i]
-            if until is not None and c == until:
-                self.i += 1
-                break
-            if until is None and c == "}":  # stray brace
-                self.i += 1
-                continue
-            out.append(self.token())
-        return "".join(out)
-
-    def arg(self) -> str:
-        """The next argument: a {group}, a command, or one character."""
-        while self.i < len(self.s) and self.s[self.i] == " ":
-            self.i += 1
-        if self.i >= len(self.s):
-            return ""
-        if self.s[self.i] == "{":
-            self.i += 1
-            return self.read("}")
-        return self.token()
-
-    def raw_arg(self) -> str:
-        """The next {group} verbatim (environment names, text)."""
-        if self.s.startswith("{", self.i):
-            depth, start = 0, self.i
-            while self.i < len(self.s):
-                depth += {"{": 1, "}": -1}.get(self.s[self.i], 0)
-                self.i += 1
-                if depth == 0:
-                    break
-            return self.s[start + 1:self.i - 1]
-        return self.arg()
-
-    def token(self) -> str:
-        c = self.s[self.i]
-        self.i += 1
-        if c == "{":
-            return self.read("}")
-        if c in "^_":
-            return _script(self.arg(), _SUP if c == "^" else _SUB, c)
-        if c == "~":
-            return " "
-        if c != "\\":
-            return c
-        m = re.match(r"[A-Za-z]+", self.s[self.i:])
-        if not m:
-            self.i += 1
-            return _SYMBOLS.get(self.s[self.i - 1], "")
-        name = m.group()
-        self.i += len(name)
-        return self.command(name)
-
-    def command(self, name: str) -> str:
-        if name == "frac":
-            num, den = self.arg().strip(), self.arg().strip()
-            if num.startswith("∂") and den.startswith("∂"):
-                return f" {num.replace(' ', '')}/{den.replace(' ', '')} "
-            return f" {_group(num)}/{_group(den)} "
-        if name in _TEXTS:
-            return _OPEN + _TexReader(self.raw_arg()).read().replace(" ", _SPACE) + _CLOSE
-        if name == "mathbb":
-            a = self.arg()
-            return _BB.get(a, a)
-        if name in _FONTS:
-            a = self.arg()
-            return "𝟙" if a.strip() == "1" else a
-        if name in ("left", "right", "big", "Big", "bigl", "bigr"):
-            d = self.token() if self.i < len(self.s) else ""
-            return "" if d == "." else d
-        if name == "begin":
-            env = self.raw_arg()
-            body = self.s[self.i:]
-            end = body.find(rf"\end{{{env}}}")
-            end = len(body) if end < 0 else end
-            self.i += end + len(rf"\end{{{env}}}")
-            rows = [[latex_text(cell) for cell in row.split("&")]
-                    for row in re.split(r"\\\\", body[:end]) if row.strip()]
-            if env == "cases":
-                return "{ " + "; ".join("  ".join(r) for r in rows) + " }"
-            if "matrix" in env:
-                return "[" + "; ".join(", ".join(r) for r in rows) + "]"
-            return "; ".join(" ".join(r) for r in rows)
-        if name == "end":
-            self.raw_arg()
-            return ""
-        return _SYMBOLS.get(name, name if name not in ("displaystyle", "limits") else "")
-
-
-def _group(s: str) -> str:
-    return s if re.fullmatch(r"[\w∂.ᵀ⁻¹]+", s) else f"({s})"
-
-
-def _script(s: str, table: dict[str, str], mark: str) -> str:
-    s = s.strip()
-    if s in ("T", "⊤"):
-        return "ᵀ"
-    if s and all(ch in table for ch in s):
-        return "".join(table[ch] for ch in s)
-    return f"{mark}{s}" if len(s) == 1 else f"{mark}({s})"
-
-
-def _finish(text: str) -> str:
-    """Spaces and products: a space between two operands reads as ``·``, verbatim text kept."""
-    parts = re.split(f"([{_OPEN}{_CLOSE}])", text)
-    out, verbatim = [], False
-    for part in parts:
-        if part in (_OPEN, _CLOSE):
-            verbatim = part == _OPEN
-            continue
-        if verbatim:
-            out.append(part)
-            continue
-        words = re.split(r" +", part)
-        merged = words[:1]
-        for w in words[1:]:
-            left = merged[-1]
-            head = re.split(r"[^\w∂Σ]", left)[-1] if left else ""
-            product = (_OPERAND_END.search(left) and _OPERAND_START.search(w)
-                       and head.rstrip("₀₁₂₃₄₅₆₇₈₉ₖᵢⱼₙₘ") not in _FUNCS)
-            merged[-1] = left + ("·" if product else " ") + w
-        out.append("".join(merged))
-    text = "".join(out)
-    text = re.sub(r"([(\[]) +", r"\1", text)
-    text = re.sub(r" +([)\],;])", r"\1", text)
-    text = re.sub(r" {2,}", " ", text.replace(_SPACE, " ")).replace(_QUAD, "   ")
-    return re.sub(r" {4,}", "   ", text).strip()

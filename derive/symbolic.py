@@ -45,6 +45,13 @@ def _truthy(v: Any) -> Any:
     return sp.Ne(v, 0)
 
 
+def _known(fact: bool | None, name: str, v: Any) -> Any:
+    """A test SymPy can decide from the assumptions (real symbols are finite), else an error."""
+    if fact is None:
+        raise TypeError(f"np.{name}({v}) is not decided by the symbols' assumptions")
+    return sp.true if fact else sp.false
+
+
 def _logic(f: Callable[..., Any]) -> Callable[..., Any]:
     return lambda *a: f(*(_truthy(v) for v in a))
 
@@ -68,6 +75,10 @@ NUMPY_TO_SYMPY: dict[np.ufunc, Callable[..., Any]] = {
     np.less_equal: _bool(sp.Le), np.equal: _bool(sp.Eq), np.not_equal: _bool(sp.Ne),
     np.logical_and: _logic(sp.And), np.logical_or: _logic(sp.Or), np.logical_not: _logic(sp.Not),
     np.logical_xor: _logic(sp.Xor),
+    np.isfinite: lambda v: _known(sp.sympify(v).is_finite, "isfinite", v),
+    np.isinf: lambda v: _known(sp.sympify(v).is_infinite, "isinf", v),
+    np.isnan: lambda v: _known(True if sp.sympify(v) is sp.nan else
+                               False if sp.sympify(v).is_finite else None, "isnan", v),
 }
 _PYUFUNCS: dict[np.ufunc, np.ufunc] = {}
 
@@ -253,8 +264,22 @@ def _linalg_solve(a: Any, b: Any) -> Any:
     return _stacked(_solve, 2)(a, b)
 
 
+def _np_clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, **kw: Any) -> Any:
+    lo = kw.pop("min", a_min)
+    hi = kw.pop("max", a_max)
+    if out is not None or kw:
+        raise TypeError("np.clip with out= or other options is not supported on symbolic arrays")
+    r = _exact(to_plain(a))
+    if lo is not None:
+        r = _pyufunc(np.maximum)(r, _exact(to_plain(lo)))
+    if hi is not None:
+        r = _pyufunc(np.minimum)(r, _exact(to_plain(hi)))
+    return r
+
+
 _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.where: _np_where,
+    np.clip: _np_clip,
     np.linalg.inv: _stacked(lambda a: a.inv(), 1),
     np.linalg.det: _stacked(lambda a: a.det(method="berkowitz"), 1),
     np.linalg.solve: _linalg_solve,

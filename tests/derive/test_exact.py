@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 import numeric
-from derive import DeriveError, clear_cache, exact_vjp, prove_rule
-from derive.exact import cache_dir
+from derive import DeriveError, clear_cache, exact_vjp, prove_rule, store
 from numeric import Op
 from numeric.cases import Case, sample_inputs, standard_cases
 
@@ -72,17 +71,18 @@ def test_disk_cache_round_trip(tmp_path, monkeypatch):
     clear_cache()
     case = Case(((2, 3), (3,)))
     first = exact_vjp("multiply", case)
-    files = list(cache_dir().glob("*.pkl"))
+    files = list((store.root() / "exact").glob("??/*.json"))
     assert len(files) == 1
+    assert not list(tmp_path.rglob("*.pkl"))
     clear_cache()  # memory only: the next call reads the disk
     second = exact_vjp("multiply", case)
     assert second is not first
     for a, b in zip(first.exprs, second.exprs):
         assert (a.view(np.ndarray) == b.view(np.ndarray)).all()
     exact_vjp("multiply", Case(((3,), (3,))))
-    assert len(list(cache_dir().glob("*.pkl"))) == 2  # keyed by shapes
+    assert len(list((store.root() / "exact").glob("??/*.json"))) == 2  # keyed by shapes
     clear_cache(disk=True)
-    assert not list(cache_dir().glob("*.pkl"))
+    assert not list((store.root() / "exact").glob("??/*.json"))
 
 
 def test_evaluate_names_wrong_shapes():

@@ -151,7 +151,7 @@ def test_rule_step_of_a_refuted_rule_says_so(monkeypatch):
 
     module = importlib.import_module("derive.derivation")  # the package exports a function
 
-    monkeypatch.setattr(module, "prove_rule", lambda op, case: Proof(
+    monkeypatch.setattr(module, "prove_rule", lambda op, case, limits=None: Proof(
         "maximum", str(case), "", "refuted", "exact symbolic proof", "input 0: differs"))
     d = module.concrete_derivation("maximum", Case(((2,), (2,))))
     assert not d.ok and d.steps[-1].status == "refuted: exact symbolic proof; input 0: differs"

@@ -1,0 +1,72 @@
+"""derive proves ops from their NumPy forwards alone (issue 10, item 3): with ``Op.sym`` removed,
+every op but slogdet, cholesky and logsumexp still proves at its standard cases, and rules that
+call ``np.linalg.inv`` / ``det`` / ``solve`` directly run on symbols."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import numeric
+from derive import prove_rule
+from numeric.cases import Case, standard_cases
+
+KEEP_SYM = {"slogdet", "cholesky", "logsumexp"}  # still need their own SymPy forward
+SYM_FREE = [pytest.param(name, i, id=f"{name}-{i}")
+            for name, op in numeric.all_ops().items() if op.sym is not None
+            and name not in KEEP_SYM for i in range(len(standard_cases(op)))]
+
+
+@pytest.mark.parametrize("name, index", SYM_FREE)
+def test_op_proves_without_its_sym(name, index):
+    op = dataclasses.replace(numeric.get_op(name), sym=None)
+    case = standard_cases(op)[index]
+    proof = prove_rule(op, case, rule=op.vjp)
+    assert proof.ok, (proof.status, proof.method, proof.detail)
+
+
+def _t(a):
+    return np.swapaxes(a, -1, -2)
+
+
+def _inv_rule(g, out, x):
+    a = _t(np.linalg.inv(x))
+    return -(a @ g @ a)
+
+
+def _det_rule(g, out, x):
+    return (g * out)[..., None, None] * _t(np.linalg.inv(x))
+
+
+def _solve_b(g, out, a, b):
+    if np.ndim(b) == 1:
+        return np.linalg.solve(_t(a), g[..., None])[..., 0]
+    return np.linalg.solve(_t(a), g)
+
+
+def _solve_a(g, out, a, b):
+    db = _solve_b(g, out, a, b)
+    if np.ndim(b) == 1:
+        return -(db[..., :, None] * out[..., None, :])
+    return -(db @ _t(out))
+
+
+def _doubled(rule):
+    return lambda *a: 2 * rule(*a)
+
+
+LINALG = [("inv", np.linalg.inv, (_inv_rule,), [(2, 2), (3, 3), (2, 2, 2)]),
+          ("det", np.linalg.det, (_det_rule,), [(2, 2), (3, 3), (2, 2, 2)]),
+          ("solve", np.linalg.solve, (_solve_a, _solve_b), [((2, 2), (2,)), ((2, 2), (2, 3)),
+                                                             ((2, 2, 2), (2, 2, 1))])]
+
+
+@pytest.mark.parametrize("name, fwd, rules, shapes", LINALG, ids=[r[0] for r in LINALG])
+def test_rules_calling_np_linalg_directly_prove(name, fwd, rules, shapes):
+    op = dataclasses.replace(numeric.get_op(name), sym=None, fwd=fwd, vjp=rules)
+    for s in shapes:
+        case = Case(s if isinstance(s[0], tuple) else (s,))
+        proof = prove_rule(op, case)
+        assert proof.ok, (case, proof.status, proof.detail)
+        wrong = tuple(_doubled(r) for r in rules)
+        assert prove_rule(op, case, rule=wrong).status == "refuted", case
