@@ -62,6 +62,16 @@ def parse_param(text: str) -> tuple[str, Any]:
     return name.strip(), nums[0] if len(nums) == 1 and "," not in value else nums
 
 
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
+    return n
+
+
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     """Add the ``derive`` subcommand to ``gradproof``'s subparsers."""
     p = sub.add_parser("derive", help="derive an op's VJP with SymPy and prove the engine's rule",
@@ -74,6 +84,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--plugin", dest="plugins", action="append", default=[], metavar="MODULE",
                    help="import MODULE first (the current directory is searched first): the ops "
                         "it registers derive like built-ins (repeatable)")
+    p.add_argument("--max-entries", type=_positive, metavar="N",
+                   help="refuse derivations with more than N input or output entries "
+                        "(default 512; larger ones take minutes)")
+    p.add_argument("--seconds", type=float, default=None, metavar="S",
+                   help="time budget of the symbolic proof before exact rational spot checks "
+                        "take over (default 5)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--latex", action="store_const", dest="fmt", const="latex",
                      help="print each step as LaTeX")
@@ -87,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the derivation; exit status 1 if a step is refuted, 2 on bad arguments."""
     from derive.claims import claims
     from derive.derivation import derivation
+    from derive.proof import Limits
     from derive.render import latex_text, latex_to_mathml
     from numeric import get_op
     from numeric.cases import Case
@@ -118,8 +135,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"gradproof derive: {e.args[0] if e.args else e}", file=sys.stderr)
         return 2
     try:
+        limits = Limits(max_entries=args.max_entries,
+                        **({"symbolic_seconds": args.seconds} if args.seconds else {}))
         with busy(f"deriving {op.name}" + (f" at {case}" if case else "")):
-            d = derivation(op, case)
+            d = derivation(op, case, limits)
     except Exception as e:  # noqa: BLE001 - a user's shapes may not fit the op
         if getattr(args, "debug", False):
             traceback.print_exc()

@@ -178,3 +178,11 @@ def test_cli_shows_that_a_slow_derivation_is_running(monkeypatch, capsys):
     assert main(["derive", "add", "--shapes", "2;2"]) == 0
     err = capsys.readouterr().err
     assert "deriving add at 2 ; 2 ... " in err
+
+
+def test_max_entries_raises_or_lowers_the_size_guard(capsys):
+    assert main(["derive", "matmul", "--shapes", "2,3;3,4", "--max-entries", "10"]) == 2
+    err = capsys.readouterr().err
+    assert "limit of 10" in err and "--max-entries" in err
+    assert main(["derive", "matmul", "--shapes", "2,3;3,4", "--max-entries", "100"]) == 0
+    assert main(["derive", "matmul", "--shapes", "2,3;3,4", "--max-entries", "0"]) == 2
