@@ -155,3 +155,23 @@ def test_the_cli_answers_a_too_large_case_at_once():
     assert run.returncode == 2
     assert "matmul at shapes 64x64 ; 64x64: 8192 input entries" in run.stderr
     assert "limit of 512" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_callers_timer_due_inside_a_budget_fires_on_time():
+    """verify's case budget (or pytest-timeout) armed outside a proof's budget keeps its time."""
+    class CallersAlarm(Exception):
+        pass
+
+    def alarm(signum, frame):
+        raise CallersAlarm
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        start = time.monotonic()
+        with pytest.raises(CallersAlarm), budget(10.0):
+            time.sleep(5)
+        assert time.monotonic() - start < 2
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
