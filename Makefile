@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: report test bench lint clean
 
 report: $(STAMP)
-	$(BIN)/gradproof report --out reports
+	$(BIN)/gradproof report --out reports --jobs 2
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q

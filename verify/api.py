@@ -31,12 +31,15 @@ RESAMPLED = ("fd", "adjoint", "taylor")
 
 
 def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None = None,
-             seed: int = 0, dtype: str = "float64", options: Options | None = None) -> OpResult:
+             seed: int = 0, dtype: str = "float64", options: Options | None = None,
+             proofs: dict[str, Any] | None = None) -> OpResult:
     """Run the checks on ``op``: its standard cases, or one case given by shapes or arrays.
 
     ``check_op("multiply", (2, 3), (3,))`` samples inputs of those shapes inside the op's
     domain; ``check_op(my_op, x, y)`` checks at the given arrays. ``params`` are the op's
-    keyword parameters (``axis=``...). Results are reproducible for a ``seed``.
+    keyword parameters (``axis=``...). Results are reproducible for a ``seed``. ``proofs``:
+    derive's proofs already made in this run, by case (a proof does not depend on the dtype,
+    so the suite's float32 pass reuses the float64 pass's), and filled with new ones.
     """
     op = get_op(op) if isinstance(op, str) else op
     if not isinstance(op, Op):
@@ -85,7 +88,11 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
             result.cases.append(_timed_out(op, case, dtype, options, hung))
             late = str(case)  # before derive's proof, which would wait for the rule too
             continue
-        proof = _prove(run_op, case, options) if "symbolic" in options.checks else None
+        proof = None
+        if "symbolic" in options.checks:
+            proof = (proofs or {}).get(str(case)) or _prove(run_op, case, options)
+            if proofs is not None:
+                proofs[str(case)] = proof
         if proof is not None and dtype == "float64":
             result.proof.append(proof)
         rng = case_rng(seed, op.name, k, dtype)

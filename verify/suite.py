@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any
 
 from numeric import all_ops
 from verify.api import check_op
@@ -52,8 +53,9 @@ def run_suite(ops: Sequence[str] | None = None, seed: int = 0,
 
 def _task(name: str, dtypes: tuple[str, ...], seed: int, options: Options | None) -> OpResult:
     merged: OpResult | None = None
+    proofs: dict[str, Any] = {}  # one proof per case, whatever the dtype
     for d in dtypes:
-        r = check_op(name, seed=seed, dtype=d, options=options)
+        r = check_op(name, seed=seed, dtype=d, options=options, proofs=proofs)
         if merged is None:
             merged = r
         else:
