@@ -20,7 +20,7 @@ __all__ = ["check_op", "assert_op", "run_suite", "Options", "strategies", "SCHEM
            "CheckResult", "CaseResult", "OpResult", "SuiteResult"]
 
 _WHERE = {"check_op": "verify.api", "assert_op": "verify.api", "run_suite": "verify.suite",
-          "Options": "verify.checks", "SCHEMA": "verify.results",
+          "Options": "verify.options", "SCHEMA": "verify.results",
           "CheckResult": "verify.results", "CaseResult": "verify.results",
           "OpResult": "verify.results", "SuiteResult": "verify.results"}
 
