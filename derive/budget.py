@@ -97,10 +97,11 @@ def _on_alarm(signum: int, frame: Any) -> None:
             raise OutOfTime(b)
     # A timer armed before the outermost budget (a caller's own budget, pytest-timeout) that
     # has fallen due: its handler runs now, as it would have without us.
-    outer = next((b._saved for b in _active() if b._saved is not None), None)
-    if outer is not None:
-        handler, left, start = outer
+    owner = next((b for b in _active() if b._saved is not None), None)
+    if owner is not None:
+        handler, left, start = owner._saved
         if left and time.monotonic() >= start + left - 1e-3 and callable(handler):
+            owner._saved = (handler, 0.0, start)  # delivered: not to be re-armed on exit
             handler(signum, frame)
     live = [b.deadline for b in _active() if b.seconds is not None]
     if live:

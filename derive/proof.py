@@ -104,7 +104,8 @@ def prove_rule(op: Op | str, case: Case, rule: tuple[Any, ...] | None = None, se
     limits = limits or Limits()
     if rule is not None:
         return _prove(op, case, tuple(rule), seed, limits)
-    key = store.key("proof", exact_key(op, case), seed, op.kink.text if op.kink else "")
+    key = store.key("proof", exact_key(op, case), seed, op.kink.text if op.kink else "",
+                    _code(op.vjp))
     found = _PROOFS.get(key)
     points = 1 if found is not None else CHECK_POINTS  # proved here vs. read from disk
     if found is None:
@@ -116,12 +117,26 @@ def prove_rule(op: Op | str, case: Case, rule: tuple[Any, ...] | None = None, se
             and _still_holds(op, case, limits, points):
         _PROOFS[key] = found
         return found
+    stale = found is not None
     found = _prove(op, case, op.vjp, seed, limits)
     _PROOFS.pop(key, None)
     if found.ok:  # a failing verdict is cheap to reach again and may depend on the load
         _PROOFS[key] = found
         store.save("proof", key, found.to_dict())
+    elif stale:  # the stored "proved" no longer holds: never serve it again
+        store.drop("proof", key)
     return found
+
+
+def _code(rules: tuple[Any, ...]) -> str:
+    """The rules' own bytecode and constants: an edit to a rule changes the proof's key at once
+    (helpers, closures and globals it reads are caught by the re-check at a fresh point)."""
+    parts = []
+    for rule in rules:
+        fn = getattr(rule, "func", rule)
+        code = getattr(fn, "__code__", None)
+        parts.append(repr((code.co_code, code.co_consts, code.co_names)) if code else repr(fn))
+    return "\0".join(parts)
 
 
 def _still_holds(op: Op, case: Case, limits: Limits, points: int) -> bool:

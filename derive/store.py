@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-__all__ = ["root", "key", "load", "save", "clear"]
+__all__ = ["root", "key", "load", "save", "drop", "clear"]
 
 FORMAT = 1  # bump when the layout of stored documents changes
 _NAMESPACE = re.compile(r"[a-z][a-z0-9-]{0,31}")
@@ -82,6 +82,14 @@ def save(namespace: str, digest: str, value: Any) -> None:
             tmp.unlink()
         except OSError:
             pass
+
+
+def drop(namespace: str, digest: str) -> None:
+    """Delete the entry saved under (namespace, key), if there is one."""
+    try:
+        _path(namespace, digest).unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def clear(namespace: str | None = None) -> None:

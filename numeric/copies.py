@@ -10,6 +10,7 @@ still). The pool keeps at most 8 buffers per size, none over 32 MiB, 128 MiB in 
 
 from __future__ import annotations
 
+import copy
 import sys
 import threading
 from typing import Any
@@ -83,14 +84,19 @@ def unshared(out: Any, inputs: Any) -> Any:
 def saved_params(params: dict[str, Any]) -> dict[str, Any]:
     """Parameters a recorded op keeps for backward, with private copies of any arrays in them
     (an index, clip bounds), which the caller could otherwise change before backward."""
-    if any(type(v) is np.ndarray or type(v) is tuple for v in params.values()):
+    if any(type(v) in _MUTABLE for v in params.values()):
         return {k: _private_param(v) for k, v in params.items()}
     return params
+
+
+_MUTABLE = (np.ndarray, tuple, list)  # a tuple may hold arrays or lists (an index, pad widths)
 
 
 def _private_param(v: Any) -> Any:
     if type(v) is np.ndarray:
         return v.copy()
-    if type(v) is tuple and any(type(i) is np.ndarray for i in v):
-        return tuple(i.copy() if type(i) is np.ndarray else i for i in v)
+    if type(v) is list:  # clip bounds, pad widths given as (nested) lists: the caller's objects
+        return copy.deepcopy(v)
+    if type(v) is tuple and any(type(i) in _MUTABLE for i in v):
+        return tuple(_private_param(i) for i in v)
     return v

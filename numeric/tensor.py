@@ -2,9 +2,8 @@
 
 A Tensor is a graph node: its ``value``, the ``op`` that made it, its ``parents`` (a Tensor, or
 ``None`` for an input that needs no gradient) and the input values the op's VJP rules need.
-Python operators lead to :func:`apply` directly; NumPy's dispatch protocols and the Tensor
-methods named by op records (``t.sum(axis=0)``) are installed by ``numeric.dispatch``, so plain
-NumPy code on Tensors is differentiated.
+Operators call :func:`apply`; NumPy's dispatch protocols and the methods the op records name
+(``t.sum(axis=0)``) are installed by ``numeric.dispatch``: plain NumPy code is differentiated.
 """
 
 from __future__ import annotations
@@ -204,13 +203,14 @@ class Tensor(Node):
         return (self[i] for i in range(len(self.value)))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        # np.asarray(t) and friends bypass NumPy's dispatch: for a Tensor on a recorded graph
-        # they would silently drop its gradient, so they are refused there (as in PyTorch).
+        # np.asarray(t) bypasses dispatch: on a recorded graph it would drop the gradient
         if self.requires_grad and enabled():
             raise TypeError("converting a Tensor that requires grad to a NumPy array would drop "
                             "its gradient: use t.value (or t.detach()) for the numbers, or a "
                             "NumPy function the engine supports")
-        return self.value if dtype is None else self.value.astype(dtype)
+        if copy or dtype is not None:  # np.array(t) copies, as for an ndarray: a writable copy
+            return self._value.astype(dtype or self._value.dtype)
+        return self.value  # np.asarray(t): a read-only view, like t.value
 
     def __float__(self) -> float:
         return float(self.value)

@@ -81,8 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv  # until the arguments are parsed
     command = "gradproof"
-    root = parser()
     try:
+        try:
+            root = parser()
+        except ImportError as e:  # a broken install: derive (SymPy) or a subcommand missing
+            raise UsageError(f"gradproof cannot load its subcommands ({type(e).__name__}: {e}); "
+                             "reinstall it with its dependencies (pip install 'gradproof[verify]')"
+                             ) from e
         args = root.parse_args(argv)
         debug = args.debug
         if getattr(args, "command", None):

@@ -175,3 +175,17 @@ def test_a_callers_timer_due_inside_a_budget_fires_on_time():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_a_callers_timer_fires_once_not_again_when_the_budget_ends():
+    calls = []
+    old = signal.signal(signal.SIGALRM, lambda *a: calls.append(time.monotonic()))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        with budget(1.0):
+            time.sleep(0.2)
+        time.sleep(0.2)
+        assert len(calls) == 1
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)

@@ -272,3 +272,27 @@ def test_writes_after_the_forward_never_change_a_gradient(name, case):
 
     for got, want in zip(run(True), run(False)):
         np.testing.assert_array_equal(got, want)
+
+
+def test_list_parameters_written_after_the_forward_do_not_change_the_gradient():
+    """clip bounds and pad widths given as lists are the caller's objects: they are copied."""
+    x = Tensor([0.5, 1.5, -0.5])
+    lo, hi = [0.0] * 3, [1.0] * 3
+    y = np.clip(x, lo, hi).sum()
+    hi[1], lo[2] = 2.0, -1.0
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 0.0, 0.0])
+    widths = [[1, 0]]
+    w = Tensor([1.0, 2.0])
+    u = (np.pad(w, widths) * np.array([5.0, 1.0, 2.0])).sum()
+    widths[0][0] = 0
+    u.backward()
+    np.testing.assert_array_equal(w.grad, [1.0, 2.0])
+
+
+def test_np_array_of_a_constant_tensor_is_a_writable_copy():
+    t = Tensor([1.0, 2.0], requires_grad=False)
+    a = np.array(t)
+    a[0] = 5.0
+    np.testing.assert_array_equal(t.value, [1.0, 2.0])
+    assert not np.asarray(t).flags.writeable

@@ -50,6 +50,20 @@ def test_a_directory_of_user_files_is_refused_unless_forced(tmp_path, doc):
     assert "ops/add.html" in owned and "ops/notes.txt" not in owned, "the marker lists its own"
 
 
+def test_a_saved_results_document_beside_user_files_does_not_make_them_the_reports(tmp_path,
+                                                                                     doc):
+    """`gradproof verify --json web/report.json` beside a user's site is not a report."""
+    out = tmp_path / "web"
+    (out / "static").mkdir(parents=True)
+    (out / "index.html").write_text("my page")
+    (out / "static" / "site.css").write_text("body {}")
+    (out / "report.json").write_text(json.dumps(doc))
+    before = _tree(out)
+    with pytest.raises(UsageError, match="not a gradproof report"):
+        build_report(doc, out)
+    assert _tree(out) == before
+
+
 def test_rewriting_a_report_keeps_user_files_and_drops_its_own_stale_pages(tmp_path, doc):
     out = tmp_path / "reports"
     out.mkdir()

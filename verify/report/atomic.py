@@ -60,8 +60,10 @@ def _owned(target: Path) -> set[str] | None:
         legacy = json.loads((target / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    # Only the report sidecar of before markers: a results document (gradproof.verify/...) in a
+    # user's directory says nothing about who wrote the files beside it.
     if not (isinstance(legacy, dict) and str(legacy.get("schema", "")).startswith(
-            ("gradproof.report/", "gradproof.verify/")) and (target / "index.html").is_file()):
+            "gradproof.report/") and (target / "index.html").is_file()):
         return None
     names = ["index.html", "claims.html", "report.json"]
     names += [p.relative_to(target).as_posix() for sub in ("static", "ops")
