@@ -36,7 +36,7 @@ from derive.spot import mismatch, spot_check
 from numeric import Op
 from numeric.cases import Case
 
-__all__ = ["Proof", "Limits", "prove_rule", "STATUSES"]
+__all__ = ["Proof", "Limits", "prove_rule", "proof_key", "STATUSES"]
 
 STATUSES = ("proved", "spot-checked", "refuted", "timed-out", "unavailable")
 _PROOFS: dict[str, Proof] = {}
@@ -104,8 +104,7 @@ def prove_rule(op: Op | str, case: Case, rule: tuple[Any, ...] | None = None, se
     limits = limits or Limits()
     if rule is not None:
         return _prove(op, case, tuple(rule), seed, limits)
-    key = store.key("proof", exact_key(op, case), seed, op.kink.text if op.kink else "",
-                    _code(op.vjp))
+    key = proof_key(op, case, seed)
     found = _PROOFS.get(key)
     points = 1 if found is not None else CHECK_POINTS  # proved here vs. read from disk
     if found is None:
@@ -126,6 +125,12 @@ def prove_rule(op: Op | str, case: Case, rule: tuple[Any, ...] | None = None, se
     elif stale:  # the stored "proved" no longer holds: never serve it again
         store.drop("proof", key)
     return found
+
+
+def proof_key(op: Op, case: Case, seed: int = 0) -> str:
+    """The store key of the proof of ``op``'s own rules at ``case``."""
+    return store.key("proof", exact_key(op, case), seed, op.kink.text if op.kink else "",
+                     _code(op.vjp))
 
 
 def _code(rules: tuple[Any, ...]) -> str:

@@ -174,9 +174,12 @@ def _atom(t: list[Any]) -> Any:
 
 def _build(head: str, args: list[Any]) -> Any:
     if head == "Pow" and len(args) == 2 and args[0].is_number and args[1].is_number:
-        e = args[1]
+        b, e = args
         if not e.is_Rational or abs(e.p) > MAX_POWER or abs(e.q) > MAX_POWER:
             raise SerialError(f"a number raised to {str(e)[:40]}: refused")
+        if not (b.is_Atom or b.is_Rational):  # a power of a power of a number: refused, so
+            raise SerialError("a number raised to a power, raised again: refused")  # no
+            # stack of powers can make a number of astronomical size
     if head in ("Add", "Mul", "And", "Or", "Max", "Min", "Piecewise"):
         if not args:
             raise SerialError(f"{head} without arguments")

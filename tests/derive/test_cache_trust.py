@@ -16,6 +16,7 @@ import numeric
 from derive import clear_cache, exact_vjp, prove_rule, serial, store
 from derive import proof as proof_mod
 from derive.exact import store_key as exact_key
+from derive.proof import proof_key
 from numeric.cases import Case
 
 _NAME = re.compile(r"[0-9a-f]{64}\.json")
@@ -27,7 +28,7 @@ def _forget():
 
 
 def _proof_key(op, case):
-    return store.key("proof", exact_key(op, case), 0, op.kink.text if op.kink else "")
+    return proof_key(op, case)
 
 
 def _files(root):

@@ -68,3 +68,13 @@ def test_fuzzed_trees_decode_or_raise_serial_error(tree):
     except serial.SerialError:
         return
     assert isinstance(out, sp.Basic)
+
+
+def test_a_power_of_a_power_of_a_number_is_refused():
+    """Each exponent within the cap, but stacked: a number of astronomical size, hours of
+    arithmetic for whoever evaluates it. The reader refuses it instead."""
+    big = ["Integer", "9" * 400]
+    tree = ["Mul", ["Symbol", "x_00", ["real"]],
+            ["Pow", ["Pow", big, ["Integer", "4096"]], ["Integer", "4096"]]]
+    with pytest.raises(serial.SerialError, match="raised again"):
+        serial.decode(tree)
