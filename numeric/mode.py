@@ -12,22 +12,9 @@ from collections.abc import Iterator
 
 __all__ = ["no_grad", "is_grad_enabled", "recording", "enabled"]
 
-# Grad mode belongs to the running thread (or asyncio task): a ContextVar, so one thread's
-# no_grad() or backward pass never switches recording off for another. A new thread starts
-# with recording on, whatever the thread that started it was doing.
 _grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar("numeric_grad_enabled",
                                                                      default=True)
 enabled = _grad_enabled.get  # bound once: read on every op
-
-
-@contextlib.contextmanager
-def no_grad() -> Iterator[None]:
-    """Within this block ops record nothing: results are constants (this thread only)."""
-    token = _grad_enabled.set(False)
-    try:
-        yield
-    finally:
-        _grad_enabled.reset(token)
 
 
 @contextlib.contextmanager
@@ -38,6 +25,11 @@ def recording(on: bool) -> Iterator[None]:
         yield
     finally:
         _grad_enabled.reset(token)
+
+
+def no_grad() -> contextlib.AbstractContextManager[None]:
+    """Within this block ops record nothing: results are constants (this thread only)."""
+    return recording(False)
 
 
 def is_grad_enabled() -> bool:
