@@ -56,8 +56,7 @@ class CheckResult:
     @classmethod
     def from_dict(cls, d: Any, where: str = "check") -> CheckResult:
         d = _obj(d, where)
-        verdict = _field(d, "verdict", str, where)
-        if verdict not in VERDICTS:
+        if (verdict := _field(d, "verdict", str, where)) not in VERDICTS:
             raise ValueError(f"{where}: verdict {verdict!r:.40} is not one of {VERDICTS}")
         return cls(_field(d, "check", str, where), verdict,
                    _field(d, "error", float, where, None), _field(d, "tol", float, where, None),
@@ -133,8 +132,9 @@ class OpResult:
     cases: list[CaseResult] = field(default_factory=list)
 
     @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.cases)
+    def ok(self) -> bool:  # a refuted proof fails the op even where a document lost the check
+        return all(c.ok for c in self.cases) and all(
+            p.get("status") != "refuted" for p in self.proof)
 
     def failures(self) -> list[tuple[CaseResult, CheckResult]]:
         return [(c, k) for c in self.cases for k in c.checks if k.verdict == "fail"]
@@ -156,7 +156,7 @@ class OpResult:
         lines: list[str] = []
         shown: dict[str, Any] = {}  # a case's diagnosis is printed once, under its first check
         for case, chk in self.failures():
-            size = (f" (error {_fmt(chk.error)} > tol {_fmt(chk.tol)})"
+            size = (f" (error {chk.error:.3g} > tol {chk.tol:.3g})"
                     if chk.error is not None and chk.tol is not None else "")
             lines.append(f"{self.op} [{case.case}] {case.label} {case.dtype}: {chk.check} "
                          f"failed{size}: {chk.detail}")
@@ -289,12 +289,11 @@ def _field(d: dict[str, Any], name: str, kind: type, where: str, *default: Any) 
             return default[0]
         raise ValueError(f"{where}: missing {name!r}")
     v = d[name]
-    ok = (isinstance(v, (int, float)) if kind is float else isinstance(v, kind))
+    if kind is float:  # an int such as 10**400 is no float
+        ok = isinstance(v, (int, float)) and not abs(v) > 1.79e308
+    else:
+        ok = isinstance(v, kind)
     if not ok or isinstance(v, bool):
         raise ValueError(f"{where}: {name!r} must be {kind.__name__}, got {type(v).__name__}")
     return float(v) if kind is float else v
-
-
-def _fmt(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.3g}"
 

@@ -112,6 +112,19 @@ def test_forged_summary_shows_failures_and_fails_strict(tmp_path, document, caps
     assert report("--from", str(src), "--out", str(out), "--strict") == 1
 
 
+def test_a_refuted_proof_fails_the_op_even_with_its_failing_check_removed(tmp_path, document):
+    """A hand-made document keeps derive's "refuted" but drops the symbolic check's failure."""
+    doc = copy.deepcopy(document)
+    for op in doc["ops"]:
+        for case in op["cases"]:
+            for chk in case["checks"]:
+                chk["verdict"] = "pass" if chk["verdict"] == "fail" else chk["verdict"]
+    doc["ops"][0].setdefault("proof", []).append({"status": "refuted", "case": "c"})
+    src = tmp_path / "refuted.json"
+    src.write_text(json.dumps(doc))
+    assert report("--from", str(src), "--out", str(tmp_path / "site"), "--strict") == 1
+
+
 @pytest.mark.parametrize("text, message", [
     ("", "not JSON"),
     ("[1, 2", "not JSON"),
@@ -124,6 +137,9 @@ def test_forged_summary_shows_failures_and_fails_strict(tmp_path, document, caps
      "claims: missing 'claims'"),
     ('{"schema": "gradproof.verify/2", "seed": 0, "ops": [{"op": "add", "cases": []},'
      ' {"op": "add", "cases": []}]}', "op 'add' appears twice"),
+    ('{"schema": "gradproof.verify/2", "seed": 0, "ops": [{"op": "add", "cases": [{"case": "c",'
+     ' "dtype": "float64", "shapes": [[2]], "checks": [{"check": "fd", "verdict": "pass",'
+     ' "error": 1' + "0" * 400 + '}]}]}]}', "'error' must be float"),
 ])
 def test_documents_off_the_schema_are_refused_in_one_line(tmp_path, text, message):
     src = tmp_path / "bad.json"
