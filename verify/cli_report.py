@@ -19,6 +19,7 @@ import sys
 from typing import Any
 
 from verify.errors import UsageError
+from verify.progress import Bar
 
 __all__ = ["add_parser", "run"]
 
@@ -52,15 +53,6 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(done: int, total: int, label: str) -> None:
-    """One line rewritten in place on a terminal; a line per tenth of the work otherwise."""
-    if sys.stderr.isatty():
-        end = "\n" if done == total else ""
-        print(f"\r  {done}/{total} {label[:50]:<50}", end=end, file=sys.stderr, flush=True)
-    elif done == total or done % max(1, total // 10) == 0:
-        print(f"  {done}/{total} {label}", file=sys.stderr)
-
-
 def _validate(args: argparse.Namespace) -> list[str] | None:
     """Check the arguments (not the output directory); return the ``--ops`` names."""
     if args.seed < 0:
@@ -89,10 +81,15 @@ def _document(args: argparse.Namespace, ops: list[str] | None) -> dict[str, Any]
     if unknown:
         raise UsageError(f"--ops: unknown op {unknown[0]!r}; known: {', '.join(sorted(all_ops()))}")
     print(f"running the verification suite (seed {args.seed}) ...", file=sys.stderr)
+    bar = Bar("ops checked")
     suite = run_suite(ops, seed=args.seed, jobs=args.jobs, plugins=tuple(args.plugins),
-                      progress=_progress)
+                      progress=bar)
+    bar.done()
     print("derivations, FD curves and graphs ...", file=sys.stderr)
-    return complete(suite, jobs=args.jobs, plugins=tuple(args.plugins), progress=_progress)
+    bar = Bar("ops documented")
+    doc = complete(suite, jobs=args.jobs, plugins=tuple(args.plugins), progress=bar)
+    bar.done()
+    return doc
 
 
 def run(args: argparse.Namespace) -> int:
