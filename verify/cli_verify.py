@@ -121,10 +121,21 @@ def _write(path: str, fill) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fill(fh)
+        os.chmod(tmp, _mode(path))  # mkstemp's file is 0600: give it the mode a plain open would
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _mode(path: str) -> int:
+    """An existing file's permissions, else those a new file gets under the umask."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def summary_table(result: SuiteResult) -> str:

@@ -197,3 +197,14 @@ def test_an_internal_error_is_one_line_and_exit_3(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom" in err and "--debug" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_json_and_junit_get_a_plain_files_permissions(tmp_path):
+    """Written atomically through a temporary file, but not left 0600 (mkstemp's mode)."""
+    r = gradproof("verify", "--ops", "add", "--dtype", "float64", "--json", "r.json",
+                  "--junit", "j.xml", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in ("r.json", "j.xml"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
