@@ -58,26 +58,40 @@ class budget:  # noqa: N801 - used as a context manager, like a function
         if self.seconds is not None:
             self.deadline = now + self.seconds
         _active().append(self)
-        if preemptive() and self.seconds is not None:
-            old_handler = signal.signal(signal.SIGALRM, _on_alarm)
-            old_left, _ = signal.getitimer(signal.ITIMER_REAL)
-            self._saved = (old_handler, old_left, now)
-            left = self.seconds if not old_left else min(self.seconds, old_left)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4))
+        try:
+            if preemptive() and self.seconds is not None:
+                old_handler = signal.signal(signal.SIGALRM, _on_alarm)
+                old_left, _ = signal.getitimer(signal.ITIMER_REAL)
+                self._saved = (old_handler, old_left, now)
+                left = self.seconds if not old_left else min(self.seconds, old_left)
+                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4))
+        except BaseException:  # an outer budget ran out right here: leave nothing behind
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None,
                  tb: TracebackType | None) -> bool:
-        if self._saved is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            old_handler, old_left, start = self._saved
-            signal.signal(signal.SIGALRM, old_handler)
-            if old_left:  # the outer budget's timer, minus the time spent here
-                signal.setitimer(signal.ITIMER_REAL,
-                                 max(old_left - (time.monotonic() - start), 1e-4))
-            self._saved = None
-        if self in _active():
-            _active().remove(self)
+        # try/finally throughout: an alarm landing in here (this budget's own, a hair late)
+        # may raise, but the handler, the outer timer and the stack are restored regardless.
+        saved = None
+        try:
+            saved, self._saved = self._saved, None
+            if saved is not None:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            if saved is None:  # an alarm before the swap above
+                saved, self._saved = self._saved, None
+            try:
+                if saved is not None:
+                    old_handler, old_left, start = saved
+                    signal.signal(signal.SIGALRM, old_handler)
+                    if old_left:  # the outer budget's timer, minus the time spent here
+                        signal.setitimer(signal.ITIMER_REAL,
+                                         max(old_left - (time.monotonic() - start), 1e-4))
+            finally:
+                if self in _active():
+                    _active().remove(self)
         return False
 
 

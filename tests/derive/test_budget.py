@@ -13,6 +13,7 @@ import sympy as sp
 
 import numeric
 from derive import Limits, SizeError, exact_vjp, prove_rule
+from derive import budget as budget_module
 from derive.budget import OutOfTime, budget
 from derive.oprun import rational_point
 from derive.symbolic import symbols
@@ -189,3 +190,14 @@ def test_a_callers_timer_fires_once_not_again_when_the_budget_ends():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_an_outer_budget_running_out_as_an_inner_one_opens_leaves_nothing_behind():
+    """The inner budget's own bookkeeping is interrupted: it must not stay on the stack."""
+    with pytest.raises(OutOfTime) as caught, budget(0.05) as outer:
+        while True:  # most alarms land in the inner budget's own enter/exit bookkeeping
+            with budget(10.0):
+                pass
+    assert caught.value.owner is outer
+    assert budget_module._active() == []  # no stale budget left to raise for later
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
