@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,8 @@ def save(namespace: str, digest: str, value: Any) -> None:
         text = json.dumps(doc, allow_nan=False)
     except (TypeError, ValueError) as e:
         raise TypeError(f"store.save({namespace!r}): the value is not plain JSON: {e}") from None
-    tmp = path.with_name(f".{digest}.{os.getpid()}.tmp")
+    # one temporary name per process and thread: two threads saving one key never share it
+    tmp = path.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(text, encoding="utf-8")
