@@ -19,6 +19,8 @@ import sys
 import traceback
 from typing import Any
 
+import numpy as np
+
 __all__ = ["add_parser", "parse_shapes", "parse_param", "run"]
 
 
@@ -60,6 +62,17 @@ def parse_param(text: str) -> tuple[str, Any]:
             raise ValueError(f"--param {text!r}: a list must be of integers") from None
         return name.strip(), value  # a plain string, e.g. ord=fro or subscripts=ij->i
     return name.strip(), nums[0] if len(nums) == 1 and "," not in value else nums
+
+
+def _fits(op: Any, case: Any) -> None:
+    """The shapes must fit the op before any symbols are made: its forward runs on numbers."""
+    from numeric.cases import sample_inputs
+
+    try:
+        with np.errstate(all="ignore"):
+            op.fwd(*sample_inputs(op, case, np.random.default_rng(0)), **case.params)
+    except (ValueError, IndexError, TypeError) as e:
+        raise ValueError(f"{op.name}: shapes {case} do not fit the op: {e}") from None
 
 
 def _positive(text: str) -> int:
@@ -127,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
             if len(shapes) != op.nargs:
                 raise ValueError(f"{op.name} takes {op.nargs} inputs, --shapes gave {len(shapes)}")
             case = Case(shapes, dict(parse_param(t) for t in args.param), "command line")
+            _fits(op, case)
         elif args.param:
             raise ValueError("--param needs --shapes")
     except (KeyError, ValueError) as e:

@@ -186,3 +186,10 @@ def test_max_entries_raises_or_lowers_the_size_guard(capsys):
     assert "limit of 10" in err and "--max-entries" in err
     assert main(["derive", "matmul", "--shapes", "2,3;3,4", "--max-entries", "100"]) == 0
     assert main(["derive", "matmul", "--shapes", "2,3;3,4", "--max-entries", "0"]) == 2
+
+
+def test_shapes_that_do_not_fit_are_named_not_blamed_on_symbols(capsys):
+    assert main(["derive", "matmul", "--shapes", "2,3;4"]) == 2
+    err = capsys.readouterr().err
+    assert "shapes 2x3 ; 4 do not fit the op" in err and "size 4 is different from 3" in err
+    assert "Op.sym" not in err
