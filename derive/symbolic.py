@@ -70,6 +70,7 @@ NUMPY_TO_SYMPY: dict[np.ufunc, Callable[..., Any]] = {
     np.absolute: sp.Abs, np.sign: sp.sign, np.heaviside: sp.Heaviside,
     np.maximum: sp.Max, np.minimum: sp.Min, np.fmax: sp.Max, np.fmin: sp.Min,
     np.logaddexp: lambda x, y: sp.log(sp.exp(x) + sp.exp(y)),
+    np.hypot: lambda x, y: sp.sqrt(x**2 + y**2),
     np.floor: sp.floor, np.ceil: sp.ceiling, np.conjugate: sp.conjugate,
     np.greater: _bool(sp.Gt), np.greater_equal: _bool(sp.Ge), np.less: _bool(sp.Lt),
     np.less_equal: _bool(sp.Le), np.equal: _bool(sp.Eq), np.not_equal: _bool(sp.Ne),

@@ -94,6 +94,29 @@ register(Op("minimum", np.minimum, (
     lambda g, out, x, y: g * _share(y, x),
     lambda g, out, x, y: g * _share(x, y)),
     kink=TIE, numpy=(np.minimum,), methods=("minimum",), doc="out = min(x, y) elementwise"))
+# fmax / fmin: maximum / minimum that skip a NaN; on numbers the same rules and tie convention.
+register(Op("fmax", np.fmax, (
+    lambda g, out, x, y: g * _share(x, y),
+    lambda g, out, x, y: g * _share(y, x)),
+    kink=TIE, numpy=(np.fmax,), doc="out = max(x, y) elementwise, ignoring a NaN"))
+register(Op("fmin", np.fmin, (
+    lambda g, out, x, y: g * _share(y, x),
+    lambda g, out, x, y: g * _share(x, y)),
+    kink=TIE, numpy=(np.fmin,), doc="out = min(x, y) elementwise, ignoring a NaN"))
+register(Op("hypot", np.hypot, (
+    lambda g, out, x, y: g * x / out,
+    lambda g, out, x, y: g * y / out),
+    domain=(NONZERO, NONZERO), numpy=(np.hypot,), doc="out = (x² + y²) ** 0.5"))
+# arctan2(y, x) = the angle of the point (x, y): d/dy = x / r², d/dx = -y / r².
+register(Op("arctan2", np.arctan2, (
+    lambda g, out, y, x: g * x / (x * x + y * y),
+    lambda g, out, y, x: -g * y / (x * x + y * y)),
+    domain=(NONZERO, NONZERO), numpy=(np.arctan2,), doc="out = the angle of (x, y), y first"))
+# logaddexp: the slopes are softmax weights e^(x - out), e^(y - out): they never overflow.
+register(Op("logaddexp", np.logaddexp, (
+    lambda g, out, x, y: g * np.exp(x - out),
+    lambda g, out, x, y: g * np.exp(y - out)),
+    numpy=(np.logaddexp,), doc="out = log(e^x + e^y), without overflow"))
 # The condition is not differentiated; each branch receives g where it was chosen.
 register(Op("where", np.where, (
     None,
@@ -155,6 +178,21 @@ register(Op("sinh", np.sinh, (lambda g, out, x: g * np.cosh(x),),
             numpy=(np.sinh,), methods=("sinh",), doc="out = sinh x"))
 register(Op("cosh", np.cosh, (lambda g, out, x: g * np.sinh(x),),
             numpy=(np.cosh,), methods=("cosh",), doc="out = cosh x"))
+# Inverse trigonometric and hyperbolic functions: each slope from the identity it inverts.
+register(Op("arcsin", np.arcsin, (lambda g, out, x: g / np.sqrt(1 - x * x),),
+            domain=(Domain(-0.9, 0.9),), numpy=(np.arcsin,), doc="out = sin⁻¹ x"))
+register(Op("arccos", np.arccos, (lambda g, out, x: -g / np.sqrt(1 - x * x),),
+            domain=(Domain(-0.9, 0.9),), numpy=(np.arccos,), doc="out = cos⁻¹ x"))
+register(Op("arctan", np.arctan, (lambda g, out, x: g / (1 + x * x),),
+            numpy=(np.arctan,), doc="out = tan⁻¹ x"))
+register(Op("arcsinh", np.arcsinh, (lambda g, out, x: g / np.sqrt(x * x + 1),),
+            numpy=(np.arcsinh,), doc="out = sinh⁻¹ x"))
+register(Op("arccosh", np.arccosh, (lambda g, out, x: g / np.sqrt(x * x - 1),),
+            domain=(Domain(1.2, 3.0),), numpy=(np.arccosh,), doc="out = cosh⁻¹ x"))
+register(Op("arctanh", np.arctanh, (lambda g, out, x: g / (1 - x * x),),
+            domain=(Domain(-0.9, 0.9),), numpy=(np.arctanh,), doc="out = tanh⁻¹ x"))
+register(Op("reciprocal", np.reciprocal, (lambda g, out, x: -g * out * out,),
+            domain=(NONZERO,), numpy=(np.reciprocal,), doc="out = 1 / x"))
 # sigmoid x = (1 + tanh(x/2)) / 2 exactly: no exp to overflow at large |x|.
 register(Op("sigmoid", lambda x: (1 + np.tanh(x / 2)) / 2, (
     lambda g, out, x: g * out * (1 - out),),

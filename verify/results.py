@@ -273,7 +273,7 @@ def _num(x: float | None) -> float | None:
     """JSON has no inf or nan: an infinite error becomes ±1e308, nan becomes null."""
     if x is None or np.isnan(x):
         return None
-    return float(np.clip(x, -1e308, 1e308))
+    return float(np.copysign(1e308, x)) if np.isinf(x) else float(x)  # finite ones as they are
 
 
 def _obj(d: Any, where: str) -> dict[str, Any]:
