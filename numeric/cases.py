@@ -27,7 +27,7 @@ def standard_cases(op: Op) -> tuple[Case, ...]:
 
 
 def has_standard_cases(op: Op) -> bool:
-    """Whether ``standard_cases(op)`` has any (an op of an unknown signature has none)."""
+    """Whether ``standard_cases(op)`` has any (its kind may have none for its arity)."""
     try:
         return bool(standard_cases(op))
     except KeyError:

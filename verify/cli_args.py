@@ -47,24 +47,26 @@ def count(text: str) -> int:
     return n
 
 
-def positive(text: str) -> float:
-    """A finite number above 0 (a step size...)."""
+def _float(text: str, what: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not math.isfinite(x) or x <= 0:
+        x = math.nan
+    if not math.isfinite(x):
+        raise argparse.ArgumentTypeError(f"must be {what}, got {text!r}")
+    return x
+
+
+def positive(text: str) -> float:
+    """A finite number above 0 (a step size...)."""
+    if (x := _float(text, "a number")) <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
     return x
 
 
 def seconds(text: str) -> float:
     """A time budget in seconds: a positive number, or 0 for none."""
-    try:
-        s = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
-    if not math.isfinite(s) or s < 0:
+    if (s := _float(text, "a number of seconds")) < 0:
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds (0: no "
                                          f"budget), got {text!r}")
     return s
