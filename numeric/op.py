@@ -1,6 +1,6 @@
 """The op record, the kind of an op, the op registry, and ``unbroadcast``.
 
-An :class:`Op` is one row of the op table (``numeric/ops.py``) and the *only* declaration of an
+An :class:`Op` is one row of the op table (``numeric/ops/``) and the *only* declaration of an
 op: a NumPy forward, one raw VJP rule per input, the convention at non-differentiable points,
 the domain its inputs are sampled from, its shape cases, and how NumPy calls and Tensor methods
 bind to it. Dispatch, Tensor methods, ``numeric.functions``, ``derive``, ``verify`` and the

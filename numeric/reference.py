@@ -22,7 +22,19 @@ __all__ = ["rule_sources", "markdown"]
 
 def rule_sources() -> dict[str, list[str]]:
     """Each built-in op's rules as source text, read from the ``register(Op(...))`` calls."""
-    source = inspect.getsource(_ops)
+    found: dict[str, list[str]] = {}
+    for module in _modules():
+        found.update(_rules_in(inspect.getsource(module)))
+    return found
+
+
+def _modules() -> list[Any]:
+    """The op table's modules: the ``numeric.ops`` package's group modules."""
+    return [m for name, m in sorted(sys.modules.items())
+            if name.startswith(_ops.__name__ + ".") and name != _ops.__name__ + ".common"]
+
+
+def _rules_in(source: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for node in ast.walk(ast.parse(source)):
         if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Op"):
@@ -71,7 +83,7 @@ def markdown() -> str:
     lines = [
         "# Op reference",
         "",
-        "Generated from the op table (`numeric/ops.py`) by `python -m numeric.reference`; do not",
+        "Generated from the op table (`numeric/ops/`) by `python -m numeric.reference`; do not",
         "edit by hand. A rule is `vjp(g, out, *xs, **params)`: `g` the incoming cotangent, `out`",
         "the forward result, `x, y, …` the inputs; it returns the input's cotangent before",
         "`unbroadcast` sums broadcast axes. Domains are where `verify` samples inputs.",

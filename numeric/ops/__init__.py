@@ -1,0 +1,20 @@
+"""The op table: every op's NumPy forward beside one VJP rule per input — the one declaration
+of every op (forward, rules, kink convention, domain, kind and cases, NumPy call forms).
+
+Read it like the seed notebook's derivations, side by side with code. Each rule is
+``vjp(g, out, *xs, **params)`` — ``g`` the incoming cotangent, ``out`` the forward result,
+``xs`` the inputs — and returns the cotangent of one input *before* broadcasting is undone
+(``numeric.op.unbroadcast`` does that, in one place). Rules are plain NumPy calls on their
+arguments, so the same rule runs on ndarrays (fast path), on Tensors (higher order) and on
+arrays of SymPy symbols (``derive`` proves it). Each group's helpers and call binders (how
+``np.var(x, axis, dtype, out, ddof)`` or ``t.reshape(2, 3)`` maps onto the op) follow it.
+Nothing here imports SymPy: the few ``sym`` forwards import it when derive calls them.
+
+Each group is one module of this package, registered in this order:
+``elementwise``, ``products``, ``reductions``, ``layout``, ``linalg``; ``common`` holds what they
+share. A new op is one ``register(Op(...))`` in its group.
+"""
+
+from numeric.ops import elementwise, layout, linalg, products, reductions  # noqa: F401
+
+__all__: list[str] = []
