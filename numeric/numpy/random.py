@@ -1,0 +1,3 @@
+"""``numpy.random`` as it is: random numbers are constants, not differentiated."""
+
+from numpy.random import *  # noqa: F403
