@@ -6,6 +6,8 @@
   ``INDEX``, ``SCATTER``, ``FLIP``, ``PAD``, ``CONCATENATE``, ``STACK``;
 - ``linalg``: ``SQUARE``, ``DIAGONAL``, ``DOT``, ``OUTER``, ``EINSUM``, and ``OTHER`` for a
   user op that declares its own cases.
+- ``products``: ``INNER``, ``TENSORDOT``, ``VDOT``, ``KRON``, ``CROSS``, ``VECDOT``,
+  ``MATVEC``, ``VECMAT``.
 
 A new kind is one ``Kind(...)`` beside its relatives and the op rows that use it.
 """
@@ -25,6 +27,7 @@ from numeric.kinds.layout import (
     TRANSPOSE,
 )
 from numeric.kinds.linalg import DIAGONAL, DOT, EINSUM, OTHER, OUTER, SQUARE
+from numeric.kinds.products import CROSS, INNER, KRON, MATVEC, TENSORDOT, VDOT, VECDOT, VECMAT
 from numeric.kinds.reduction import MOMENT, NORM, REDUCE, SOFTMAX
 
 __all__ = [
@@ -32,3 +35,4 @@ __all__ = [
     "RESHAPE", "TRANSPOSE", "SWAPAXES", "EXPAND_DIMS", "SQUEEZE", "INDEX", "SCATTER", "FLIP",
     "PAD", "CONCATENATE", "STACK", "SQUARE", "DIAGONAL", "DOT", "OUTER", "EINSUM", "OTHER",
 ]
+__all__ += ["INNER", "TENSORDOT", "VDOT", "KRON", "CROSS", "VECDOT", "MATVEC", "VECMAT"]

@@ -72,8 +72,11 @@ def _dot(op: Op, max_dims: int, max_side: int) -> Any:
             return Case(((), other) if draw(st.booleans()) else (other, ()), {}, "0-d operand")
         x = draw(shape(max_dims, max_side, min_dims=1))
         k = x[-1]
-        y = (k,) if draw(st.booleans()) else (k, draw(st.integers(1, max_side)))
-        return Case((x, y), {}, "chained")
+        if draw(st.booleans()):
+            return Case((x, (k,)), {}, "y a vector")
+        batch = draw(shape(max(max_dims - 2, 0), max_side))
+        y = batch + (k, draw(st.integers(1, max_side)))
+        return Case((x, y), {}, "y with batch axes" if batch else "y a matrix")
 
     return build()
 
@@ -82,6 +85,8 @@ DOT = Kind("dot", fixed(
     _c((3,), (3,), label="vector-vector"), _c((2, 3), (3,), label="matrix-vector"),
     _c((3,), (3, 2), label="vector-matrix"), _c((2, 3), (3, 2), label="matrix-matrix"),
     _c((), (2, 3), label="0-d x"), _c((2, 2, 3), (3, 2), label="3-d x, 2-d y"),
+    _c((2, 3), (2, 3, 2), label="2-d x, 3-d y: y's second-to-last axis contracted"),
+    _c((3,), (2, 3, 2), label="1-d x, 3-d y"),
 ), _dot, same_shape)
 
 
@@ -96,6 +101,32 @@ OUTER = Kind("outer", fixed(
     _c((3,), (2,), label="vectors"), _c((2, 2), (3,), label="x flattened"),
     _c((), (2,), label="0-d x"),
 ), _outer, same_shape)
+def _einsum(op: Op, max_dims: int, max_side: int) -> Any:
+    from numeric.kinds.draw import st
+
+    letters = "abcd"
+
+    @st.composite
+    def build(draw: Any) -> Case:
+        sizes = {c: draw(st.integers(1, max_side)) for c in letters}
+        n = draw(st.integers(1, 3))
+        terms = [draw(st.lists(st.sampled_from(letters), min_size=0, max_size=max_dims))
+                 for _ in range(n)]
+        batch = draw(st.lists(st.integers(1, max_side), max_size=max(max_dims - 2, 0)))
+        ellipsis = [bool(batch) and draw(st.booleans()) for _ in terms]
+        shapes = [(tuple(1 if draw(st.booleans()) else b for b in batch) if e else ())
+                  + tuple(sizes[c] for c in t) for t, e in zip(terms, ellipsis)]
+        spelled = ["..." + "".join(t) if e else "".join(t) for t, e in zip(terms, ellipsis)]
+        seen = sorted(set("".join("".join(t) for t in terms)))
+        if draw(st.booleans()):  # implicit output
+            return Case(tuple(shapes), {"subscripts": ",".join(spelled)}, "implicit output")
+        out = draw(st.permutations(seen))[:draw(st.integers(0, len(seen)))]
+        out = ("..." if any(ellipsis) else "") + "".join(out)
+        return Case(tuple(shapes), {"subscripts": ",".join(spelled) + "->" + out}, "explicit")
+
+    return build()
+
+
 EINSUM = Kind("einsum", fixed(
     _c((2, 3), (3, 4), subscripts="ij,jk->ik", label="matrix product"),
     _c((2, 2, 3), (2, 3, 2), subscripts="bij,bjk->bik", label="batched"),
@@ -103,6 +134,9 @@ EINSUM = Kind("einsum", fixed(
     _c((2, 3), (2,), subscripts="ij,k->ijk", label="outer"),
     _c((2, 3), (2, 3), subscripts="ij,ij", label="implicit output"),
     _c((2, 3), (4,), subscripts="ij,k->i", label="summed-out indices"),
-), None, same_shape)
+    _c((2, 2, 3), (3,), subscripts="...j,j->...", label="ellipsis"),
+    _c((2, 3), (1, 3), subscripts="...j,...j->...j", label="ellipsis, size-1 axis broadcast"),
+    _c((2, 3, 4), (4,), subscripts="i...j,j", label="ellipsis in the middle, implicit output"),
+), _einsum, same_shape)
 # A user op of its own kind: it declares its cases; any raw shape unbroadcast accepts is fine.
 OTHER = Kind("other", lambda op: ())

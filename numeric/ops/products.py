@@ -1,4 +1,6 @@
-"""Products: matmul (the notebook's four cases and stacks), dot, outer, einsum."""
+"""Products: matmul (the notebook's four cases and stacks), dot, outer, inner, vdot, tensordot,
+kron. einsum is in ``numeric.ops.einsum``, cross and the vector gufuncs in
+``numeric.ops.vectors``."""
 
 from __future__ import annotations
 
@@ -6,15 +8,16 @@ import numpy as np
 
 from numeric.kinds import (
     DOT,
-    EINSUM,
+    INNER,
+    KRON,
     MATMUL,
     OUTER,
+    TENSORDOT,
+    VDOT,
 )
 from numeric.op import Op, register
 from numeric.ops.common import (
     _bind_out,
-    _mask,
-    _mT,
 )
 
 __all__: list[str] = []
@@ -50,110 +53,118 @@ def _matmul_dy(g, x, y):
     return np.matmul(np.swapaxes(x, -1, -2), g)
 
 
-
-# dot, outer:  as matmul (dot on a 0-d input is multiply)
-# einsum:      the VJP of an input is an einsum of g with the other inputs
-register(Op("dot", lambda x, y: _dot(x, y), (
-    lambda g, out, x, y: _dot_dx(g, x, y),
-    lambda g, out, x, y: _dot_dy(g, x, y)),
+# ---------------------------------------------------------------------------------------------
+# Contractions. Each is tensordot(x, y, axes) for some axes (0-d operands multiply), and the
+# cotangent of one operand contracts g with the other over the other's free axes:
+#   tensordot:  dx = g ·(y's free axes) y, axes put back in x's order;  dy likewise
+#   dot:        axes ([-1], [-2]) (y 1-d: [-1], [-1])      inner: axes ([-1], [-1])
+#   outer:      dx = g y (flattened)                       vdot: dx = g y, reshaped as x
+#   kron:       g seen as (x₀, y₀, x₁, y₁, ...): dx = Σ over y's axes of g y, dy likewise
+# ---------------------------------------------------------------------------------------------
+register(Op("dot", np.dot, (
+    lambda g, out, x, y: _contract_dx(g, x, y, _dot_axes(x, y)),
+    lambda g, out, x, y: _contract_dy(g, x, y, _dot_axes(x, y))),
     kind=DOT, bind=lambda a, b, out=None: _bind_out((a, b), out),
-    numpy=(np.dot,), methods=("dot",), doc="out = np.dot(x, y) (y at most 2-d)"))
+    numpy=(np.dot,), methods=("dot",),
+    doc="out = np.dot(x, y): Σ over x's last axis and y's second-to-last (last if 1-d)"))
+register(Op("inner", np.inner, (
+    lambda g, out, x, y: _contract_dx(g, x, y, _inner_axes(x, y)),
+    lambda g, out, x, y: _contract_dy(g, x, y, _inner_axes(x, y))),
+    kind=INNER,
+    numpy=(np.inner,), doc="out = np.inner(x, y): Σ over the last axes of x and y"))
+register(Op("tensordot", lambda x, y, axes=2: np.tensordot(x, y, axes), (
+    lambda g, out, x, y, axes=2: _contract_dx(g, x, y, _tensordot_axes(axes, x, y)),
+    lambda g, out, x, y, axes=2: _contract_dy(g, x, y, _tensordot_axes(axes, x, y))),
+    kind=TENSORDOT, bind=lambda a, b, axes=2: ((a, b), {"axes": _axes_param(axes)}),
+    numpy=(np.tensordot, np.linalg.tensordot),
+    doc="out = np.tensordot(x, y, axes): Σ over axes[0] of x paired with axes[1] of y"))
 register(Op("outer", np.outer, (
     lambda g, out, x, y: np.reshape(np.matmul(g, np.reshape(y, (-1,))), np.shape(x)),
     lambda g, out, x, y: np.reshape(np.matmul(np.reshape(x, (-1,)), g), np.shape(y))),
     kind=OUTER, bind=lambda a, b, out=None: _bind_out((a, b), out),
-    numpy=(np.outer,), doc="out[i, j] = x.flat[i] y.flat[j]"))
-register(Op("einsum", lambda *xs, subscripts: np.einsum(_checked(subscripts, xs), *xs), (
-    lambda g, out, *xs, subscripts: _einsum_part(0, g, xs, subscripts),
-    lambda g, out, *xs, subscripts: _einsum_part(1, g, xs, subscripts)),
-    each=lambda i, g, out, *xs, subscripts: _einsum_part(i, g, xs, subscripts),
-    kind=EINSUM, bind=lambda subscripts, *operands, out=None, optimize=False:
-        _bind_out(operands, out, subscripts=subscripts),
-    numpy=(np.einsum,), doc="out = np.einsum(subscripts, *xs) (no ellipsis)"))
+    numpy=(np.outer, np.linalg.outer), doc="out[i, j] = x.flat[i] y.flat[j]"))
+register(Op("vdot", np.vdot, (
+    lambda g, out, x, y: g * np.reshape(y, np.shape(x)),
+    lambda g, out, x, y: g * np.reshape(x, np.shape(y))),
+    kind=VDOT, numpy=(np.vdot,), doc="out = Σ x.flat[i] y.flat[i] (real inputs)"))
+register(Op("kron", np.kron, (
+    lambda g, out, x, y: _kron_part(g, x, y, 0),
+    lambda g, out, x, y: _kron_part(g, y, x, 1)),
+    kind=KRON, numpy=(np.kron,),
+    doc="out = x ⊗ y: each entry of x times the whole of y, blocks laid out like x"))
 
 
-def _dot(x, y):
-    if np.ndim(y) > 2:
-        raise ValueError(f"dot: y of shape {np.shape(y)} has more than 2 axes; "
-                         "use matmul or einsum for stacks")
-    return np.dot(x, y)
+def _dot_axes(x, y):
+    if np.ndim(x) == 0 or np.ndim(y) == 0:
+        return (), ()
+    return (np.ndim(x) - 1,), (max(np.ndim(y) - 2, 0),)
 
 
-def _dot_dx(g, x, y):
-    if np.ndim(x) == 0:
-        return np.sum(g * y)
-    if np.ndim(y) == 0:
-        return g * y
-    if np.ndim(y) == 1:
-        return np.expand_dims(g, -1) * y
-    return np.matmul(g, _mT(y))
+def _inner_axes(x, y):
+    if np.ndim(x) == 0 or np.ndim(y) == 0:
+        return (), ()
+    return (np.ndim(x) - 1,), (np.ndim(y) - 1,)
 
 
-def _dot_dy(g, x, y):
-    """xᵀ g with every leading axis of x contracted (dot has no batch axes)."""
-    if np.ndim(y) == 0:
-        return np.sum(g * x)
-    if np.ndim(x) == 0:
-        return g * x
-    k = np.shape(x)[-1]
-    gm = np.reshape(g, (-1,)) if np.ndim(y) == 1 else np.reshape(g, (-1, np.shape(y)[-1]))
-    return np.matmul(_mT(np.reshape(x, (-1, k))), gm)
+def _axes_param(axes):
+    """tensordot's ``axes`` as a hashable constant: an int, or a pair of tuples of ints."""
+    if isinstance(axes, (int, np.integer)) and not isinstance(axes, bool):
+        return int(axes)
+    try:
+        a, b = axes
+    except (TypeError, ValueError):
+        raise ValueError(f"tensordot: axes must be an int or a pair of axis sequences, got "
+                         f"{axes!r}") from None
+    a, b = ((v,) if isinstance(v, (int, np.integer)) else tuple(v) for v in (a, b))
+    if len(a) != len(b):
+        raise ValueError(f"tensordot: axes {axes!r} pairs {len(a)} axes of x with {len(b)} of y")
+    return tuple(int(v) for v in a), tuple(int(v) for v in b)
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+def _tensordot_axes(axes, x, y):
+    nx, ny = np.ndim(x), np.ndim(y)
+    if isinstance(axes, int):
+        return tuple(range(nx - axes, nx)), tuple(range(axes))
+    return tuple(a % nx for a in axes[0]), tuple(b % ny for b in axes[1])
 
 
-def _parse(subscripts, n):
-    """einsum subscripts -> (input terms, output term); implicit output as NumPy forms it."""
-    if not isinstance(subscripts, str):
-        raise ValueError(f"einsum: subscripts must be a string like 'ij,jk->ik', got "
-                         f"{type(subscripts).__name__} (the sublist form is not supported)")
-    s = subscripts.replace(" ", "")
-    if "." in s:
-        raise ValueError(f"einsum {subscripts!r}: ellipsis is not supported; name every axis")
-    ins, arrow, out = s.partition("->")
-    terms = ins.split(",")
-    if len(terms) != n:
-        raise ValueError(f"einsum {subscripts!r} names {len(terms)} inputs, got {n}")
-    if not arrow:
-        letters = "".join(terms)
-        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
-    return terms, out
+def _contract_dx(g, x, y, axes):
+    """d tensordot(x, y, axes) / dx contracted with g: g ·(y's free axes) y, in x's axis order."""
+    ax, ay = axes
+    if not ax and (np.ndim(x) == 0 or np.ndim(y) == 0):
+        return np.sum(g * y) if np.ndim(x) == 0 else g * y
+    free_x = [a for a in range(np.ndim(x)) if a not in ax]
+    free_y = [b for b in range(np.ndim(y)) if b not in ay]
+    n = len(free_x)
+    d = np.tensordot(g, y, axes=(list(range(n, n + len(free_y))), free_y))
+    # d's axes: x's free axes, then y's contracted axes in y's order, each paired with one of x
+    order = free_x + [ax[k] for k in np.argsort(ay).tolist()]
+    return np.transpose(d, np.argsort(order).tolist())
 
 
-def _checked(subscripts, xs):
-    terms, _ = _parse(subscripts, len(xs))
-    for k, (t, x) in enumerate(zip(terms, xs)):
-        if len(t) != np.ndim(x):
-            raise ValueError(f"einsum {subscripts!r}: input {k} has shape {np.shape(x)}, "
-                             f"but its term {t!r} names {len(t)} axes")
-    return subscripts
+def _contract_dy(g, x, y, axes):
+    ax, ay = axes
+    if not ax and (np.ndim(x) == 0 or np.ndim(y) == 0):
+        return np.sum(g * x) if np.ndim(y) == 0 else g * x
+    free_x = [a for a in range(np.ndim(x)) if a not in ax]
+    free_y = [b for b in range(np.ndim(y)) if b not in ay]
+    d = np.tensordot(x, g, axes=(free_x, list(range(len(free_x)))))
+    order = [ay[k] for k in np.argsort(ax).tolist()] + free_y
+    return np.transpose(d, np.argsort(order).tolist())
 
 
-def _einsum_part(i, g, xs, subscripts):
-    """d out / d xs[i], contracted with g: one einsum of g with the other inputs.
+def _kron_part(g, x, y, first):
+    """The cotangent of kron's input ``x`` (``first`` = 0 for the left one), ``y`` the other.
 
-    A letter repeated in xs[i]'s term (a diagonal) gets a fresh letter tied to it by an
-    identity matrix; a letter found only in xs[i]'s term (summed out) gets a vector of ones.
+    Both are seen with the same number of axes (leading 1s); g reshaped to interleave them,
+    (x₀, y₀, x₁, y₁, ...) for the left input, and summed over the other's axes against it.
     """
-    terms, out = _parse(subscripts, len(xs))
-    term = terms[i]
-    used = set("".join(terms) + out)
-    fresh = iter(c for c in _LETTERS if c not in used)
-    subs = [out] + [t for k, t in enumerate(terms) if k != i]
-    ops = [g] + [x for k, x in enumerate(xs) if k != i]
-    target = ""
-    for pos, c in enumerate(term):
-        n = np.shape(xs[i])[pos]
-        if c in term[:pos]:
-            c2 = next(fresh)
-            subs.append(c + c2)
-            ops.append(_mask(np.eye(n), g))
-            c = c2
-        elif c not in "".join(subs):
-            subs.append(c)
-            ops.append(_mask(np.ones(n), g))
-        target += c
-    return np.einsum(",".join(subs) + "->" + target, *ops)
-
+    nd = max(np.ndim(x), np.ndim(y))
+    xs = (1,) * (nd - np.ndim(x)) + np.shape(x)
+    ys = (1,) * (nd - np.ndim(y)) + np.shape(y)
+    pairs = [(a, b) if first == 0 else (b, a) for a, b in zip(xs, ys)]
+    gr = np.reshape(g, tuple(n for p in pairs for n in p))
+    other = np.reshape(y, tuple(n for b in ys for n in ((1, b) if first == 0 else (b, 1))))
+    summed = tuple(2 * k + 1 - first for k in range(nd))
+    return np.reshape(np.sum(gr * other, axis=summed), np.shape(x))
 

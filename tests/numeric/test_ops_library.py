@@ -163,9 +163,9 @@ def test_slogdet_returns_the_sign_as_a_constant():
 # --- clear errors ----------------------------------------------------------------------------
 @pytest.mark.parametrize("call, match", [
     (lambda: numeric.einsum("ij,jk->ik", np.ones((2, 3)), np.ones(3)), r"input 1 has shape \(3,\)"),
-    (lambda: numeric.einsum("...i->i", np.ones((2, 3))), "ellipsis"),
+    (lambda: numeric.einsum("...i->i", np.ones((2, 3))), r"the output names no \.\.\."),
     (lambda: numeric.norm(np.ones((2, 3)), ord=2), "ord=2 is not supported"),
-    (lambda: numeric.apply("dot", np.ones(2), np.ones((2, 2, 2))), "more than 2 axes"),
+    (lambda: numeric.apply("dot", np.ones(2), np.ones((2, 3, 2))), r"\(2,\) and \(2,3,2\)"),
     (lambda: np.pad(Tensor(np.ones(2)), 1, mode="edge"), "mode='constant'"),
 ])
 def test_bad_input_is_named(call, match):
