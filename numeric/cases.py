@@ -45,6 +45,8 @@ def sample_inputs(op: Op, case: Case, rng: np.random.Generator,
         x = rng.uniform(dom.low, dom.high, size=shape)
         if dom.kind in ("invertible", "spd"):
             x = _square_matrices(x, dom.kind, rng)
+        elif dom.kind in ("distinct singular values", "distinct eigenvalues"):
+            x = _spread_matrices(x, dom.kind, rng)
         for point in dom.avoid:
             near = np.abs(x - point) < dom.margin
             x = np.where(near, point + np.where(x >= point, dom.margin, -dom.margin) * 2, x)
@@ -61,3 +63,23 @@ def _square_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.n
         return x @ np.swapaxes(x, -1, -2) + n * np.eye(n)
     signs = rng.choice([-1.0, 1.0], size=x.shape[:-1] + (1,))
     return (x + (n + 1) * np.eye(n)) * signs
+
+
+def _spread_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray:
+    """Matrices away from a decomposition's degenerate points: U diag(s) Vᵀ with singular
+    values s in [0.5, 2.5] at least 0.3 apart, or Q diag(w) Qᵀ with eigenvalues in [-2, 2] at
+    least 0.3 apart (U, V, Q orthonormal, drawn from x's own entries by QR)."""
+    if x.ndim < 2 or kind == "distinct eigenvalues" and x.shape[-1] != x.shape[-2]:
+        raise ValueError(f"a {kind!r} input must be {'square ' if 'eigen' in kind else ''}"
+                         f"matrices, got shape {x.shape}")
+    m, n = x.shape[-2:]
+    k = min(m, n) if kind == "distinct singular values" else n
+    spread = np.linspace(0.0, 1.0, k) if k > 1 else np.zeros(1)
+    jitter = rng.uniform(-0.05, 0.05, size=x.shape[:-2] + (k,))
+    u = np.linalg.qr(x[..., :, :k] + rng.normal(size=x.shape[:-1] + (k,)))[0]
+    if kind == "distinct eigenvalues":
+        w = -2.0 + 4.0 * spread + jitter
+        return np.matmul(u * w[..., None, :], np.swapaxes(u, -1, -2))
+    s = 2.5 - 2.0 * spread + jitter
+    v = np.linalg.qr(rng.normal(size=x.shape[:-2] + (n, k)))[0]
+    return np.matmul(u * s[..., None, :], np.swapaxes(v, -1, -2))

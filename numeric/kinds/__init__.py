@@ -7,12 +7,15 @@
 - ``linalg``: ``SQUARE``, ``DIAGONAL``, ``DOT``, ``OUTER``, ``EINSUM``, and ``OTHER`` for a
   user op that declares its own cases.
 - ``products``: ``INNER``, ``TENSORDOT``, ``VDOT``, ``KRON``, ``CROSS``, ``VECDOT``,
-  ``MATVEC``, ``VECMAT``.
+  ``MATVEC``, ``VECMAT``;
+- ``decomposition``: ``SVD_KIND``, ``SYMMETRIC``, ``QR_KIND``, ``PINV``, ``LSTSQ``,
+  ``MATRIX_POWER``.
 
 A new kind is one ``Kind(...)`` beside its relatives and the op rows that use it.
 """
 
 from numeric.kinds.broadcasting import BROADCAST_TO, ELEMENTWISE, MATMUL, SOLVE
+from numeric.kinds.decomposition import LSTSQ, MATRIX_POWER, PINV, QR_KIND, SVD_KIND, SYMMETRIC
 from numeric.kinds.layout import (
     CONCATENATE,
     EXPAND_DIMS,
@@ -35,4 +38,5 @@ __all__ = [
     "RESHAPE", "TRANSPOSE", "SWAPAXES", "EXPAND_DIMS", "SQUEEZE", "INDEX", "SCATTER", "FLIP",
     "PAD", "CONCATENATE", "STACK", "SQUARE", "DIAGONAL", "DOT", "OUTER", "EINSUM", "OTHER",
 ]
+__all__ += ["SVD_KIND", "SYMMETRIC", "QR_KIND", "PINV", "LSTSQ", "MATRIX_POWER"]
 __all__ += ["INNER", "TENSORDOT", "VDOT", "KRON", "CROSS", "VECDOT", "MATVEC", "VECMAT"]

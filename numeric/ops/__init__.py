@@ -16,6 +16,7 @@ Each group is one module of this package, registered in this order:
 """
 
 from numeric.ops import (  # noqa: F401
+    decompositions,
     einsum,
     elementwise,
     layout,
