@@ -97,7 +97,42 @@ def _softmax(op: Op, max_dims: int, max_side: int) -> Any:
 SOFTMAX = Kind("softmax", fixed(
     _c((3,), label="vector"), _c((2, 3), label="rows"), _c((2, 3), axis=0, label="columns"),
     _c((2, 3, 4), axis=1, label="middle axis")), _softmax, same_shape)
+def _norm(op: Op, max_dims: int, max_side: int) -> Any:
+    from numeric.kinds.draw import shape, st
+
+    vector_ords = [None, 2, 1, 0, 3, 0.5, -1, -3, np.inf, -np.inf]
+    matrix_ords = [None, "fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf]
+
+    @st.composite
+    def build(draw: Any) -> Case:
+        x = draw(shape(max(max_dims, 1), max_side, min_dims=1))
+        nd, keepdims = len(x), draw(st.booleans())
+        if nd >= 2 and draw(st.booleans()):
+            r, c = draw(st.lists(st.integers(0, nd - 1), min_size=2, max_size=2, unique=True))
+            return Case((x,), {"ord": draw(st.sampled_from(matrix_ords)),
+                               "axis": (r - nd if draw(st.booleans()) else r, c),
+                               "keepdims": keepdims}, "matrix norm")
+        axis = draw(st.integers(-nd, nd - 1))
+        return Case((x,), {"ord": draw(st.sampled_from(vector_ords)), "axis": axis,
+                           "keepdims": keepdims}, "vector norm")
+
+    return build()
+
+
 NORM = Kind("norm", fixed(
     _c((3,), label="vector"), _c((2, 3), label="Frobenius"), _c((2, 3), axis=1, label="rows"),
     _c((2, 3), ord="fro", label="ord='fro'"),
-    _c((2, 3, 4), axis=(1, 2), keepdims=True, label="matrices in a stack")), None, same_shape)
+    _c((2, 3, 4), axis=(1, 2), keepdims=True, label="matrices in a stack"),
+    _c((4,), ord=1, label="ord=1"), _c((4,), ord=np.inf, label="ord=inf"),
+    _c((4,), ord=-np.inf, label="ord=-inf"), _c((3,), ord=0, label="ord=0 (a count)"),
+    _c((3,), ord=3, label="ord=3"), _c((3,), ord=-1, label="ord=-1"),
+    _c((3,), ord=0.5, label="ord=0.5"), _c((2, 3), axis=0, ord=3, keepdims=True,
+                                          label="p-norm of columns, keepdims"),
+    _c((2, 3), ord=1, label="matrix ord=1"), _c((2, 3), ord=-1, label="matrix ord=-1"),
+    _c((2, 3), ord=np.inf, label="matrix ord=inf"),
+    _c((2, 3), ord=-np.inf, label="matrix ord=-inf"),
+    _c((2, 3), ord="nuc", label="nuclear"), _c((2, 3), ord=2, label="matrix ord=2"),
+    _c((3, 2), ord=-2, label="matrix ord=-2"),
+    _c((3, 2, 2), ord="nuc", axis=(2, 1), label="nuclear, stack, axes swapped"),
+    _c((2, 3), axis=(0, 1), ord=3, vector=True, label="vector_norm over two axes"),
+), _norm, same_shape)

@@ -1,4 +1,4 @@
-"""Linear algebra: trace, diagonal, inv, det, slogdet, solve, norm, cholesky."""
+"""Linear algebra: trace, diagonal, inv, det, slogdet, solve, cholesky (norm: ``norms``)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,18 @@ import numpy as np
 
 from numeric.kinds import (
     DIAGONAL,
-    NORM,
     SOLVE,
     SQUARE,
 )
-from numeric.op import REALS, Kink, Op, register
+from numeric.op import REALS, Op, register
 from numeric.ops.common import (
     INVERTIBLE,
     SPD,
-    _axis,
     _case,
     _like,
     _mask,
     _mT,
     _sp,
-    _unreduce,
     _unsupported,
 )
 
@@ -33,7 +30,7 @@ __all__: list[str] = []
 #   trace:       g on the diagonal                     diagonal: g scattered onto the diagonal
 #   inv:         -outᵀ G outᵀ                          det: G det(x) x⁻ᵀ
 #   slogdet:     G x⁻ᵀ (the log|det| output)           solve(a, b): db = a⁻ᵀ G, da = -db outᵀ
-#   norm:        G x / out (0 at x = 0)                cholesky L: Φ(S + Sᵀ), S = L⁻ᵀ Φ(Lᵀ G) L⁻¹
+#   cholesky L:  Φ(S + Sᵀ), S = L⁻ᵀ Φ(Lᵀ G) L⁻¹
 # derive runs np.linalg's inv, det and solve on symbols itself; slogdet and cholesky declare
 # SymPy forwards (log|det| and NumPy's lower-triangle Cholesky have no one-call SymPy twin).
 # ---------------------------------------------------------------------------------------------
@@ -71,15 +68,6 @@ register(Op("solve", np.linalg.solve, (
            _case((2, 2, 2), (2, 2, 1), label="stacks of a and b"),
            _case((2, 1, 2, 2), (3, 1, 2, 2, 1), label="stretched size-1 batch axes")),
     doc="out = a⁻¹ b"))
-register(Op("norm", lambda x, ord=None, axis=None, keepdims=False: _norm(x, ord, axis, keepdims), (
-    lambda g, out, x, ord=None, axis=None, keepdims=False:
-        _unreduce(g, x, axis, keepdims) * x
-        / _unreduce(np.where(out == 0, 1.0, out), x, axis, keepdims),),
-    kink=Kink("norm'(0) = 0 (the smallest subgradient)", place=lambda x: (np.zeros_like(x),),
-              slope=(0.0,)),
-    kind=NORM, bind=lambda x, ord=None, axis=None, keepdims=False: ((x,), {
-        "ord": ord, "axis": _axis(axis), "keepdims": bool(keepdims)}),
-    numpy=(np.linalg.norm,), doc="out = (Σ x²) ** 0.5: vector 2-norm or Frobenius norm"))
 # NumPy's function exactly: LAPACK reads x's lower triangle and ignores the upper one, whose
 # entries therefore get a zero gradient; the sym forward reads the same triangle.
 register(Op("cholesky", np.linalg.cholesky, (
@@ -140,14 +128,6 @@ def _outer_last(db, out, b):
     if np.ndim(b) == 1:
         return np.expand_dims(db, -1) * np.expand_dims(out, -2)
     return np.matmul(db, _mT(out))
-
-
-def _norm(x, ord, axis, keepdims):
-    vector = axis is None and np.ndim(x) <= 1 or isinstance(axis, int)
-    if not (ord is None or ord == "fro" and not vector or ord == 2 and vector):
-        raise ValueError(f"norm: ord={ord!r} is not supported for x of shape {np.shape(x)} "
-                         f"and axis={axis!r}; use the 2-norm of vectors or 'fro' of matrices")
-    return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
 
 
 def _cholesky_part(g, out):

@@ -1,0 +1,166 @@
+"""norm for every ord NumPy has — vector p-norms (any p, ±inf, 0) and the matrix norms 'fro',
+'nuc', ±1, ±2, ±inf — with axis and keepdims; the call forms np.linalg.norm, matrix_norm and
+vector_norm all bind to the one record."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from numeric.kinds import NORM
+from numeric.op import Kink, Op, register
+from numeric.ops.common import NONZERO, _mask
+
+__all__: list[str] = []
+
+# ---------------------------------------------------------------------------------------------
+# With ĝ = g broadcast back over the reduced axes and out likewise:
+#   2, 'fro':     ĝ x / out                        1: ĝ sign x         0 (a count): 0
+#   p:            ĝ sign(x) |x|^(p-1) / out^(p-1)  (negative p and 0 < p < 1 too, x ≠ 0)
+#   ±inf:         ĝ sign x on the entries of largest/smallest |x|, ties split evenly
+#   matrix ±1, ±inf: ĝ sign x on the column (row) of largest/smallest Σ|x|, ties split evenly
+#   'nuc':        ĝ U Vᵀ      2: ĝ u₁ v₁ᵀ      -2: ĝ u_k v_kᵀ (x = U diag(s) Vᵀ, s descending)
+# At x = 0 every rule gives 0, the smallest subgradient; 'nuc' and ±2 need an SVD, so derive
+# checks them against finite differences only.
+# ---------------------------------------------------------------------------------------------
+register(Op("norm", lambda x, ord=None, axis=None, keepdims=False, vector=False:
+            _norm(x, ord, axis, keepdims, vector), (
+    lambda g, out, x, ord=None, axis=None, keepdims=False, vector=False:
+        _norm_part(g, out, x, ord, axis, keepdims, vector),),
+    domain=(NONZERO,),
+    kink=Kink("norm'(0) = 0 (the smallest subgradient)", place=lambda x: (np.zeros_like(x),),
+              slope=(0.0,)),
+    kind=NORM, bind=lambda x, ord=None, axis=None, keepdims=False:
+        _bind_norm(x, ord, axis, keepdims, False),
+    numpy=(np.linalg.norm,
+           (np.linalg.matrix_norm, lambda x, *, keepdims=False, ord="fro":
+            _bind_norm(x, ord, (-2, -1), keepdims, False)),
+           (np.linalg.vector_norm, lambda x, *, axis=None, keepdims=False, ord=2:
+            _bind_norm(x, ord, axis, keepdims, True))),
+    doc="out = np.linalg.norm(x, ord, axis, keepdims): every vector and matrix ord"))
+
+_MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf, None)
+
+
+def _bind_norm(x, ord, axis, keepdims, vector):
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    if not (axis is None or isinstance(axis, (int, np.integer))
+            or isinstance(axis, tuple) and all(isinstance(a, (int, np.integer)) for a in axis)):
+        raise TypeError(f"norm: axis must be None, an int or a tuple of ints, got {axis!r}")
+    axis = int(axis) if isinstance(axis, np.integer) else axis
+    if ord is not None and not isinstance(ord, str):
+        ord = float(ord)
+    return (x,), {"ord": ord, "axis": axis, "keepdims": bool(keepdims), "vector": vector}
+
+
+def _mode(x, ord, axis, vector):
+    """("vector", axes) or ("matrix", (row, col)) as NumPy decides, or a clear error."""
+    nd = np.ndim(x)
+    if vector or axis is None and (ord is None or nd == 1):
+        mode, axes = "vector", tuple(range(nd)) if axis is None else axis
+    elif axis is None:
+        if nd != 2:
+            raise ValueError(f"norm: ord={ord!r} with axis=None needs a 1-d or 2-d x, got shape "
+                             f"{np.shape(x)}")
+        mode, axes = "matrix", (0, 1)
+    elif isinstance(axis, int) or len(axis) == 1:
+        mode, axes = "vector", axis
+    elif len(axis) == 2:
+        mode, axes = "matrix", axis
+    else:
+        raise ValueError(f"norm: axis={axis!r} names more than 2 axes of x of shape "
+                         f"{np.shape(x)} (use vector_norm)")
+    axes = (axes,) if isinstance(axes, int) else axes
+    if any(not -nd <= a < max(nd, 1) for a in axes):
+        raise ValueError(f"norm: axis={axis!r} is out of range for x of shape {np.shape(x)}")
+    axes = tuple(a % nd for a in axes) if nd else ()
+    if mode == "matrix" and (ord not in _MATRIX_ORDS or axes[0] == axes[1]):
+        raise ValueError(f"norm: ord={ord!r} is not a matrix norm order (use 'fro', 'nuc', "
+                         "±1, ±2, ±inf), or axis names the same axis twice")
+    if mode == "vector" and isinstance(ord, str):
+        raise ValueError(f"norm: ord={ord!r} is a matrix norm; x of shape {np.shape(x)} with "
+                         f"axis={axis!r} is taken as vectors")
+    return mode, axes
+
+
+def _norm(x, ord, axis, keepdims, vector):
+    mode, axes = _mode(x, ord, axis, vector)
+    a = np.abs(x)
+    if mode == "vector":
+        if ord is None or ord == 2:
+            return np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdims))
+        if ord == np.inf:
+            return np.max(a, axis=axes, keepdims=keepdims)
+        if ord == -np.inf:
+            return np.min(a, axis=axes, keepdims=keepdims)
+        if ord == 0:
+            return np.sum(_mask(x != 0, x), axis=axes, keepdims=keepdims)
+        if ord == 1:
+            return np.sum(a, axis=axes, keepdims=keepdims)
+        return np.sum(a ** ord, axis=axes, keepdims=keepdims) ** (1.0 / ord)
+    r, c = axes
+    if ord in (None, "fro"):
+        return np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdims))
+    if ord in ("nuc", 2, -2):
+        s = np.linalg.svd(_last_two(x, r, c), compute_uv=False)
+        red = np.sum(s, axis=-1) if ord == "nuc" else np.max(s, axis=-1) if ord == 2 \
+            else np.min(s, axis=-1)
+        return np.expand_dims(red, (r, c)) if keepdims else red
+    summed, other = (r, c) if abs(ord) == 1 else (c, r)
+    sums = np.sum(a, axis=summed, keepdims=True)
+    red = np.max(sums, axis=other, keepdims=True) if ord > 0 else \
+        np.min(sums, axis=other, keepdims=True)
+    return red if keepdims else np.squeeze(red, axis=(r, c))
+
+
+def _norm_part(g, out, x, ord, axis, keepdims, vector):
+    mode, axes = _mode(x, ord, axis, vector)
+    gk, ok = (g, out) if keepdims else (np.expand_dims(g, axes), np.expand_dims(out, axes))
+    if ord in (None, 2, "fro") and not (mode == "matrix" and ord == 2):
+        return gk * x / np.where(ok == 0, _mask(1, ok), ok)
+    if mode == "matrix" and ord in ("nuc", 2, -2):
+        return gk * _svd_direction(x, ord, axes)
+    sign = np.sign(x)
+    if mode == "vector" and ord == 0:
+        return _mask(np.zeros(np.shape(x)), g)
+    if mode == "vector" and ord == 1:
+        return gk * sign
+    if mode == "vector" and abs(ord) != np.inf:
+        a = np.abs(x)
+        safe_a = np.where(a == 0, _mask(1, a), a)
+        safe_o = np.where(ok == 0, _mask(1, ok), ok)
+        return np.where(a == 0, _mask(0, a), gk * sign * (safe_a / safe_o) ** (ord - 1))
+    if mode == "vector":  # ±inf: the entries of largest (smallest) |x|
+        hit = _mask(np.abs(x) == ok, x)
+        return gk * sign * hit / np.sum(hit, axis=axes, keepdims=True)
+    r, c = axes
+    summed, other = (r, c) if abs(ord) == 1 else (c, r)
+    sums = np.sum(np.abs(x), axis=summed, keepdims=True)
+    hit = _mask(sums == ok, x)
+    return gk * sign * hit / np.sum(hit, axis=other, keepdims=True)
+
+
+def _last_two(x, r, c):
+    return np.transpose(x, [a for a in range(np.ndim(x)) if a not in (r, c)] + [r, c])
+
+
+def _svd_direction(x, ord, axes):
+    """d‖x‖/dx for 'nuc' (U Vᵀ) and ±2 (the outer product of the extreme singular vectors)."""
+    r, c = axes
+    u, s, vh = np.linalg.svd(_last_two(x, r, c), full_matrices=False)
+    if ord == "nuc":
+        d = np.matmul(u, vh)
+    else:
+        k = 0 if ord == 2 else -1
+        sv = np.asarray(getattr(s, "value", s))
+        if sv.dtype.kind == "f" and sv.shape[-1] > 1:
+            near = sv[..., 1] if k == 0 else sv[..., -2]
+            if np.any(np.abs(sv[..., k] - near) <= 1e-6 * np.max(sv, initial=1e-300)):
+                raise ValueError(f"norm: ord={ord}: x's extreme singular value is repeated "
+                                 f"({np.round(sv, 8).tolist()}): the norm is not "
+                                 "differentiable there")
+        d = np.expand_dims(u[..., :, k], -1) * np.expand_dims(vh[..., k, :], -2)
+    nd = np.ndim(x)
+    order = [a for a in range(nd) if a not in (r, c)] + [r, c]
+    return np.transpose(d, np.argsort(order).tolist())
+
