@@ -45,7 +45,7 @@ def sample_inputs(op: Op, case: Case, rng: np.random.Generator,
         x = rng.uniform(dom.low, dom.high, size=shape)
         if dom.kind in ("invertible", "spd"):
             x = _square_matrices(x, dom.kind, rng)
-        elif dom.kind in ("distinct singular values", "distinct eigenvalues"):
+        elif dom.kind in ("full rank", "distinct singular values", "distinct eigenvalues"):
             x = _spread_matrices(x, dom.kind, rng)
         for point in dom.avoid:
             near = np.abs(x - point) < dom.margin
@@ -73,7 +73,7 @@ def _spread_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.n
         raise ValueError(f"a {kind!r} input must be {'square ' if 'eigen' in kind else ''}"
                          f"matrices, got shape {x.shape}")
     m, n = x.shape[-2:]
-    k = min(m, n) if kind == "distinct singular values" else n
+    k = n if kind == "distinct eigenvalues" else min(m, n)
     spread = np.linspace(0.0, 1.0, k) if k > 1 else np.zeros(1)
     jitter = rng.uniform(-0.05, 0.05, size=x.shape[:-2] + (k,))
     if kind == "distinct eigenvalues":

@@ -36,7 +36,8 @@ class Domain:
     high: float = 2.0
     avoid: tuple[float, ...] = ()
     margin: float = 0.05
-    kind: str = "real"  # "real"; "bool" for a condition; "invertible" / "spd" square matrices
+    kind: str = "real"  # "real"; "bool" for a condition; "invertible" / "spd" square matrices;
+    # "full rank", "distinct singular values", "distinct eigenvalues" (numeric.cases samples them)
 
     def outside(self, x: Any) -> np.ndarray:
         """A boolean mask of the entries of ``x`` that lie outside this domain."""

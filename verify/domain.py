@@ -38,7 +38,8 @@ def outside(op: Op, xs: list[Any]) -> list[dict[str, Any]]:
         if dom.kind == "bool" or x.dtype == np.bool_ or x.size == 0:
             continue
         x = x.astype(np.float64)
-        if dom.kind in ("invertible", "spd"):
+        if dom.kind in ("invertible", "spd", "full rank", "distinct singular values",
+                        "distinct eigenvalues"):
             bad = _bad_matrices(x, dom.kind)
         elif dom == Domain():  # the default: the real line (its interval is only for sampling)
             bad = ~np.isfinite(x)
@@ -76,6 +77,12 @@ def describe(dom: Domain) -> str:
         return "invertible square matrices"
     if dom.kind == "spd":
         return "symmetric positive definite matrices"
+    if dom.kind == "full rank":
+        return "full-rank matrices"
+    if dom.kind == "distinct singular values":
+        return "full-rank matrices with distinct singular values"
+    if dom.kind == "distinct eigenvalues":
+        return "symmetric matrices with distinct eigenvalues"
     text = f"[{dom.low:g}, {dom.high:g}]"
     if dom.avoid:
         text += f" avoiding {', '.join(f'{p:g}' for p in dom.avoid)} (by {dom.margin:g})"
@@ -84,6 +91,8 @@ def describe(dom: Domain) -> str:
 
 def _bad_matrices(x: np.ndarray, kind: str) -> np.ndarray:
     """Per matrix (the last two axes): True where it is not of the domain's kind."""
+    if kind in ("full rank", "distinct singular values", "distinct eigenvalues"):
+        return _degenerate(x, kind)
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
         return np.ones(x.shape[:-2] if x.ndim >= 2 else (), dtype=bool)
     with np.errstate(all="ignore"):
@@ -96,7 +105,31 @@ def _bad_matrices(x: np.ndarray, kind: str) -> np.ndarray:
     return ~np.isfinite(cond) | (cond > 1e12)
 
 
+def _degenerate(x: np.ndarray, kind: str) -> np.ndarray:
+    """Per matrix: True at a decomposition's degenerate point (repeated or zero singular values,
+    repeated eigenvalues of the symmetric matrix eigh reads, which must be square)."""
+    if x.ndim < 2 or kind == "distinct eigenvalues" and x.shape[-1] != x.shape[-2]:
+        return np.ones(x.shape[:-2] if x.ndim >= 2 else (), dtype=bool)
+    with np.errstate(all="ignore"):
+        if kind == "full rank":
+            s = np.linalg.svd(x, compute_uv=False)
+            return ~np.all(np.isfinite(x), axis=(-2, -1)) | (s[..., -1] <= 1e-10 * s[..., 0])
+        if kind == "distinct eigenvalues":
+            vals = np.linalg.eigvalsh(x)
+        else:
+            vals = np.linalg.svd(x, compute_uv=False)
+            vals = np.concatenate([vals, np.zeros(vals.shape[:-1] + (1,))], axis=-1)
+        scale = np.max(np.abs(vals), axis=-1, initial=1e-300)
+        gap = np.min(np.abs(np.diff(np.sort(vals, axis=-1), axis=-1)), axis=-1, initial=np.inf)
+    return ~np.isfinite(gap) & (vals.shape[-1] > 1) | (gap <= 1e-6 * scale)
+
+
 def _value(x: np.ndarray, where: np.ndarray, kind: str) -> Any:
+    if kind == "full rank":
+        return "rank deficient"
+    if kind in ("distinct singular values", "distinct eigenvalues"):
+        return "degenerate: " + ("rank deficient or repeated singular values"
+                                 if "singular" in kind else "repeated eigenvalues")
     if kind in ("invertible", "spd"):
         return "not " + ("invertible" if kind == "invertible" else "SPD")
     return float(x[tuple(where)])

@@ -23,11 +23,26 @@ from numeric.kinds import QR_KIND, SVD_KIND, SYMMETRIC
 from numeric.op import Domain, Op, register
 from numeric.ops.common import _mask, _mT
 
-__all__ = ["DISTINCT_SINGULAR", "DISTINCT_EIGEN"]
+__all__ = ["DISTINCT_SINGULAR", "DISTINCT_EIGEN", "FULL_RANK", "no_exact_form"]
 
 DISTINCT_SINGULAR = Domain(-1.0, 1.0, kind="distinct singular values")  # U diag(s) Vᵀ, s apart
 DISTINCT_EIGEN = Domain(-1.0, 1.0, kind="distinct eigenvalues")  # Q diag(w) Qᵀ, w apart
+FULL_RANK = Domain(-1.0, 1.0, kind="full rank")  # sampled as DISTINCT_SINGULAR
 GAP = 1e-6  # relative gap below which two singular values or eigenvalues count as repeated
+
+
+def no_exact_form(why):
+    """A ``sym`` forward that says why derive has none: derive reports its message."""
+    def no_exact_form(*xs, **params):
+        raise NotImplementedError(why)
+
+    return no_exact_form
+
+
+_WHY = ("LAPACK's {} has no SymPy twin: no closed form past small sizes, and the signs of "
+        "its vectors are LAPACK's choice; finite differences, the adjoint and Taylor tests and "
+        "autograd check it")
+
 
 # ---------------------------------------------------------------------------------------------
 # With A = U S Vᵀ (reduced, k = min(m, n)), F_ij = 1/(s_j² − s_i²) off the diagonal:
@@ -51,18 +66,20 @@ register(Op("svd", lambda x, full_matrices=True, compute_uv=True:
     bind=lambda a, full_matrices=True, compute_uv=True, hermitian=False:
         _bind_svd(a, full_matrices, compute_uv, hermitian),
     numpy=(np.linalg.svd, (np.linalg.svdvals, lambda x: _bind_svd(x, False, False, False))),
+    sym=no_exact_form(_WHY.format("singular value decomposition")),
     doc="U, s, Vh with x = U diag(s) Vh (a named tuple like NumPy's; compute_uv=False: s)"))
 register(Op("eigh", lambda x, UPLO="L", vectors=True: _eigh(x, UPLO, vectors), (
     lambda g, out, x, UPLO="L", vectors=True: _eigh_part(g, out, x, UPLO, vectors),),
     domain=(DISTINCT_EIGEN,), kind=SYMMETRIC,
     bind=lambda a, UPLO="L": _bind_eigh(a, UPLO, True),
     numpy=(np.linalg.eigh, (np.linalg.eigvalsh, lambda a, UPLO="L": _bind_eigh(a, UPLO, False))),
+    sym=no_exact_form(_WHY.format("symmetric eigendecomposition")),
     doc="eigenvalues (ascending) and eigenvectors of the symmetric matrix read from x's "
         "UPLO triangle, as NumPy; the gradient is with respect to that triangle"))
 register(Op("qr", lambda x, mode="reduced": _qr(x, mode), (
     lambda g, out, x, mode="reduced": _qr_part(g, out, x, mode),),
     domain=(DISTINCT_SINGULAR,), kind=QR_KIND, bind=lambda a, mode="reduced": _bind_qr(a, mode),
-    numpy=(np.linalg.qr,),
+    numpy=(np.linalg.qr,), sym=no_exact_form(_WHY.format("QR decomposition (Householder)")),
     doc="Q, R with x = Q R, R upper triangular (mode 'reduced', 'complete' or 'r')"))
 
 

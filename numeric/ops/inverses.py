@@ -7,7 +7,13 @@ import numpy as np
 from numeric.kinds import LSTSQ, MATRIX_POWER, PINV
 from numeric.op import REALS, Op, register
 from numeric.ops.common import INVERTIBLE, _mask, _mT
-from numeric.ops.decompositions import DISTINCT_SINGULAR, _pack, _unpack
+from numeric.ops.decompositions import (
+    DISTINCT_SINGULAR,
+    FULL_RANK,
+    _pack,
+    _unpack,
+    no_exact_form,
+)
 from numeric.ops.linalg import _sym_matrix
 
 __all__: list[str] = []
@@ -24,7 +30,7 @@ _NO_VALUE = object()
 # ---------------------------------------------------------------------------------------------
 register(Op("pinv", lambda x, rcond=None, rtol=None: _pinv(x, rcond, rtol), (
     lambda g, out, x, rcond=None, rtol=None: _pinv_part(g, x, out),),
-    domain=(DISTINCT_SINGULAR,), kind=PINV,
+    domain=(FULL_RANK,), kind=PINV,
     bind=lambda a, rcond=None, hermitian=False, *, rtol=_NO_VALUE:
         _bind_pinv(a, rcond, hermitian, rtol),
     numpy=(np.linalg.pinv,),
@@ -37,6 +43,9 @@ register(Op("lstsq", lambda x, y, rcond=None: _lstsq(x, y, rcond), (
     lambda g, out, x, y, rcond=None: _lstsq_part(g, out, x, y, 1)),
     domain=(DISTINCT_SINGULAR, REALS), kind=LSTSQ,
     bind=lambda a, b, rcond=None: _bind_lstsq(a, b, rcond), numpy=(np.linalg.lstsq,),
+    sym=no_exact_form("lstsq returns a's singular values, which LAPACK computes and SymPy has "
+                      "no closed form of past small sizes; its solution and residuals are "
+                      "pinv's and solve's, which derive proves"),
     doc="(solution, residuals, rank, s) as np.linalg.lstsq; rank is a constant, the rest "
         "differentiable on full-rank a"))
 register(Op("matrix_power", lambda x, n: _matrix_power(x, n), (

@@ -15,7 +15,7 @@ __all__: list[str] = []
 # ---------------------------------------------------------------------------------------------
 # With ĝ = g broadcast back over the reduced axes and out likewise:
 #   2, 'fro':     ĝ x / out                        1: ĝ sign x         0 (a count): 0
-#   p:            ĝ sign(x) |x|^(p-1) / out^(p-1)  (negative p and 0 < p < 1 too, x ≠ 0)
+#   p:            ĝ sign(x) |x|^(p-1) S^(1/p - 1), S = Σ|x|^p  (negative p, 0 < p < 1: x ≠ 0)
 #   ±inf:         ĝ sign x on the entries of largest/smallest |x|, ties split evenly
 #   matrix ±1, ±inf: ĝ sign x on the column (row) of largest/smallest Σ|x|, ties split evenly
 #   'nuc':        ĝ U Vᵀ      2: ĝ u₁ v₁ᵀ      -2: ĝ u_k v_kᵀ (x = U diag(s) Vᵀ, s descending)
@@ -118,18 +118,22 @@ def _norm_part(g, out, x, ord, axis, keepdims, vector):
     gk, ok = (g, out) if keepdims else (np.expand_dims(g, axes), np.expand_dims(out, axes))
     if ord in (None, 2, "fro") and not (mode == "matrix" and ord == 2):
         return gk * x / np.where(ok == 0, _mask(1, ok), ok)
-    if mode == "matrix" and ord in ("nuc", 2, -2):
-        return gk * _svd_direction(x, ord, axes)
+    if mode == "matrix" and ord in ("nuc", 2, -2):  # 0 at x = 0, where U and V are arbitrary
+        return np.where(ok == 0, _mask(0, x), gk * _svd_direction(x, ord, axes))
     sign = np.sign(x)
     if mode == "vector" and ord == 0:
         return _mask(np.zeros(np.shape(x)), g)
     if mode == "vector" and ord == 1:
         return gk * sign
-    if mode == "vector" and abs(ord) != np.inf:
+    if mode == "vector" and abs(ord) != np.inf:  # out = S^q, S = Σ|x|^p, q = 1/p as computed
         a = np.abs(x)
+        q = 1.0 / ord
+        total = np.sum(a ** ord, axis=axes, keepdims=True)
         safe_a = np.where(a == 0, _mask(1, a), a)
-        safe_o = np.where(ok == 0, _mask(1, ok), ok)
-        return np.where(a == 0, _mask(0, a), gk * sign * (safe_a / safe_o) ** (ord - 1))
+        safe_t = np.where(total == 0, _mask(1, total), total)
+        # powers of the same exponents as the forward's, so the rule is exact on rationals
+        return np.where(a == 0, _mask(0, a), gk * q * ord * sign * (safe_a ** ord / safe_a)
+                        * (safe_t ** q / safe_t))
     if mode == "vector":  # ±inf: the entries of largest (smallest) |x|
         hit = _mask(np.abs(x) == ok, x)
         return gk * sign * hit / np.sum(hit, axis=axes, keepdims=True)
@@ -155,7 +159,8 @@ def _svd_direction(x, ord, axes):
         sv = np.asarray(getattr(s, "value", s))
         if sv.dtype.kind == "f" and sv.shape[-1] > 1:
             near = sv[..., 1] if k == 0 else sv[..., -2]
-            if np.any(np.abs(sv[..., k] - near) <= 1e-6 * np.max(sv, initial=1e-300)):
+            top = np.max(sv, axis=-1)
+            if np.any((np.abs(sv[..., k] - near) <= 1e-6 * top) & (top > 0)):
                 raise ValueError(f"norm: ord={ord}: x's extreme singular value is repeated "
                                  f"({np.round(sv, 8).tolist()}): the norm is not "
                                  "differentiable there")
