@@ -59,14 +59,15 @@ def call(op: Op, binder: Any, args: tuple, kwargs: dict, where: str = "") -> Any
 def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
     if method != "__call__":
         raise TypeError(f"numpy.{ufunc.__name__}.{method} is not supported on Tensor")
-    if kwargs:
+    entry = _UFUNCS.get(ufunc)
+    if kwargs and (entry is None or entry[1] is bind_inputs):
         raise TypeError(f"numpy.{ufunc.__name__} on Tensor takes no keyword arguments "
                         f"(got {', '.join(sorted(kwargs))})")
-    entry = _UFUNCS.get(ufunc)
     if entry is not None:
         if entry[1] is bind_inputs:  # the usual ufunc record: its inputs are the call's
             return apply(entry[0], *inputs)
-        return call(entry[0], entry[1], inputs, {}, f"numpy.{ufunc.__name__} on Tensor")
+        # a gufunc record with its own binder (np.vecdot's axis=) takes keywords through it
+        return call(entry[0], entry[1], inputs, kwargs, f"numpy.{ufunc.__name__} on Tensor")
     if ufunc in _CONSTANT_UFUNCS:
         return ufunc(*(_value(x) for x in inputs))
     raise TypeError(f"numpy.{ufunc.__name__} is not supported on Tensor: "

@@ -39,16 +39,17 @@ register(Op("vecdot", lambda x, y, axis=-1: np.vecdot(x, y, axis=axis), (
         _bind_axis((x1, x2), axis, unsupported),
     numpy=(np.vecdot, np.linalg.vecdot),
     doc="out = Σ x y along axis, batch axes broadcast (real inputs)"))
-register(Op("matvec", np.matvec, (
-    lambda g, out, x, y: np.expand_dims(g, -1) * np.expand_dims(y, -2),
-    lambda g, out, x, y: np.matvec(_mT(x), g)),
-    kind=MATVEC, bind=lambda x1, x2, **unsupported: _bind_axis((x1, x2), None, unsupported),
-    numpy=(np.matvec,), doc="out = x y: stacks of matrices times stacks of vectors"))
-register(Op("vecmat", np.vecmat, (
-    lambda g, out, x, y: np.matvec(y, g),
-    lambda g, out, x, y: np.expand_dims(x, -1) * np.expand_dims(g, -2)),
-    kind=VECMAT, bind=lambda x1, x2, **unsupported: _bind_axis((x1, x2), None, unsupported),
-    numpy=(np.vecmat,), doc="out = xᵀ y: stacks of vectors times stacks of matrices"))
+if hasattr(np, "matvec"):  # NumPy ≥ 2.2
+    register(Op("matvec", np.matvec, (
+        lambda g, out, x, y: np.expand_dims(g, -1) * np.expand_dims(y, -2),
+        lambda g, out, x, y: np.matvec(_mT(x), g)),
+        kind=MATVEC, bind=lambda x1, x2, **unsupported: _bind_axis((x1, x2), None, unsupported),
+        numpy=(np.matvec,), doc="out = x y: stacks of matrices times stacks of vectors"))
+    register(Op("vecmat", np.vecmat, (
+        lambda g, out, x, y: np.matvec(y, g),
+        lambda g, out, x, y: np.expand_dims(x, -1) * np.expand_dims(g, -2)),
+        kind=VECMAT, bind=lambda x1, x2, **unsupported: _bind_axis((x1, x2), None, unsupported),
+        numpy=(np.vecmat,), doc="out = xᵀ y: stacks of vectors times stacks of matrices"))
 
 
 def _bind_cross(a, b, axisa, axisb, axisc, axis):
