@@ -120,7 +120,8 @@ def exact_params(fn: Any, params: dict[str, Any]) -> dict[str, Any]:
                 full[p.name] = p.default
     except (TypeError, ValueError):
         pass
-    return {k: sp.Rational(v) if isinstance(v, float) else v for k, v in full.items()}
+    return {k: sp.Rational(v) if isinstance(v, float) and np.isfinite(v) else v  # inf stays
+            for k, v in full.items()}
 
 
 def forward(op: Op, xs: list[Any], params: dict[str, Any]) -> SymArray:

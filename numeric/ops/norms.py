@@ -36,6 +36,8 @@ register(Op("norm", lambda x, ord=None, axis=None, keepdims=False, vector=False:
             _bind_norm(x, ord, (-2, -1), keepdims, False)),
            (np.linalg.vector_norm, lambda x, *, axis=None, keepdims=False, ord=2:
             _bind_norm(x, ord, axis, keepdims, True))),
+    sym=lambda x, ord=None, axis=None, keepdims=False, vector=False:
+        _norm_sym(x, ord, axis, keepdims, vector),
     doc="out = np.linalg.norm(x, ord, axis, keepdims): every vector and matrix ord"))
 
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf, None)
@@ -51,6 +53,15 @@ def _bind_norm(x, ord, axis, keepdims, vector):
     if ord is not None and not isinstance(ord, str):
         ord = float(ord)
     return (x,), {"ord": ord, "axis": axis, "keepdims": bool(keepdims), "vector": vector}
+
+
+def _norm_sym(x, ord, axis, keepdims, vector):
+    """The forward on symbols; the orders that need singular values say why there is none."""
+    if _mode(x, ord, axis, vector)[0] == "matrix" and ord in ("nuc", 2, -2):
+        raise NotImplementedError(f"norm ord={ord!r} is a function of singular values, which "
+                                  "SymPy has no closed form of past small sizes; finite "
+                                  "differences, the adjoint and Taylor tests and autograd check it")
+    return _norm(x, ord, axis, keepdims, vector)
 
 
 def _mode(x, ord, axis, vector):
@@ -94,7 +105,8 @@ def _norm(x, ord, axis, keepdims, vector):
         if ord == -np.inf:
             return np.min(a, axis=axes, keepdims=keepdims)
         if ord == 0:
-            return np.sum(_mask(x != 0, x), axis=axes, keepdims=keepdims)
+            return np.sum(np.where(x != 0, _mask(1, x), _mask(0, x)), axis=axes,
+                          keepdims=keepdims)
         if ord == 1:
             return np.sum(a, axis=axes, keepdims=keepdims)
         return np.sum(a ** ord, axis=axes, keepdims=keepdims) ** (1.0 / ord)
@@ -135,12 +147,12 @@ def _norm_part(g, out, x, ord, axis, keepdims, vector):
         return np.where(a == 0, _mask(0, a), gk * q * ord * sign * (safe_a ** ord / safe_a)
                         * (safe_t ** q / safe_t))
     if mode == "vector":  # ±inf: the entries of largest (smallest) |x|
-        hit = _mask(np.abs(x) == ok, x)
+        hit = np.where(np.abs(x) == ok, _mask(1, x), _mask(0, x))
         return gk * sign * hit / np.sum(hit, axis=axes, keepdims=True)
     r, c = axes
     summed, other = (r, c) if abs(ord) == 1 else (c, r)
     sums = np.sum(np.abs(x), axis=summed, keepdims=True)
-    hit = _mask(sums == ok, x)
+    hit = np.where(sums == ok, _mask(1, x), _mask(0, x))
     return gk * sign * hit / np.sum(hit, axis=other, keepdims=True)
 
 
