@@ -24,9 +24,7 @@ from numeric.ops.common import (
 __all__: list[str] = []
 
 # ---------------------------------------------------------------------------------------------
-# Linear algebra. With out = f(x):
-#   dot, outer:  as matmul (dot on a 0-d input is multiply)
-#   einsum:      the VJP of an input is an einsum of g with the other inputs
+# Linear algebra (products: ``products``, ``einsum``, ``vectors``). With out = f(x):
 #   trace:       g on the diagonal                     diagonal: g scattered onto the diagonal
 #   inv:         -outᵀ G outᵀ                          det: G det(x) x⁻ᵀ
 #   slogdet:     G x⁻ᵀ (the log|det| output)           solve(a, b): db = a⁻ᵀ G, da = -db outᵀ
