@@ -67,8 +67,8 @@ def _square_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.n
 
 def _spread_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray:
     """Matrices away from a decomposition's degenerate points: U diag(s) Vᵀ with singular
-    values s in [0.5, 2.5] at least 0.5 apart, or Q diag(w) Qᵀ with eigenvalues in [1, 4] at
-    least 0.75 apart (U, V, Q orthonormal by QR; for k ≤ 4 sides)."""
+    values s in [0.5, 2.5] at least 0.5 apart, or symmetric matrices with a diagonal 3 apart
+    and off-diagonal entries of size 0.5 to 1 (distinct eigenvalues; U, V orthonormal by QR)."""
     if x.ndim < 2 or kind == "distinct eigenvalues" and x.shape[-1] != x.shape[-2]:
         raise ValueError(f"a {kind!r} input must be {'square ' if 'eigen' in kind else ''}"
                          f"matrices, got shape {x.shape}")
@@ -77,11 +77,12 @@ def _spread_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.n
     spread = np.linspace(0.0, 1.0, k) if k > 1 else np.zeros(1)
     jitter = rng.uniform(-0.05, 0.05, size=x.shape[:-2] + (k,))
     if kind == "distinct eigenvalues":
-        # positive eigenvalues: LAPACK flips an eigenvector's sign where the trace of a 2x2
-        # block crosses 0, and finite-difference steps must not cross that line
-        u = np.linalg.qr(x + rng.normal(size=x.shape))[0]
-        w = 1.0 + 3.0 * spread + jitter
-        return np.matmul(u * w[..., None, :], np.swapaxes(u, -1, -2))
+        # diagonal 3 apart, off-diagonal entries of size 0.5 to 1: LAPACK flips an
+        # eigenvector's sign where a Householder pivot (an off-diagonal entry) or the trace of
+        # a 2x2 block crosses 0, and finite-difference steps (up to 0.1) must not cross there
+        off = np.tril(np.sign(x) * (0.5 + 0.5 * np.abs(x)), -1)
+        d = 1.0 + 3.0 * np.arange(n) + jitter
+        return np.swapaxes(off, -1, -2) + off + d[..., None, :] * np.eye(n)
     u = np.linalg.qr(x[..., :, :k] + rng.normal(size=x.shape[:-1] + (k,)))[0]
     s = 2.5 - 2.0 * spread + jitter
     v = np.linalg.qr(rng.normal(size=x.shape[:-2] + (n, k)))[0]
