@@ -127,8 +127,9 @@ def exact_params(fn: Any, params: dict[str, Any]) -> dict[str, Any]:
 def forward(op: Op, xs: list[Any], params: dict[str, Any]) -> SymArray:
     """The op's forward on symbolic inputs: its declared ``Op.sym``, else its NumPy forward.
 
-    A ``sym`` that raises NotImplementedError declares that the op has no exact form there
-    (LAPACK's decompositions): its message is the reason derive gives, and nothing else runs.
+    A forward (``sym`` or NumPy's) that raises NotImplementedError on symbols declares that
+    the op has no exact form there (LAPACK's decompositions, norm's 'nuc'): its message is the
+    reason derive gives.
     """
     errors = []
     # A declared SymPy forward is the op author's symbolic definition: it comes first (the
@@ -142,9 +143,7 @@ def forward(op: Op, xs: list[Any], params: dict[str, Any]) -> SymArray:
                 raise TypeError(f"forward returned dtype {out.dtype}")
             return out
         except NotImplementedError as e:  # the op's own word that it has no exact form
-            if fwd is op.sym:
-                raise DeriveError(f"op {op.name!r} has no exact form: {e}") from None
-            errors.append(f"{getattr(fwd, '__name__', 'forward')}: {type(e).__name__}: {e}")
+            raise DeriveError(f"op {op.name!r} has no exact form: {e}") from None
         except Exception as e:  # noqa: BLE001 - any failure means "cannot run symbolically"
             errors.append(f"{getattr(fwd, '__name__', 'forward')}: {type(e).__name__}: {e}")
     raise DeriveError(f"op {op.name!r}: the forward cannot run on symbols ({'; '.join(errors)}); "

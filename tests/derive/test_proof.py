@@ -17,18 +17,20 @@ CASES = [pytest.param(name, i, id=f"{name}-{i}")
 
 
 def _no_exact_form(op, case):
-    """The reason ``op`` declares for having no exact form at ``case`` — its SymPy forward
-    raises NotImplementedError (svd, eigh, qr, lstsq, norm's 'nuc' and ±2) — or None."""
-    if op.sym is None:
-        return None
+    """The reason ``op`` declares for having no exact form at ``case`` — its forward raises
+    NotImplementedError on symbols (svd, eigh, qr, lstsq, norm's 'nuc' and ±2) — or None."""
     from derive.symbolic import symbols
 
-    try:
-        op.sym(*(symbols(f"x{i}", s) for i, s in enumerate(case.shapes)), **case.params)
-    except NotImplementedError as e:
-        return f"{op.name} at {case}: {e}"
-    except Exception:  # noqa: BLE001 - any other failure is derive's to report
-        return None
+    xs = [symbols(f"x{i}", s) for i, s in enumerate(case.shapes)]
+    for fwd in (op.sym, op.fwd):
+        try:
+            if fwd is not None:
+                fwd(*xs, **case.params)
+                return None
+        except NotImplementedError as e:
+            return f"{op.name} at {case}: {e}"
+        except Exception:  # noqa: BLE001 - any other failure is derive's to report
+            continue
     return None
 
 

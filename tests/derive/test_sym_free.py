@@ -16,7 +16,7 @@ KEEP_SYM = {"slogdet", "cholesky", "logsumexp", "pinv"}  # still need their own 
 
 def _no_exact_form(op, case):
     """Whether ``op``'s sym declares (by raising NotImplementedError) that it has no exact form
-    at ``case``: svd, eigh, qr, lstsq, norm's 'nuc' and ±2 prove neither with nor without it."""
+    at ``case``: svd, eigh, qr and lstsq prove neither with nor without it."""
     from derive.symbolic import symbols
 
     try:
