@@ -28,19 +28,18 @@ _NO_VALUE = object()
 #   matrix_power:  n > 0: x̄ = Σ_k (xᵀ)ᵏ G (xᵀ)ⁿ⁻¹⁻ᵏ; n < 0: the same for y = x⁻¹, then
 #                  x̄ = −yᵀ ȳ yᵀ; n = 0: the identity, x̄ = 0
 # ---------------------------------------------------------------------------------------------
-register(Op("pinv", lambda x, rcond=None, rtol=None: _pinv(x, rcond, rtol), (
-    lambda g, out, x, rcond=None, rtol=None: _pinv_part(g, x, out),),
+register(Op("pinv", lambda x, rcond=1e-15: np.linalg.pinv(x, rcond=rcond), (
+    lambda g, out, x, rcond=1e-15: _pinv_part(g, x, out, rcond),),
     domain=(FULL_RANK,), kind=PINV,
     bind=lambda a, rcond=None, hermitian=False, *, rtol=_NO_VALUE:
         _bind_pinv(a, rcond, hermitian, rtol),
     numpy=(np.linalg.pinv,),
-    sym=lambda x, rcond=None, rtol=None: _sym_matrix(x, lambda m: (
+    sym=lambda x, rcond=1e-15: _sym_matrix(x, lambda m: (
         (m.T * m).inv() * m.T if m.rows >= m.cols else m.T * (m * m.T).inv())),
-    doc="out = x⁺, the pseudo-inverse (the gradient on full-rank x; rcond/rtol cut nothing "
-        "there)"))
+    doc="out = x⁺, the pseudo-inverse (the gradient where rcond/rtol cut no singular value)"))
 register(Op("lstsq", lambda x, y, rcond=None: _lstsq(x, y, rcond), (
-    lambda g, out, x, y, rcond=None: _lstsq_part(g, out, x, y, 0),
-    lambda g, out, x, y, rcond=None: _lstsq_part(g, out, x, y, 1)),
+    lambda g, out, x, y, rcond=None: _lstsq_part(g, out, x, y, 0, rcond),
+    lambda g, out, x, y, rcond=None: _lstsq_part(g, out, x, y, 1, rcond)),
     domain=(DISTINCT_SINGULAR, REALS), kind=LSTSQ,
     bind=lambda a, b, rcond=None: _bind_lstsq(a, b, rcond), numpy=(np.linalg.lstsq,),
     sym=no_exact_form("lstsq returns a's singular values, which LAPACK computes and SymPy has "
@@ -55,33 +54,38 @@ register(Op("matrix_power", lambda x, n: _matrix_power(x, n), (
 
 
 def _bind_pinv(a, rcond, hermitian, rtol):
+    """NumPy's cutoff, relative to the largest singular value, as one parameter ``rcond``."""
     if hermitian:
         raise TypeError("supports only hermitian=False")
-    if rtol is not _NO_VALUE and rcond is not None:
+    if rcond is not None and rtol is not _NO_VALUE:
         raise ValueError("pinv: give rcond or rtol, not both (as NumPy)")
-    return (a,), {"rcond": rcond, "rtol": None if rtol is _NO_VALUE else rtol}
+    if rcond is None:
+        if rtol is _NO_VALUE:
+            rcond = 1e-15
+        elif rtol is None:
+            dtype = np.result_type(getattr(a, "dtype", np.float64), np.float32)
+            rcond = max(np.shape(a)[-2:]) * float(np.finfo(dtype).eps)
+        else:
+            rcond = rtol
+    return (a,), {"rcond": float(rcond)}
 
 
-def _pinv(x, rcond, rtol):
-    if rtol is not None:
-        return np.linalg.pinv(x, rtol=rtol)
-    return np.linalg.pinv(x) if rcond is None else np.linalg.pinv(x, rcond=rcond)
-
-
-def _full_rank(x, name):
+def _full_rank(x, name, rcond):
+    """Refuse where singular values are cut (rank deficiency, or rcond above the smallest)."""
     v = np.asarray(getattr(x, "value", x))
     if v.dtype.kind != "f":
         return
     s = np.linalg.svd(v, compute_uv=False)
-    if np.any(s[..., -1] <= 1e-10 * s[..., 0]):
-        raise ValueError(f"{name}: x of shape {v.shape} is rank deficient (singular values "
-                         f"{np.round(s, 8).tolist()}): its pseudo-inverse jumps there and has no "
-                         "gradient (declared domain: full rank)")
+    if np.any(s[..., -1] <= max(rcond, 1e-10) * s[..., 0]):
+        raise ValueError(f"{name}: x of shape {v.shape} is rank deficient at rcond={rcond:g} "
+                         f"(singular values {np.round(s, 8).tolist()}): its pseudo-inverse cuts "
+                         "a singular value there and has no gradient (declared domain: full "
+                         "rank, nothing cut)")
 
 
-def _pinv_part(g, x, p):
+def _pinv_part(g, x, p, rcond):
     """x̄ for out = p = x⁺, at full-rank x."""
-    _full_rank(x, "pinv")
+    _full_rank(x, "pinv", rcond)
     m, n = np.shape(x)[-2:]
     pt = _mT(p)
     left = _mask(np.eye(m), p) - np.matmul(x, p)
@@ -112,7 +116,7 @@ def _lstsq(a, b, rcond):
     return _pack((), np.asarray([rank], dtype=np.result_type(s)), x, res, s)
 
 
-def _lstsq_part(g, out, a, b, which):
+def _lstsq_part(g, out, a, b, which, rcond):
     m, n = np.shape(a)
     k = min(m, n)
     rank = int(np.asarray(getattr(out, "value", out))[0])
@@ -120,7 +124,10 @@ def _lstsq_part(g, out, a, b, which):
     xshape = (n,) + tuple(np.shape(b)[1:])
     _, x, _, _ = _unpack(out, (), (1,), xshape, (nres,), (k,))
     _, gx, gres, gs = _unpack(g, (), (1,), xshape, (nres,), (k,))
-    _full_rank(a, "lstsq")
+    if rank < k:
+        raise ValueError(f"lstsq: a of shape {np.shape(a)} is rank deficient (rank {rank} < {k} "
+                         f"at rcond={rcond}): its solution jumps there and has no gradient "
+                         "(declared domain: full rank)")
     p = np.linalg.pinv(a)
     vec = np.ndim(b) == 1
     if which == 1:
@@ -130,7 +137,7 @@ def _lstsq_part(g, out, a, b, which):
         return db
     outer = (lambda u, v: np.expand_dims(u, -1) * np.expand_dims(v, -2)) if vec \
         else (lambda u, v: np.matmul(u, _mT(v)))
-    da = _pinv_part(outer(gx, b), a, p)
+    da = _pinv_part(outer(gx, b), a, p, 0.0)
     if nres:
         r = (b - np.matmul(a, x)) * (gres if not vec else gres[0])
         da = da - 2 * outer(r, x)

@@ -248,6 +248,19 @@ def test_rank_deficiency_is_refused(name, f):
         _grad(f, x)
 
 
+def test_a_singular_value_cut_by_rcond_or_rtol_is_refused():
+    x = _spread(3, 2, values=(2.0, 1e-3))  # full rank, but rcond=0.01 cuts its second value
+    for kw in ({"rcond": 1e-2}, {"rtol": 1e-2}):
+        np.testing.assert_allclose(np.linalg.pinv(Tensor(x), **kw).value,
+                                   np.linalg.pinv(x, **kw))
+        with pytest.raises(ValueError, match="pinv: .*rank deficient at rcond=0.01"):
+            _grad(lambda m, t, kw=kw: m.sum(m.linalg.pinv(t, **kw)), x)
+    with pytest.raises(ValueError, match=r"lstsq: .*rank 1 < 2"):
+        _grad(lambda m, t: m.sum(m.linalg.lstsq(t, m.ones(3), rcond=1e-2)[0]), x)
+    f = lambda m, t: m.sum(m.linalg.pinv(t, rtol=None) ** 2)  # noqa: E731 - NumPy's default
+    np.testing.assert_allclose(_grad(f, x), _fd(f, x), rtol=1e-4)
+
+
 @pytest.mark.parametrize("call, match", [
     (lambda t: np.linalg.svd(t, hermitian=True), "hermitian=False"),
     (lambda t: np.linalg.qr(t, mode="raw"), "mode='raw' is not supported"),
