@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numdiff_util import central_diff
 
 import numeric
@@ -291,3 +293,17 @@ def test_decompositions_say_why_derive_has_no_exact_form():
     for name in ("svd", "eigh", "qr", "lstsq"):
         with pytest.raises(NotImplementedError, match="SymPy|closed form"):
             numeric.get_op(name).sym(np.ones((2, 2), dtype=object))
+
+
+@settings(derandomize=True, max_examples=60, deadline=None)
+@given(st.data())
+def test_generated_norm_calls_give_numpys_value(data):
+    from numeric.kinds import NORM
+
+    case = data.draw(NORM.strategy(numeric.get_op("norm"), 3, 3))
+    x = _r(*case.shapes[0], seed=11)
+    ord, axis, keepdims = (case.params.get(k) for k in ("ord", "axis", "keepdims"))
+    with np.errstate(divide="ignore"):
+        want = np.linalg.norm(x, ord, axis, bool(keepdims))
+    np.testing.assert_allclose(np.linalg.norm(Tensor(x), ord, axis, bool(keepdims)).value,
+                               want, rtol=1e-12, atol=1e-12)

@@ -216,3 +216,21 @@ def test_einsum_repeated_index_takes_the_diagonal_with_its_gradient():
 
     for g, fd in zip(_grads(loss, x, y), _fd_grads(loss, x, y)):
         np.testing.assert_allclose(g, fd, rtol=1e-6, atol=1e-8)
+
+
+@settings(derandomize=True, max_examples=60, deadline=None)
+@given(st.data())
+def test_einsum_spelled_out_gives_numpys_value_for_generated_subscripts(data):
+    from numeric.kinds import EINSUM
+
+    case = data.draw(EINSUM.strategy(numeric.get_op("einsum"), 3, 3))
+    xs = [_r(*s, seed=k) for k, s in enumerate(case.shapes)]
+    subscripts = case.params["subscripts"]
+    try:
+        want = np.einsum(subscripts, *xs)
+    except ValueError:  # NumPy refuses it: so must the engine, by name
+        with pytest.raises(ValueError, match="einsum"):
+            np.einsum(subscripts, *(Tensor(x) for x in xs))
+        return
+    np.testing.assert_allclose(np.einsum(subscripts, *(Tensor(x) for x in xs)).value, want,
+                               rtol=1e-12, atol=1e-12)
