@@ -67,8 +67,9 @@ def _square_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.n
 
 def _spread_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray:
     """Matrices away from a decomposition's degenerate points: U diag(s) Vᵀ with singular
-    values s in [0.5, 2.5] at least 0.5 apart, or symmetric matrices with a diagonal 3 apart
-    and off-diagonal entries of size 0.5 to 1 (distinct eigenvalues; U, V orthonormal by QR)."""
+    values s in [0.5, 2.5] at least 0.5 apart, full-rank matrices with a dominant diagonal, or
+    symmetric matrices with a diagonal 3 apart and off-diagonal entries of size 0.5 to 1
+    (distinct eigenvalues; U, V orthonormal by QR)."""
     if x.ndim < 2 or kind == "distinct eigenvalues" and x.shape[-1] != x.shape[-2]:
         raise ValueError(f"a {kind!r} input must be {'square ' if 'eigen' in kind else ''}"
                          f"matrices, got shape {x.shape}")
@@ -83,6 +84,12 @@ def _spread_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.n
         off = np.tril(np.sign(x) * (0.5 + 0.5 * np.abs(x)), -1)
         d = 1.0 + 3.0 * np.arange(n) + jitter
         return np.swapaxes(off, -1, -2) + off + d[..., None, :] * np.eye(n)
+    if kind == "full rank":
+        # a dominant positive diagonal (1 to 2) over entries below 0.4: full rank, and the
+        # Householder pivots of a QR stay positive under finite-difference steps (LAPACK flips
+        # a column of Q where one crosses 0)
+        eye = np.eye(m, n)
+        return eye * (1.5 + 0.5 * x) + (1 - eye) * 0.4 * x
     u = np.linalg.qr(x[..., :, :k] + rng.normal(size=x.shape[:-1] + (k,)))[0]
     s = 2.5 - 2.0 * spread + jitter
     v = np.linalg.qr(rng.normal(size=x.shape[:-2] + (n, k)))[0]

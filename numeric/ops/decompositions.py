@@ -27,7 +27,7 @@ __all__ = ["DISTINCT_SINGULAR", "DISTINCT_EIGEN", "FULL_RANK", "no_exact_form"]
 
 DISTINCT_SINGULAR = Domain(-1.0, 1.0, kind="distinct singular values")  # U diag(s) Vᵀ, s apart
 DISTINCT_EIGEN = Domain(-1.0, 1.0, kind="distinct eigenvalues")  # Q diag(w) Qᵀ, w apart
-FULL_RANK = Domain(-1.0, 1.0, kind="full rank")  # sampled as DISTINCT_SINGULAR
+FULL_RANK = Domain(-1.0, 1.0, kind="full rank")  # a dominant diagonal
 GAP = 1e-6  # relative gap below which two singular values or eigenvalues count as repeated
 
 
@@ -78,7 +78,7 @@ register(Op("eigh", lambda x, UPLO="L", vectors=True: _eigh(x, UPLO, vectors), (
         "UPLO triangle, as NumPy; the gradient is with respect to that triangle"))
 register(Op("qr", lambda x, mode="reduced": _qr(x, mode), (
     lambda g, out, x, mode="reduced": _qr_part(g, out, x, mode),),
-    domain=(DISTINCT_SINGULAR,), kind=QR_KIND, bind=lambda a, mode="reduced": _bind_qr(a, mode),
+    domain=(FULL_RANK,), kind=QR_KIND, bind=lambda a, mode="reduced": _bind_qr(a, mode),
     numpy=(np.linalg.qr,), sym=no_exact_form(_WHY.format("QR decomposition (Householder)")),
     doc="Q, R with x = Q R, R upper triangular (mode 'reduced', 'complete' or 'r')"))
 
