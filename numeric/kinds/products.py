@@ -30,7 +30,7 @@ def _core_target(axes: Any) -> Any:
     def target(op: Op, xs: list[np.ndarray], out: np.ndarray, i: int) -> tuple[int, ...]:
         batches, cores = [], []
         for k, x in enumerate(xs):
-            where = axes(op, xs, k)
+            where = axes(xs, out, k)
             shape = list(np.shape(x))
             if isinstance(where, int):  # one core axis at ``where``
                 a = where % len(shape)
@@ -49,28 +49,46 @@ def _core_target(axes: Any) -> Any:
     return target
 
 
-def _cross_axis(xs: list[np.ndarray], k: int) -> int:
-    """Input k's vector axis, as the shapes tell it (the model sees no parameters): the last
-    axis of size 2 or 3 such that the two batches broadcast — the default axis when it fits."""
-    def fits(a: int, b: int) -> bool:
-        try:
-            np.broadcast_shapes(*(np.delete(np.shape(x), c) for x, c in zip(xs, (a, b))))
-        except ValueError:
-            return False
-        return True
+def _batches(xs: list[np.ndarray], cores: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The broadcast of the inputs' shapes without their core axes, or None if they clash."""
+    try:
+        return tuple(np.broadcast_shapes(*(tuple(np.delete(np.shape(x), c))
+                                           for x, c in zip(xs, cores))))
+    except ValueError:
+        return None
 
-    shapes = [np.shape(x) for x in xs]
+
+def _cross_axis(xs: list[np.ndarray], out: Any, k: int) -> int:
+    """Input k's vector axis, as the shapes tell it (the model sees no parameters): the last
+    axes of size 2 or 3 whose batches broadcast to ``out``'s (with its 3-axis taken out)."""
+    shapes, oshape = [np.shape(x) for x in xs], tuple(np.shape(out))
     for a in reversed(range(len(shapes[0]))):
         for b in reversed(range(len(shapes[1]))):
-            if shapes[0][a] in (2, 3) and shapes[1][b] in (2, 3) and fits(a, b):
+            if shapes[0][a] not in (2, 3) or shapes[1][b] not in (2, 3):
+                continue
+            batch = _batches(xs, (a, b))
+            if batch is None:
+                continue
+            if (shapes[0][a], shapes[1][b]) == (2, 2):
+                fits = batch == oshape
+            else:
+                fits = any(n == 3 and oshape[:c] + oshape[c + 1:] == batch
+                           for c, n in enumerate(oshape))
+            if fits:
                 return (a, b)[k]
     return -1
 
 
-def _vecdot_axis(xs: list[np.ndarray]) -> int:
-    """vecdot's axis, as the shapes tell it: -1 unless only axis 0 has matching sizes."""
-    x, y = (np.shape(v) for v in xs)
-    return -1 if x[-1] == y[-1] else 0
+def _vecdot_axis(xs: list[np.ndarray], out: Any) -> int:
+    """vecdot's axis, as the shapes tell it: the last one of equal sizes whose batches broadcast
+    to ``out``'s shape."""
+    nd = min(np.ndim(x) for x in xs)
+    for axis in list(range(-1, -nd - 1, -1)) + list(range(nd)):
+        sizes = {np.shape(x)[axis] for x in xs}
+        if len(sizes) == 1 and _batches(xs, tuple(axis % np.ndim(x) for x in xs)) \
+                == tuple(np.shape(out)):
+            return axis
+    return -1
 
 
 def _inner(op: Op, max_dims: int, max_side: int) -> Any:
@@ -187,7 +205,7 @@ CROSS = Kind("cross", fixed(
     _c((2, 2), (3,), label="2- and 3-vectors"),
     _c((3, 2), (2, 3), axisa=0, axisc=0, label="axisa=0, axisc=0"),
     _c((2, 1, 3), (2, 3), label="broadcast batch"),
-), _cross, _core_target(lambda op, xs, k: _cross_axis(xs, k)))
+), _cross, _core_target(_cross_axis))
 
 
 def _vecdot(op: Op, max_dims: int, max_side: int) -> Any:
@@ -207,7 +225,7 @@ def _vecdot(op: Op, max_dims: int, max_side: int) -> Any:
 VECDOT = Kind("vecdot", fixed(
     _c((3,), (3,), label="vectors"), _c((2, 3), (3,), label="broadcast batch"),
     _c((3, 2), (3, 1), axis=0, label="axis=0"),
-), _vecdot, _core_target(lambda op, xs, k: _vecdot_axis(xs)))
+), _vecdot, _core_target(lambda xs, out, k: _vecdot_axis(xs, out)))
 
 
 def _matvec(vecmat: bool) -> Any:
@@ -230,8 +248,8 @@ def _matvec(vecmat: bool) -> Any:
 MATVEC = Kind("matvec", fixed(
     _c((2, 3), (3,), label="matrix, vector"), _c((2, 2, 3), (3,), label="stack of matrices"),
     _c((2, 3), (2, 1, 3), label="broadcast batch"),
-), _matvec(False), _core_target(lambda op, xs, k: (2 - k,)))
+), _matvec(False), _core_target(lambda xs, out, k: (2 - k,)))
 VECMAT = Kind("vecmat", fixed(
     _c((2,), (2, 3), label="vector, matrix"), _c((2,), (2, 2, 3), label="stack of matrices"),
     _c((2, 1, 2), (2, 3), label="broadcast batch"),
-), _matvec(True), _core_target(lambda op, xs, k: (k + 1,)))
+), _matvec(True), _core_target(lambda xs, out, k: (k + 1,)))
