@@ -1,0 +1,1 @@
+"""Matrix calculus for whole expressions (see derive/expression/api.py)."""
