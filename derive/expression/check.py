@@ -178,19 +178,19 @@ def _compare(expr: Node, w: str, closed: Node, names: dict[str, tuple], sizes: d
     return True
 
 
-def _derivative_at(l: Any, s: sp.Symbol, v: Any) -> Any:
+def _derivative_at(loss: Any, s: sp.Symbol, v: Any) -> Any:
     """dl/ds at s = v, exactly. A rational function of s (inverses, determinants) is written
     p/q first and differentiated as polynomials — the same number, found ~5x faster."""
-    l = sp.sympify(l)
-    if not l.has(sp.Function) and not any(e.exp.is_Rational and not e.exp.is_Integer
-                                          for e in l.atoms(sp.Pow)):
-        num, den = sp.fraction(sp.together(l))
+    loss = sp.sympify(loss)
+    if not loss.has(sp.Function) and not any(e.exp.is_Rational and not e.exp.is_Integer
+                                             for e in loss.atoms(sp.Pow)):
+        num, den = sp.fraction(sp.together(loss))
         p, q = sp.Poly(num, s), sp.Poly(den, s)
         qv = q.eval(v)
         if qv == 0:
             raise ZeroDivisionError("pole")
         return (p.diff(s).eval(v) * qv - p.eval(v) * q.diff(s).eval(v)) / qv ** 2
-    return sp.diff(l, s).xreplace({s: v})
+    return sp.diff(loss, s).xreplace({s: v})
 
 
 def _short(v: Any) -> str:

@@ -108,6 +108,11 @@ def _rule(F: Node, H: Node) -> tuple[str, str, str, list[Node | None]]:
                 [_ub(H, a[0]), _ub(second, a[1])])
     if F.op == "neg":
         return "sign", lhs + f"-{dP}", lhsl + f"-{dPl}", [N.neg(H)]
+    if F.op == "mul" and a[0].op == "const":
+        c, cl = to_text(a[0]), to_latex(a[0])
+        return ("constant factor", lhs + f"{c} * d{to_text(a[1])}" if a[1].op == "name" else
+                lhs + f"{c} * {_d(a[1])[0]}", lhsl + rf"{cl}\, {_d(a[1])[1]}",
+                [None, N.binary("mul", a[0], H)])
     if F.op == "mul":
         dQ, dQl = _d(a[1])
         Q = a[1]
