@@ -131,7 +131,8 @@ def sympy_answer(expr: Node, w: str, ours: Node, sizes: dict[str, int], seed: in
         names["G"] = expr.shape
     env = {k: rational_point(concrete(s, sizes), rng, k != "G") for k, s in names.items()}
     try:
-        theirs = _explicit(_diff(expr, w, sizes), env)
+        dims = {sp.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}
+        theirs = _explicit(generic.subs(dims), env)
     except Exception as e:  # noqa: BLE001
         return SympyAnswer("no answer", text, latex,
                            f"SymPy's answer cannot be evaluated: {type(e).__name__}: {e}")
