@@ -198,6 +198,8 @@ def transpose_of(a: Node) -> Node:
         return N.call("outer", a.args[::-1])
     if a.op == "call" and a.value == "inv" and symmetric(a.args[0]):
         return a
+    if a.op == "call" and a.value == "diag":  # a diagonal matrix
+        return a
     return N.transpose(a)
 
 

@@ -103,8 +103,10 @@ def _one(n: Node, xs: list[Any], sizes: dict[str, int] | None) -> Any:
 
 
 def _explicit(e: Any, env: dict[str, Any]) -> sp.Matrix:
-    rep = {s: sp.ImmutableMatrix(env[s.name].reshape(s.shape).tolist())
-           for s in e.atoms(sp.MatrixSymbol)}
+    rep: dict[Any, Any] = {s: sp.ImmutableMatrix(env[s.name].reshape(s.shape).tolist())
+                           for s in e.atoms(sp.MatrixSymbol)}
+    rep.update({s: env[s.name][()] for s in e.atoms(sp.Symbol)
+                if s.name in env and env[s.name].ndim == 0})
     out = e.xreplace(rep).doit()
     if isinstance(out, sp.MatrixBase) or hasattr(out, "as_explicit"):
         return sp.Matrix(out.as_explicit() if hasattr(out, "as_explicit") else out)
