@@ -19,7 +19,7 @@ _SYM = {"add": " + ", "sub": " - ", "mul": " * ", "div": " / ", "matmul": " @ "}
 CODE = {"trace": "np.trace", "det": "np.linalg.det", "inv": "np.linalg.inv", "sum": "np.sum",
         "norm": "np.linalg.norm", "outer": "np.outer", "logdet": "_logdet",
         "logsumexp": "_logsumexp", "softmax": "_softmax", "log_softmax": "_log_softmax",
-        "diag": "_diag"}
+        "diag": "_diag", "heaviside": "_heaviside"}
 
 
 def prec(n: Node) -> int:

@@ -51,6 +51,11 @@ def test_errors_point_at_the_column(text, says, col):
     assert f"at column {col}" in str(e.value) and "^" in str(e.value)
 
 
+def test_too_large_to_check_is_said_not_hung():
+    r = derive.expression("det(X)", "X", "X=30,30")
+    assert not r.ok and r.exact["X"].status.startswith("failed: too large to check exactly")
+
+
 def test_bad_shapes_and_wrt():
     for shapes, says in [("X=n,n,n", "dimensions"), ("X=0,2", "outside"), ("np=2", "reserved"),
                          ("X", "NAME=DIMS")]:
