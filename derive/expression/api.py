@@ -142,7 +142,9 @@ def expression(expr: str, wrt: str | list[str], shapes: str | dict[str, Any], *,
     big = size_sets([fused, *grads.values()], declared)[0]
     steps = _opening(expr, tree, fused, declared)
     for r in rule_steps:
-        steps.append(_step(f"{r.rule}", r.latex, "applied", r.text))
+        status = (f"applied: the differential behind op {r.op!r}, whose VJP rule gradproof "
+                  f"derive {r.op} proves" if r.op else "applied")
+        steps.append(_step(r.rule, r.latex, status, r.text))
     gradients = {}
     for w, g in grads.items():
         ans = (_sympy(fused, w, g, checks[w], big, seed) if sympy else
