@@ -157,3 +157,27 @@ def test_to_dict_is_json_and_keeps_the_contract(results):
     assert {"text", "latex", "mathml", "exact", "sympy"} <= set(g)
     assert g["exact"]["ok"] and g["exact"]["sizes"][0] == {"m": 4, "n": 3}
     assert all({"title", "latex", "mathml", "status", "text"} == set(s) for s in doc["steps"])
+
+
+# Integer shapes drawn by hypothesis: the closed form is checked exactly at exactly those sizes
+# (no letters), and the generated code must match central differences there.
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=6, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(m=st.integers(1, 4), n=st.integers(1, 4), seed=st.integers(0, 2**16))
+def test_integer_shapes_any_size(m, n, seed):
+    shapes = f"A={m},{n} x={n} b={m}"
+    r = derive.expression("norm(A @ x - b)**2 + sum(tanh(A))", "A,x", shapes)
+    assert r.ok and r.exact["A"].sizes == [{}]
+    rng = np.random.default_rng(seed)
+    inputs = {"A": rng.normal(size=(m, n)), "x": rng.normal(size=n), "b": rng.normal(size=m)}
+
+    def f(A, x, b):
+        return np.sum((A @ x - b) ** 2) + np.sum(np.tanh(A))
+
+    got = r.numpy_function(**inputs)
+    for w in ("A", "x"):
+        np.testing.assert_allclose(got[w], _central(f, inputs, w), rtol=1e-5, atol=1e-6)
