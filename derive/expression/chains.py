@@ -11,7 +11,6 @@ from derive.expression.nodes import Node, is_scalar
 __all__ = ["chain", "from_chain", "column", "transpose_of", "symmetric"]
 
 
-# ---------------------------------------------------------------------------------------------
 def chain(n: Node) -> list[Node]:
     return chain(n.args[0]) + chain(n.args[1]) if n.op == "matmul" else [n]
 
