@@ -17,11 +17,14 @@ from typing import Any
 from derive.expression import nodes
 from derive.expression.nodes import ExprError, Node, Shape
 
-__all__ = ["parse", "elementwise_ops", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT"]
+__all__ = ["parse", "elementwise_ops", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_NODES",
+           "MAX_TREE_DEPTH"]
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
 MAX_EXPONENT = 64
+MAX_NODES = 800        # AST nodes (operators and operator tokens count)
+MAX_TREE_DEPTH = 100   # a sum of 100 terms is 100 levels deep
 # Names the generated code uses itself; an expression may not declare them.
 RESERVED = {"np", "numeric", "G", "eye", "ones", "outer", "log_softmax"}
 
@@ -59,7 +62,23 @@ def parse(text: str, shapes: dict[str, Shape], *, allow_internal: bool = False) 
         raise ExprError(f"not a valid expression: {e.msg}", e.offset or 0, text) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExprError("expression too complex to parse") from None
+    _bounded(tree.body)
     return _Reader(text.strip(), shapes, allow_internal).read(tree.body)
+
+
+def _bounded(root: ast.AST) -> None:
+    """At most MAX_NODES parts and MAX_TREE_DEPTH levels (``X.T.T.T…``, ``----X``), checked
+    iteratively before anything recursive reads the tree."""
+    todo, count = [(root, 1)], 0
+    while todo:
+        node, depth = todo.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ExprError(f"expression too large (more than {MAX_NODES} parts)")
+        if depth > MAX_TREE_DEPTH:
+            raise ExprError(f"expression nested too deeply (more than {MAX_TREE_DEPTH} levels "
+                            "of operations)")
+        todo.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 class _Reader:
