@@ -44,8 +44,10 @@ def fuse(n: Node) -> Node:
     return Node(n.op, tuple(fuse(a) for a in n.args), n.value, n.shape, n.pos)
 
 
-def adjoints(expr: Node, wrt: list[str], seed: Node) -> tuple[dict[str, Node], list[RuleStep]]:
-    """``{name: ∂l/∂name}`` (simplified) for ``l = ⟨seed, expr⟩``, and the rules applied."""
+def adjoints(expr: Node, wrt: list[str], seed: Node
+             ) -> tuple[dict[str, Node], list[RuleStep], dict[str, Node]]:
+    """``{name: ∂l/∂name}`` (simplified) for ``l = ⟨seed, expr⟩``, the rules applied, and each
+    gradient as the plain sum of the adjoints that reached the name."""
     order = walk(expr)
     dep: dict[int, bool] = {}
     for n in reversed(order):  # children before parents
@@ -76,11 +78,12 @@ def adjoints(expr: Node, wrt: list[str], seed: Node) -> tuple[dict[str, Node], l
             rf" \;\Rightarrow\; \overline{{{to_latex(a)}}} \mathrel{{+}}= {to_latex(b)}"
             for a, b in shown)
         steps.append(RuleStep(rule, text, latex, _table_op(n)))
+    raw = dict(grads)
     for w in wrt:
         if w not in grads:
             raise ExprError(f"the expression does not depend on {w!r}")
         grads[w] = simplify(grads[w])
-    return grads, steps
+    return grads, steps, raw
 
 
 _AS_OP = {"add": "add", "sub": "subtract", "neg": "negative", "mul": "multiply",
