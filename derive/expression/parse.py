@@ -10,7 +10,6 @@ with the column it starts at. Length and nesting are bounded before ``ast.parse`
 from __future__ import annotations
 
 import ast
-import functools
 from fractions import Fraction
 from typing import Any
 
@@ -29,9 +28,9 @@ MAX_TREE_DEPTH = 100   # a sum of 100 terms is 100 levels deep
 RESERVED = {"np", "numeric", "G", "eye", "ones", "outer", "log_softmax"}
 
 
-@functools.cache
 def elementwise_ops() -> dict[str, Any]:
-    """The table's elementwise ops of one input, by name (exp, log, tanh, sigmoid, relu...)."""
+    """The table's elementwise ops of one input, by name (exp, log, tanh, sigmoid, relu...);
+    read on every call, so an op a plugin registers later is an expression's function too."""
     import numeric
 
     return {k: op for k, op in numeric.all_ops().items()

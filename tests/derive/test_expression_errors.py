@@ -117,3 +117,20 @@ def test_cli_outputs(capsys):
     assert main(["derive", "--expr", "trace(A @ b)", "--wrt", "A", "--shapes", SH]) == 2
     assert "column 9" in capsys.readouterr().err
     assert main(["derive", "--expr", "trace(A @ X)", "--shapes", SH]) == 2  # no --wrt
+
+
+def test_a_user_elementwise_op_is_a_function_of_expressions():
+    import numpy as np
+
+    import numeric
+
+    op = numeric.Op("cube_test_op", lambda x: x ** 3, (lambda g, out, x: 3 * g * x * x,))
+    numeric.register(op)
+    try:
+        r = derive.expression("sum(cube_test_op(X))", "X", "X=m,n")
+        assert r.ok and r.text == {"X": "3 * X**2"}  # derived by SymPy from the forward
+        X = np.arange(6.0).reshape(2, 3)
+        np.testing.assert_allclose(r.numpy_function(X=X), 3 * X ** 2)
+        np.testing.assert_allclose(r.forward_function(X=X), np.sum(X ** 3))
+    finally:
+        numeric.unregister("cube_test_op")
