@@ -71,7 +71,7 @@ def adjoints(expr: Node, wrt: list[str], seed: Node
             adj[id(a)] = bar if id(a) not in adj else N.binary("add", adj[id(a)], bar)
             shown.append((a, bar))
         htext = "" if h == N.const(1) else f"   with H = {to_text(h)}"
-        hlatex = "" if h == N.const(1) else rf",\quad \bar{{H}} = {to_latex(h)}"
+        hlatex = "" if h == N.const(1) else rf",\quad H = {to_latex(h)}"
         text = dtext + htext + "".join(f"\n  ⇒ ∂l/∂({to_text(a)}) += {to_text(b)}"
                                        for a, b in shown)
         latex = dlatex + hlatex + "".join(
@@ -163,7 +163,11 @@ def _matmul_rule(F: Node, H: Node, lhs: str, lhsl: str) -> tuple:
     dP, dPl = _d(P)
     dQ, dQl = _d(Q)
     text = lhs + f"{dP} @ {to_text(Q)} + {to_text(P)} @ {dQ}   (then tr is cyclic)"
-    latex = lhsl + rf"{dPl}\, {to_latex(Q)} + {to_latex(P)}\, {dQl}"
+    row = P.ndim == 1 and not (P.op == "matmul" and P.args[0].ndim == 1)  # a vector: a row
+    pl = rf"{to_latex(P)}^{{T}}" if row and P.op == "name" else (
+        rf"\left({to_latex(P)}\right)^{{T}}" if row else to_latex(P))
+    dpl = rf"{dPl}^{{T}}" if row else dPl
+    latex = lhsl + rf"{dpl}\, {to_latex(Q)} + {pl}\, {dQl}"
     if P.ndim == 1 and Q.ndim == 1:
         bars = [N.binary("mul", H, Q), N.binary("mul", H, P)]
     elif Q.ndim == 1:
