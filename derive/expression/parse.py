@@ -10,6 +10,7 @@ with the column it starts at. Length and nesting are bounded before ``ast.parse`
 from __future__ import annotations
 
 import ast
+import warnings
 from fractions import Fraction
 from typing import Any
 
@@ -56,7 +57,9 @@ def parse(text: str, shapes: dict[str, Shape], *, allow_internal: bool = False) 
     if deepest > MAX_DEPTH:
         raise ExprError(f"expression nested too deeply ({deepest} levels, at most {MAX_DEPTH})")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # a string's bad escape warns; strings are refused anyway
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
         raise ExprError(f"not a valid expression: {e.msg}", e.offset or 0, text) from None
     except (RecursionError, MemoryError, ValueError):

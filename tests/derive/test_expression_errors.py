@@ -4,6 +4,8 @@ the column), and planted wrong closed forms that hold at n = 2 but not at n = 3.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import derive
 from derive.expression import ExprError, check_closed_form
@@ -134,3 +136,15 @@ def test_a_user_elementwise_op_is_a_function_of_expressions():
         np.testing.assert_allclose(r.forward_function(X=X), np.sum(X ** 3))
     finally:
         numeric.unregister("cube_test_op")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet="XAbx()@*+-/.T_ 0123456789,=[]:'\"\\sumtracedinvlogp", max_size=60))
+def test_any_text_parses_or_is_refused_clearly(text):
+    from derive.expression.parse import parse
+    from derive.expression.shapes import parse_shapes
+
+    try:
+        parse(text, parse_shapes(SH))
+    except ExprError as e:
+        assert e.msg and "Traceback" not in str(e)
