@@ -129,7 +129,7 @@ def _scatter(g, index, shape):
 
 def _scatter_add(g, index, shape):
     """getitem's VJP: on arrays NumPy's own scatter, on Tensors (higher order) the op itself."""
-    if isinstance(g, np.ndarray):
+    if isinstance(g, (np.ndarray, np.generic)):  # a scalar element's cotangent is np.generic
         return _scatter(g, index, shape)
     return _SCATTER_ADD(g, index, shape)
 
