@@ -6,7 +6,8 @@ character at a time and predicts the next one, and the loss is the mean cross-en
 per character (``log V`` for a model that knows nothing, V the number of distinct characters).
 Gradients come from ``numeric.value_and_grad`` through the whole unrolled sequence
 (backpropagation through time). The loss is written once over a NumPy-like module, so it runs on
-autograd too (compared at the start) and, for sampling, on plain NumPy::
+autograd too (compared at the start) and, for sampling, on plain arrays. Written, as autograd
+programs are, on ``import numeric.numpy as np`` and ``from numeric import value_and_grad``::
 
     python -m verify.examples.char_rnn --steps 300 --seed 0
     gradproof char-rnn
@@ -22,9 +23,8 @@ from importlib import resources
 from types import ModuleType
 from typing import Any
 
-import numpy as np
-
-import numeric
+import numeric.numpy as np
+from numeric import value_and_grad
 from verify.cli_args import positive, positive_int, seed
 from verify.errors import UsageError
 from verify.examples.agreement import describe_agreement
@@ -121,7 +121,7 @@ def train(steps: int = 300, hidden: int = 64, length: int = 32, batch: int = 16,
     vocab = Vocabulary.of(text)
     codes = vocab.encode(text)
     params = init_params(len(vocab.chars), hidden, seed)
-    step = numeric.value_and_grad(lambda *p: loss(np, list(p[:-2]), p[-2], p[-1]),
+    step = value_and_grad(lambda *p: loss(np, list(p[:-2]), p[-2], p[-1]),
                                   argnum=tuple(range(len(params))))
     adam, rng = Adam(params, lr), np.random.default_rng(seed)
     losses, start = [], time.perf_counter()

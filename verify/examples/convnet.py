@@ -11,7 +11,8 @@ a NumPy-like module, so it runs on autograd too (compared at the start)::
     python -m verify.examples.convnet --epochs 10 --seed 0
     gradproof convnet
 
-scikit-learn is imported only to load the digits (the ``examples`` extra).
+Written, as autograd programs are, on ``import numeric.numpy as np`` and ``from numeric import
+value_and_grad``. scikit-learn is imported only to load the digits (the ``examples`` extra).
 """
 
 from __future__ import annotations
@@ -24,9 +25,8 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-import numpy as np
-
-import numeric
+import numeric.numpy as np
+from numeric import value_and_grad
 from verify.cli_args import positive, positive_int, seed
 from verify.errors import UsageError
 from verify.examples.agreement import describe_agreement
@@ -107,7 +107,7 @@ def train(epochs: int = 10, channels: tuple[int, int] = (8, 16), lr: float = 1e-
     x_train, x_test = images(x_train), images(x_test)
     params = init_params(channels, seed)
     onehot = np.eye(10)[y_train]
-    step = numeric.value_and_grad(lambda *p: loss(np, list(p[:-2]), p[-2], p[-1]),
+    step = value_and_grad(lambda *p: loss(np, list(p[:-2]), p[-2], p[-1]),
                                   argnum=tuple(range(len(params))))
     adam, rng = Adam(params, lr), np.random.default_rng(seed)
     losses, start = [], time.perf_counter()

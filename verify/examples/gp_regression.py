@@ -16,7 +16,8 @@ NumPy-like module, so it also runs on autograd (compared at the start) and on pl
     python -m verify.examples.gp_regression --n-train 30 --seed 0
     gradproof gp-regression
 
-scipy is imported only when fitting (the ``examples`` extra).
+Written, as autograd programs are, on ``import numeric.numpy as np`` and ``from numeric import
+value_and_grad``. scipy is imported only when fitting (the ``examples`` extra).
 """
 
 from __future__ import annotations
@@ -29,10 +30,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-import numpy as np
-
-import numeric
-import numeric.numpy as nnp
+import numeric.numpy as np
+from numeric import value_and_grad
 from verify.cli_args import positive, positive_int, seed
 from verify.errors import UsageError
 from verify.examples.agreement import describe_agreement
@@ -103,10 +102,10 @@ def fit(x: np.ndarray, y: np.ndarray, theta0: np.ndarray = START) -> Fit:
     except ImportError as e:
         raise UsageError("the GP example needs scipy: pip install 'gradproof[examples]' "
                          "(or scipy)") from e
-    value_and_grad = numeric.value_and_grad(lambda theta: nll(nnp, theta, x, y))
+    nll_and_grad = value_and_grad(lambda theta: nll(np, theta, x, y))
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        value, g = value_and_grad(theta)
+        value, g = nll_and_grad(theta)
         return float(value), np.asarray(g, dtype=float)
 
     start_nll = objective(np.asarray(theta0, dtype=float))[0]
