@@ -9,6 +9,8 @@ multivariate normal density, a convolution written as loops.
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -187,8 +189,31 @@ def test_convnet_one_epoch_beats_chance(cnn):
     assert result.losses[0] < np.log(10)
 
 
-def test_convnet_main_reports_accuracy(cnn):
-    out = io.StringIO()
-    with redirect_stdout(out):
-        assert cnn.main(["--epochs", "3", "--seed", "0"]) == 0  # 0: test accuracy ≥ 90 %
-    assert "max relative difference" in out.getvalue() and "test accuracy" in out.getvalue()
+# --- as commands -----------------------------------------------------------------------------
+@pytest.mark.parametrize("argv, expected", [
+    (["gp_regression", "--n-train", "15"], "posterior mean RMSE"),
+    (["char_rnn", "--steps", "5", "--hidden", "8", "--length", "8"], "sample:"),
+    (["convnet", "--epochs", "3"], "test accuracy"),  # exit status 0: ≥ 90 % after 3 epochs
+])
+def test_each_program_runs_with_python_dash_m(argv, expected, tmp_path):
+    if argv[0] != "char_rnn":
+        pytest.importorskip("scipy" if argv[0] == "gp_regression" else "sklearn")
+    r = subprocess.run([sys.executable, "-m", f"verify.examples.{argv[0]}", *argv[1:]],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert expected in r.stdout and "max relative difference" in r.stdout
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["gp-regression", "--n-train", "0"], "must be at least 1, got 0"),
+    (["char-rnn", "--steps", "0"], "must be at least 1, got 0"),
+    (["char-rnn", "--length", "100000"], "--length must be below"),
+    (["convnet", "--channels", "4"], "expected 2 arguments"),
+])
+def test_program_arguments_are_checked(argv, message, capsys):
+    from verify.cli import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
