@@ -11,10 +11,12 @@ arrays of SymPy symbols (``derive`` proves it). Each group's helpers and call bi
 Nothing here imports SymPy: the few ``sym`` forwards import it when derive calls them.
 
 Each group is one module of this package, registered in this order:
-``elementwise``, ``products``, ``reductions``, ``layout``, ``linalg``; ``common`` holds what they
-share. A new op is one ``register(Op(...))`` in its group.
+``elementwise``, ``products``, ``reductions``, ``layout``, ``linalg``, then ``building`` and
+``ordering``; ``common`` holds what they share (``forms``, the layout ops' NumPy call forms). A
+new op is one ``register(Op(...))`` in its group.
 """
 
 from numeric.ops import elementwise, layout, linalg, products, reductions  # noqa: F401
+from numeric.ops import building, ordering  # noqa: F401, I001  (after linalg, whose helper it reads)
 
 __all__: list[str] = []
