@@ -239,11 +239,14 @@ def _astype(op: Op, max_dims: int, max_side: int) -> Any:
     @st.composite
     def build(draw: Any) -> Case:
         x = draw(shape(max_dims, max_side))
-        return Case((x,), {"dtype": draw(st.sampled_from(("float64", "float32")))}, "cast")
+        return Case((x,), {"dtype": "float64"}, "to float64")
 
     return build()
 
 
+# Only casts that lose nothing: in the float32 run a widening cast whose gradient is cast back
+# to float32. A narrowing cast rounds the output, which finite differences in float64 see as
+# noise (tests/numeric/test_building.py checks its gradient against the identity's).
 ASTYPE = Kind("astype", fixed(
-    _c((2, 3), dtype="float64", label="to float64"), _c((3,), dtype="float32", label="to float32"),
+    _c((2, 3), dtype="float64", label="to float64"), _c((), dtype="float64", label="0-d"),
 ), _astype, same_shape)

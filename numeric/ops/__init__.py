@@ -16,7 +16,7 @@ Each group is one module of this package, registered in this order:
 new op is one ``register(Op(...))`` in its group.
 """
 
-from numeric.ops import elementwise, layout, linalg, products, reductions  # noqa: F401
-from numeric.ops import building, ordering  # noqa: F401, I001  (after linalg, whose helper it reads)
+from numeric.ops import elementwise, layout, linalg, products, reductions  # noqa: F401, I001
+from numeric.ops import building, ordering  # noqa: F401  (after linalg: building reads its helper)
 
 __all__: list[str] = []

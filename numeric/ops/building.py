@@ -33,10 +33,12 @@ register(Op("rot90", lambda x, k=1, axes=(0, 1): np.rot90(x, k, axes), (
     numpy=(np.rot90,), doc="out = x turned k quarter turns from axes[0] towards axes[1]"))
 register(Op("roll", lambda x, shift, axis=None: np.roll(x, shift, axis), (
     lambda g, out, x, shift, axis=None: np.roll(g, _negated(shift), axis),),
-    kind=ROLL, bind=lambda a, shift, axis=None: ((a,), {"shift": _ints(shift), "axis": _axis(axis)}),
+    kind=ROLL, bind=lambda a, shift, axis=None: ((a,), {"shift": _ints(shift),
+                                                        "axis": _axis(axis)}),
     numpy=(np.roll,), doc="out = x shifted cyclically by shift along axis (None: flattened)"))
 register(Op("diag", lambda x, k=0: np.diag(x, k), (
-    lambda g, out, x, k=0: np.diagonal(g, k) if np.ndim(x) == 1 else _diagonal_part(g, x, k, 0, 1),),
+    lambda g, out, x, k=0:
+        np.diagonal(g, k) if np.ndim(x) == 1 else _diagonal_part(g, x, k, 0, 1),),
     kind=DIAG, bind=lambda v, k=0: ((v,), {"k": k}),
     numpy=(np.diag, (np.diagflat, lambda v, k=0: ((np.ravel(v),), {"k": k}))),
     doc="out = a matrix with the vector x on its k-th diagonal, or the k-th diagonal of the "
@@ -65,14 +67,12 @@ register(Op("nan_to_num", lambda x, nan=0.0, posinf=None, neginf=None:
         _bind_nan_to_num(x, copy, nan, posinf, neginf),
     numpy=(np.nan_to_num,),
     doc="out = x with nan, inf and -inf replaced by constants (those entries get no gradient)"))
-# On symbols the cast is the identity: sym says so (SymPy numbers have no float32).
-register(Op("astype", lambda x, dtype: x.astype(dtype), (
-    lambda g, out, x, dtype: g.astype(_dtype(x)),),
+register(Op("astype", lambda x, dtype: np.astype(x, dtype), (
+    lambda g, out, x, dtype: g.astype(_cast_back(g, x)),),
     kind=ASTYPE, bind=lambda a, dtype, order="K", casting="unsafe", subok=True, copy=True:
         _bind_astype(a, dtype, order, casting),
     numpy=((np.astype, lambda x, dtype, /, *, copy=True, device=None:
             _bind_astype(x, dtype, "K", "unsafe", device=device)),), methods=("astype",),
-    sym=lambda x, dtype: x,
     doc="out = x cast to a floating dtype; the gradient is cast back to x's dtype"))
 register(Op("linspace", lambda start, stop, num=50, endpoint=True, axis=0:
             np.linspace(start, stop, num, endpoint, axis=axis), (
@@ -84,8 +84,6 @@ register(Op("linspace", lambda start, stop, num=50, endpoint=True, axis=0:
     axis=0, *, device=None: _bind_linspace(start, stop, num, endpoint, retstep, axis,
                                            dtype=dtype, device=device),
     numpy=(np.linspace,),
-    sym=lambda start, stop, num=50, endpoint=True, axis=0:
-        _sym_linspace(start, stop, num, endpoint, axis),
     doc="out = num evenly spaced samples from start to stop along a new axis"))
 
 
@@ -107,6 +105,12 @@ def _untile(g, x, reps):
     sides = (1,) * (d - len(shape)) + shape
     pairs = tuple(n for pair in zip(reps, sides) for n in pair)
     return np.reshape(np.sum(np.reshape(g, pairs), axis=tuple(range(0, 2 * d, 2))), shape)
+
+
+def _cast_back(g, x):
+    """x's float dtype (float64 for integers), complex of that precision for a complex g."""
+    dtype = _dtype(x)
+    return np.result_type(dtype, np.complex64) if np.iscomplexobj(g) else dtype
 
 
 def _chosen(i, g, n, condlist):
@@ -174,12 +178,3 @@ def _ends(g, out, num, endpoint, axis, start):
     steps = np.reshape(np.arange(num), [num if d == ax else 1 for d in range(np.ndim(out))])
     weights = div - steps if start else steps
     return np.sum(g * _mask(weights, g), axis=ax) / div
-
-
-def _sym_linspace(start, stop, num, endpoint, axis):
-    """start + i (stop - start) / d, exactly (NumPy's forward takes float steps)."""
-    div = num - 1 if endpoint else num
-    delta = stop - start
-    steps = np.reshape(np.arange(num), (-1,) + (1,) * np.ndim(delta))
-    samples = start + (steps * delta / div if div > 0 else steps * delta * 0)
-    return np.moveaxis(samples, 0, axis)

@@ -15,8 +15,6 @@ limits (``order='F'``, ``out=``) are refused by name.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 

@@ -5,9 +5,9 @@ to. The rule finds that position from ``out`` itself (matching x's and out's val
 so it holds for any arrangement partition chooses. Where values tie, the tied entries share
 their positions' cotangents evenly — the convention of max and min, which is sort's last entry.
 
-derive cannot run the rule on symbols (it compares entries, and symbols have no order): the
-forward on symbols is a sorting network of Min/Max (``sym``), and the rule is spot-checked at
-exact rational points. A full sort is a valid partition for every ``kth``.
+derive cannot run the rule on symbols (it compares entries, and symbols have no order): derive
+sorts symbols with a network of Min/Max (``derive.symbolic_numpy``) and spot-checks the rule at
+exact rational points.
 """
 
 from __future__ import annotations
@@ -20,21 +20,24 @@ from numeric.ops.common import _mask, _unsupported
 
 __all__: list[str] = []
 
+# A two-way tie's even split lies between the one-sided derivatives; a tie of three or more
+# has no value that does for every g (even split is one element of its generalized gradient),
+# so place() makes pairs.
 _TIES = Kink("ties split evenly: entries of equal value share the cotangents of the positions "
-             "their value fills; place() rounds x to integers, which makes ties",
-             place=lambda x: (np.round(x).astype(np.result_type(x)),), slope=())
+             "their value fills; place() makes pairs of equal entries (in flattened order)",
+             place=lambda x: (_pairs(x),), slope=())
 
 register(Op("sort", lambda x, axis=-1: np.sort(x, axis=axis), (
     lambda g, out, x, axis=-1: _unpermute(g, out, x, axis),),
     kink=_TIES, kind=SORT, bind=lambda a, axis=-1, kind=None, order=None, *, stable=None:
         _bind_sort(a, axis, kind, order),
-    numpy=(np.sort,), sym=lambda x, axis=-1: _network(x, axis),
+    numpy=(np.sort,),
     doc="out = x's values in ascending order along axis (None: flattened)"))
 register(Op("partition", lambda x, kth, axis=-1: np.partition(x, kth, axis=axis), (
     lambda g, out, x, kth, axis=-1: _unpermute(g, out, x, axis),),
     kink=_TIES, kind=PARTITION, bind=lambda a, kth, axis=-1, kind="introselect", order=None:
         _bind_partition(a, kth, axis, kind, order),
-    numpy=(np.partition,), sym=lambda x, kth, axis=-1: _network(x, axis),
+    numpy=(np.partition,),
     doc="out = x rearranged along axis with out[kth] in its sorted place, smaller values "
         "before it and larger after (None: flattened)"))
 
@@ -67,24 +70,17 @@ def _shared(g, out, ax):
     return np.moveaxis(total / _mask(np.sum(same, axis=-1), g), -1, ax)
 
 
+def _pairs(x):
+    """x with each odd entry (flattened) set equal to the entry before it."""
+    flat = np.array(x, dtype=np.result_type(x)).ravel()
+    half = flat.size // 2
+    flat[1:2 * half:2] = flat[0:2 * half:2]
+    return flat.reshape(np.shape(x))
+
+
 def _numbers(a):
     """The values of a Tensor, or the array itself (a plain ndarray for derive's arrays)."""
     return np.asarray(getattr(a, "value", a))
-
-
-def _network(x, axis):
-    """x sorted along axis by odd-even transposition: n rounds of compare-exchange with
-    np.minimum and np.maximum. On symbols each entry becomes a Min/Max expression that derive
-    differentiates (NumPy's sort cannot compare symbols); on numbers it is a sort."""
-    a = np.ravel(x) if axis is None else np.moveaxis(x, axis, -1)
-    n = np.shape(a)[-1]
-    cols = [a[..., i] for i in range(n)]
-    for r in range(n):
-        for i in range(r % 2, n - 1, 2):
-            cols[i], cols[i + 1] = (np.minimum(cols[i], cols[i + 1]),
-                                    np.maximum(cols[i], cols[i + 1]))
-    s = np.stack(cols, axis=-1) if cols else a
-    return s if axis is None else np.moveaxis(s, -1, axis)
 
 
 def _bind_sort(a, axis, kind, order):
