@@ -27,31 +27,29 @@ __all__: list[str] = []
 # ---------------------------------------------------------------------------------------------
 # concatenate
 # ---------------------------------------------------------------------------------------------
-def _arrays(name, tup):
-    arrays = list(tup)
-    if not arrays:
-        raise ValueError(f"{name} needs at least one array to concatenate")
-    return arrays
+def _same_kind(dtype, casting):
+    """NumPy's defaults (row_stack passes them on to vstack); anything else is refused."""
+    _unsupported(dtype=dtype, casting=None if casting == "same_kind" else casting)
 
 
-def bind_hstack(tup, *, dtype=None, casting=None):
-    _unsupported(dtype=dtype, casting=casting)
-    arrays = [np.atleast_1d(a) for a in _arrays("hstack", tup)]
+def bind_hstack(tup, *, dtype=None, casting="same_kind"):
+    _same_kind(dtype, casting)
+    arrays = [np.atleast_1d(a) for a in tup]
     return tuple(arrays), {"axis": 0 if np.ndim(arrays[0]) == 1 else 1}
 
 
-def bind_vstack(tup, *, dtype=None, casting=None):
-    _unsupported(dtype=dtype, casting=casting)
-    return tuple(np.atleast_2d(a) for a in _arrays("vstack", tup)), {"axis": 0}
+def bind_vstack(tup, *, dtype=None, casting="same_kind"):
+    _same_kind(dtype, casting)
+    return tuple(np.atleast_2d(a) for a in tup), {"axis": 0}
 
 
 def bind_dstack(tup):
-    return tuple(np.atleast_3d(a) for a in _arrays("dstack", tup)), {"axis": 2}
+    return tuple(np.atleast_3d(a) for a in tup), {"axis": 2}
 
 
 def bind_column_stack(tup):
     arrays = [np.reshape(a, (-1, 1)) if np.ndim(a) < 2 else a
-              for a in _arrays("column_stack", tup)]
+              for a in tup]
     return tuple(arrays), {"axis": 1}
 
 
