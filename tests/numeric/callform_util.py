@@ -22,8 +22,10 @@ __all__ = ["pieces", "check_call"]
 
 
 def pieces(out: Any) -> list[Any]:
-    """The arrays a call returned: one, or each of a list or tuple."""
-    return list(out) if isinstance(out, (list, tuple)) else [out]
+    """The arrays a call returned: one, or each of a list or tuple (autograd boxes its lists)."""
+    if isinstance(out, (list, tuple)) or type(out).__name__ == "SequenceBox":
+        return [out[i] for i in range(len(out))]
+    return [out]
 
 
 def _values(out: Any) -> list[np.ndarray]:
