@@ -56,7 +56,8 @@ JOINS = {
 }
 # Where autograd's own gradient raises (checked against central differences only): its VJPs of
 # dstack, of tile with fewer reps than axes, of diag of a non-square matrix, of triu of a
-# vector, of diagflat of a matrix, of linspace along another axis, of atleast_2d of several.
+# vector, of diagflat; its linspace takes no endpoint or axis and fails for one sample; its
+# atleast_2d takes one array.
 NO_AUTOGRAD = {"dstack, 1-d and 2-d", "dstack, 3-d", "tile, fewer reps than axes",
                "diag, matrix to diagonal", "diag, matrix to diagonal, k=1",
                "diag, matrix to diagonal, k=-1", "triu of a vector: rows of copies",

@@ -45,13 +45,12 @@ CALLS = {
     "repeat, negative axis": (lambda k, c: k.repeat(c, 3, axis=-1), (C,)),
 }
 # Where autograd has no gradient (take, take_along_axis), takes no list of counts (repeat),
-# raises in its own VJP (split at out-of-range or decreasing indices), or gives a gradient that
-# central differences refute (repeat along a negative axis): central differences only.
+# raises in its own VJP (hsplit of a vector, split at decreasing indices), or gives a gradient
+# that central differences refute (repeat along a negative axis): central differences only.
 NO_AUTOGRAD = {"take, flattened", "take, axis=1, repeated", "take, a scalar index",
                "take, mode='wrap'", "take, mode='clip'", "take_along_axis, broadcast index",
                "take_along_axis, axis=None", "take_along_axis, argsort order",
                "take_along_axis, repeated, last axis",
-               "split at negative and out-of-range indices",
                "array_split at decreasing indices (an empty piece)",
                "repeat, counts per entry", "repeat, negative axis", "hsplit of a vector"}
 
