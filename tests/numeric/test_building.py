@@ -52,6 +52,7 @@ JOINS = {
     "linspace, endpoint=False, axis=-1": (
         lambda k, u, a: k.linspace(u, a, 4, endpoint=False, axis=-1), (U, A)),
     "linspace, num=1": (lambda k, u, s: k.linspace(u, s, 1), (U, S)),
+    "linspace, positional": (lambda k, u, a: k.linspace(u, a, 3, False, False, None, 1), (U, A)),
     "linspace, num=2, axis=1": (lambda k, v, b: k.linspace(v, b, num=2, axis=1), (V, B)),
 }
 # Where autograd's own gradient raises (checked against central differences only): its VJPs of
@@ -62,6 +63,7 @@ NO_AUTOGRAD = {"dstack, 1-d and 2-d", "dstack, 3-d", "tile, fewer reps than axes
                "diag, matrix to diagonal", "diag, matrix to diagonal, k=1",
                "diag, matrix to diagonal, k=-1", "triu of a vector: rows of copies",
                "diagflat, matrix", "linspace, num=2, axis=1", "linspace, num=1",
+               "linspace, positional",
                "linspace, endpoint=False, axis=-1", "atleast_2d of three"}
 
 

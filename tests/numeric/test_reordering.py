@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from callform_util import check_call
 
+import numeric
 from numeric import Tensor
 
 RNG = np.random.default_rng(1103)
@@ -109,3 +110,13 @@ def test_sort_kinds_and_stable_are_accepted_they_give_the_same_values():
 def test_sort_and_partition_have_no_in_place_methods():
     t = Tensor(A)
     assert not hasattr(t, "sort") and not hasattr(t, "partition")  # NumPy's sort in place
+
+
+def test_second_order_through_a_tie_uses_the_same_split():
+    """l = (c · sort(x))²: ∇l = 2 l' s and ∇(∇l · v) = 2 (s · v) s, s the split of c."""
+    x, c, v = np.array([1.0, 3.0, 1.0, 2.0]), np.array([1.0, 10.0, 100.0, 1000.0]), np.ones(4)
+    split = np.array([5.5, 1000.0, 5.5, 100.0])
+    loss = lambda t: np.sum(c * np.sort(t)) ** 2  # noqa: E731
+    np.testing.assert_allclose(numeric.grad(loss)(x), 2 * 3211.0 * split)
+    hvp = numeric.grad(lambda t: np.sum(numeric.grad(loss)(t) * v))(x)
+    np.testing.assert_allclose(hvp, 2 * split.sum() * split)

@@ -32,6 +32,8 @@ CALLS = {
     "take, a scalar index": (lambda k, c: k.take(c, 2, axis=-2), (C,)),
     "take, mode='wrap'": (lambda k, u: k.take(u, [6, -7, 2], mode="wrap"), (U,)),
     "take, mode='clip'": (lambda k, u: k.take(u, [9, -3, 1], mode="clip"), (U,)),
+    "take, positional axis, out and mode": (lambda k, a: k.take(a, [7, 1], 1, None, "wrap"),
+                                            (A,)),
     "take_along_axis, argsort order": (
         lambda k, a: k.take_along_axis(a, np.argsort(A, axis=0), axis=0), (A,)),
     "take_along_axis, repeated, last axis": (
@@ -47,7 +49,7 @@ CALLS = {
 # Where autograd has no gradient (take, take_along_axis), takes no list of counts (repeat),
 # raises in its own VJP (hsplit of a vector, split at decreasing indices), or gives a gradient
 # that central differences refute (repeat along a negative axis): central differences only.
-NO_AUTOGRAD = {"take, flattened", "take, axis=1, repeated", "take, a scalar index",
+NO_AUTOGRAD = {"take, flattened", "take, positional axis, out and mode", "take, axis=1, repeated", "take, a scalar index",
                "take, mode='wrap'", "take, mode='clip'", "take_along_axis, broadcast index",
                "take_along_axis, axis=None", "take_along_axis, argsort order",
                "take_along_axis, repeated, last axis",
