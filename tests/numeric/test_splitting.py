@@ -49,7 +49,8 @@ CALLS = {
 # Where autograd has no gradient (take, take_along_axis), takes no list of counts (repeat),
 # raises in its own VJP (hsplit of a vector, split at decreasing indices), or gives a gradient
 # that central differences refute (repeat along a negative axis): central differences only.
-NO_AUTOGRAD = {"take, flattened", "take, positional axis, out and mode", "take, axis=1, repeated", "take, a scalar index",
+NO_AUTOGRAD = {"take, flattened", "take, positional axis, out and mode",
+               "take, axis=1, repeated", "take, a scalar index",
                "take, mode='wrap'", "take, mode='clip'", "take_along_axis, broadcast index",
                "take_along_axis, axis=None", "take_along_axis, argsort order",
                "take_along_axis, repeated, last axis",
