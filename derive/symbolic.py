@@ -287,6 +287,5 @@ _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.linalg.det: _stacked(lambda a: a.det(method="berkowitz"), 1),
     np.linalg.solve: _linalg_solve,
     np.linalg.cholesky: _stacked(lambda a: a.cholesky(hermitian=False), 1),
-    np.sort: symbolic_numpy.sort, np.partition: symbolic_numpy.partition,
-    np.linspace: symbolic_numpy.linspace, np.astype: symbolic_numpy.astype,
+    **symbolic_numpy.mapped(),
 }

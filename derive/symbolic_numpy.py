@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["sort", "partition", "linspace", "astype"]
+__all__ = ["sort", "partition", "linspace", "astype", "mapped"]
 
 
 def sort(a: Any, axis: Any = -1, **_: Any) -> Any:
@@ -46,3 +46,11 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
 
 def astype(x: Any, dtype: Any, **_: Any) -> Any:
     return x
+
+
+def mapped() -> dict[Any, Any]:
+    """NumPy function -> its version for symbols (``np.astype`` exists from NumPy 2.1)."""
+    table: dict[Any, Any] = {np.sort: sort, np.partition: partition, np.linspace: linspace}
+    if hasattr(np, "astype"):
+        table[np.astype] = astype
+    return table

@@ -14,6 +14,8 @@ from numeric.ops.linalg import _diagonal_part
 
 __all__: list[str] = []
 
+_NP_ASTYPE = hasattr(np, "astype")  # NumPy >= 2.1; derive maps it to the identity on symbols
+
 # ---------------------------------------------------------------------------------------------
 # Building and reordering. Each output entry is one input entry (or a constant), so each rule
 # moves g back to where the entry came from:
@@ -67,12 +69,13 @@ register(Op("nan_to_num", lambda x, nan=0.0, posinf=None, neginf=None:
         _bind_nan_to_num(x, copy, nan, posinf, neginf),
     numpy=(np.nan_to_num,),
     doc="out = x with nan, inf and -inf replaced by constants (those entries get no gradient)"))
-register(Op("astype", lambda x, dtype: np.astype(x, dtype), (
+register(Op("astype", lambda x, dtype: _astype(x, dtype), (
     lambda g, out, x, dtype: g.astype(_cast_back(g, x)),),
     kind=ASTYPE, bind=lambda a, dtype, order="K", casting="unsafe", subok=True, copy=True:
         _bind_astype(a, dtype, order, casting),
     numpy=((np.astype, lambda x, dtype, /, *, copy=True, device=None:
-            _bind_astype(x, dtype, "K", "unsafe", device=device)),), methods=("astype",),
+            _bind_astype(x, dtype, "K", "unsafe", device=device)),) if _NP_ASTYPE else (),
+    methods=("astype",),
     doc="out = x cast to a floating dtype; the gradient is cast back to x's dtype"))
 register(Op("linspace", lambda start, stop, num=50, endpoint=True, axis=0:
             np.linspace(start, stop, num, endpoint, axis=axis), (
@@ -105,6 +108,10 @@ def _untile(g, x, reps):
     sides = (1,) * (d - len(shape)) + shape
     pairs = tuple(n for pair in zip(reps, sides) for n in pair)
     return np.reshape(np.sum(np.reshape(g, pairs), axis=tuple(range(0, 2 * d, 2))), shape)
+
+
+def _astype(x, dtype):
+    return np.astype(x, dtype) if _NP_ASTYPE else x.astype(dtype)
 
 
 def _cast_back(g, x):
