@@ -155,11 +155,13 @@ def _select(op: Op, max_dims: int, max_side: int) -> Any:
 
 
 _T, _F = True, False
+# The first case has two inputs: the report's pictures take the first case as the table's
+# two-input row (verify.artefacts does not bind a variadic op to a case's arity).
 SELECT = Kind("select", fixed(
+    _c((3,), (3,), condlist=(np.array([_T, _F, _T]),), label="one choice, array default"),
     _c((2, 3), (2, 3), (), condlist=(np.array([[_T, _F, _F], [_F, _T, _F]]),
                                      np.array([[_T, _T, _F], [_F, _F, _F]])),
        label="two choices, overlapping conditions, scalar default"),
-    _c((3,), (3,), condlist=(np.array([_T, _F, _T]),), label="one choice, array default"),
     _c((2, 3), (3,), (2, 1), condlist=(np.array([[_F, _T, _F], [_T, _T, _F]]),
                                        np.array([_T, _F, _F])),
        label="broadcast choices and condition"),
