@@ -11,12 +11,14 @@ arrays of SymPy symbols (``derive`` proves it). Each group's helpers and call bi
 Nothing here imports SymPy: the few ``sym`` forwards import it when derive calls them.
 
 Each group is one module of this package, registered in this order:
-``elementwise``, ``products``, ``reductions``, ``layout``, ``linalg``, then ``building`` and
-``ordering``; ``common`` holds what they share (``forms``, the layout ops' NumPy call forms). A
-new op is one ``register(Op(...))`` in its group.
+``elementwise``, ``products``, ``reductions``, ``layout``, ``linalg``; ``common`` holds what they
+share. A new op is one ``register(Op(...))`` in its group.
+``building`` and ``ordering`` (NumPy's building and ordering functions) register after
+``linalg``; ``forms`` holds the NumPy call forms of the ``layout`` ops.
 """
 
-from numeric.ops import elementwise, layout, linalg, products, reductions  # noqa: F401, I001
-from numeric.ops import building, ordering  # noqa: F401  (after linalg: building reads its helper)
+from numeric.ops import elementwise, layout, linalg, products, reductions  # noqa: F401
+
+from numeric.ops import building, ordering  # noqa: F401  # isort: skip (after linalg)
 
 __all__: list[str] = []
