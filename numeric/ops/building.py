@@ -11,6 +11,7 @@ from numeric.kinds import ASTYPE, DIAG, LINSPACE, ROLL, ROT90, SELECT, TILE, TRI
 from numeric.op import Op, register
 from numeric.ops.common import _axis, _dtype, _mask, _unsupported
 from numeric.ops.linalg import _diagonal_part
+from numeric.tensor import Tensor, is_grad_enabled
 
 __all__: list[str] = []
 
@@ -76,7 +77,8 @@ register(Op("astype", lambda x, dtype: _astype(x, dtype), (
     numpy=((np.astype, lambda x, dtype, /, *, copy=True, device=None:
             _bind_astype(x, dtype, "K", "unsafe", device=device)),) if _NP_ASTYPE else (),
     methods=("astype",),
-    doc="out = x cast to a floating dtype; the gradient is cast back to x's dtype"))
+    doc="out = x cast to a floating dtype; the gradient is cast back to x's dtype (a Tensor "
+        "that requires grad cannot be cast to an integer, bool or complex dtype)"))
 register(Op("linspace", lambda start, stop, num=50, endpoint=True, axis=0:
             np.linspace(start, stop, num, endpoint, axis=axis), (
     lambda g, out, start, stop, num=50, endpoint=True, axis=0:
@@ -153,10 +155,12 @@ def _bind_astype(a, dtype, order, casting, **unsupported):
     if order != "K":
         raise TypeError(f"supports only order='K', got order={order!r}")
     to = np.dtype(dtype)
-    if not np.issubdtype(to, np.floating):
-        raise TypeError(f"casting a Tensor to {to} is refused: it is not differentiable (the "
-                        "result is piecewise constant, so the gradient would be cut); cast the "
-                        f"numbers instead, t.value.astype({to.name!r}), or keep a floating dtype")
+    if not np.issubdtype(to, np.floating) and isinstance(a, Tensor) and a.requires_grad \
+            and is_grad_enabled():
+        raise TypeError(f"casting a Tensor that requires grad to {to} is refused: it is not "
+                        "differentiable (the result is piecewise constant, so the gradient would "
+                        f"be cut); cast the numbers instead, t.value.astype({to.name!r}) or "
+                        "t.detach().astype(...), or keep a floating dtype")
     dtype_of = getattr(a, "dtype", np.result_type(a))
     if not np.can_cast(dtype_of, to, casting):
         raise TypeError(f"cannot cast from {dtype_of} to {to} with casting={casting!r}")

@@ -1,5 +1,6 @@
 """Casts and replacements: ``t.astype`` / ``np.astype`` (float to float: the gradient is cast back
-to the input's dtype; to an integer, bool or complex dtype: refused, the gradient would be cut)
+to the input's dtype; a Tensor that requires grad cast to an integer, bool or complex dtype:
+refused, the gradient would be cut)
 and ``np.nan_to_num`` (gradient 1 where an entry is kept, 0 where it is replaced).
 """
 
@@ -57,11 +58,20 @@ def test_astype_second_order_keeps_the_dtypes():
 @pytest.mark.parametrize("to", [np.int64, "int32", bool, np.uint8, np.complex128])
 def test_casting_to_a_dtype_that_cuts_the_gradient_is_refused_by_name(to):
     x = Tensor(A)
-    with pytest.raises(TypeError, match=r"Tensor\.astype: casting a Tensor to .* is refused: "
-                                        r"it is not differentiable"):
+    with pytest.raises(TypeError, match=r"Tensor\.astype: casting a Tensor that requires grad "
+                                        r"to .* is refused: it is not differentiable"):
         x.astype(to)
     with pytest.raises(TypeError, match=r"numpy\.astype.*value\.astype"):
         np.astype(x, to)
+
+
+@pytest.mark.parametrize("to", [np.int64, bool, np.complex128])
+def test_a_tensor_without_a_gradient_to_cut_casts_to_any_dtype(to):
+    got = Tensor(A, requires_grad=False).astype(to)
+    np.testing.assert_array_equal(got.value, A.astype(to))
+    assert got.dtype == np.dtype(to) and not got.requires_grad
+    with numeric.no_grad():
+        np.testing.assert_array_equal(Tensor(A).astype(to).value, A.astype(to))
 
 
 def test_astype_arguments_numpy_has_and_the_engine_refuses():
