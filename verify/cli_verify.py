@@ -27,7 +27,7 @@ from verify.api import DTYPE_CODE
 from verify.errors import FAILED, OK, USAGE, UsageError
 from verify.options import TIMEOUT, Options
 from verify.progress import Bar
-from verify.results import VERDICTS, SuiteResult
+from verify.results import NOT_PASSING, VERDICTS, SuiteResult
 from verify.suite import run_suite
 
 __all__ = ["add_parser", "run", "write_junit", "summary_table"]
@@ -91,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
     n = s["checks"]
     added = getattr(args, "plugin_ops", [])
     print(f"\n{s['ops']} ops, {s['cases']} cases, {n['pass']} checks pass, {n['fail']} fail, "
-          f"{n['unreliable']} unreliable, {n['skipped']} skipped in {seconds:.1f} s "
+          f"{n['unreliable']} unreliable, {n['skipped']} skipped, {n['unavailable']} unavailable "
+          f"in {seconds:.1f} s "
           f"(seed {args.seed}" + (f"; plugin ops: {', '.join(added)}" if added else "") + ")")
     for o in result.ops:
         if not o.ok:
@@ -163,7 +164,7 @@ def _junit(result: SuiteResult) -> ET.ElementTree:
         for c in o.cases:
             tc = ET.SubElement(suite, "testcase", classname=f"gradproof.{o.op}",
                                name=f"{c.case} {c.label} {c.dtype}".strip())
-            bad = [k for k in c.checks if k.verdict == "fail"]
+            bad = [k for k in c.checks if k.verdict in NOT_PASSING]
             if bad:
                 msg = "; ".join(f"{k.check}: {k.detail}" for k in bad)
                 f = ET.SubElement(tc, "failure", message=msg[:500])
