@@ -4,9 +4,10 @@ Prints an op's VJP derivation in a terminal: the matrix-calculus steps when the 
 shapes are given, else the exact derivation at the given (or default) shapes with the proof of the
 engine's rule. Shapes and parameters are parsed, never evaluated.
 
-Exit status 0 when every step holds, 1 when one is refuted or the rule's proof is unavailable or
-timed out (never a pass), 2 on bad arguments (one line on stderr). ``--plugin`` modules are loaded by ``gradproof`` (``verify.plugins``) before this runs,
-so a user's op derives like a built-in; a long derivation shows its elapsed time on stderr
+Exit status 0 when every step holds, 1 when one is refuted or the rule's proof is unavailable
+or timed out (never a pass), 2 on bad arguments (one line on stderr). ``--plugin`` modules are
+loaded by ``gradproof`` (``verify.plugins``) before this runs, so a user's op derives like a
+built-in; a long derivation shows its elapsed time on stderr
 through ``args.progress`` (``verify.progress``, handed in by ``gradproof``: derive does not
 import verify).
 """
