@@ -13,7 +13,7 @@ import os
 
 from verify.errors import UsageError
 
-__all__ = ["seed", "positive_int", "count", "positive", "seconds", "names", "writable"]
+__all__ = ["seed", "positive_int", "count", "positive", "seconds", "names", "op_names", "writable"]
 
 
 def _int(text: str, what: str) -> int:
@@ -85,6 +85,14 @@ def names(text: str, option: str, allowed: tuple[str, ...] | None = None) -> lis
     if bad:
         raise UsageError(f"{option}: unsupported {bad[0]!r} (use {', '.join(allowed)})")
     return found
+
+
+def op_names(found: list[str]) -> list[str]:
+    """Op names with derive's aliases (``logdet``) made the table's names (``slogdet``): one op
+    is checked, proved and reported under one name. Duplicates dropped, in order."""
+    from derive.oprun import ALIASES
+
+    return list(dict.fromkeys(ALIASES.get(n, n) for n in found))
 
 
 def writable(path: str, option: str) -> None:

@@ -67,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the suite as the arguments say; the exit status is 0 only when every check passes."""
     dtypes = cli_args.names(args.dtype, "--dtype", tuple(DTYPE_CODE))
     table = all_ops()
-    ops = cli_args.names(args.ops, "--ops") if args.ops is not None else list(table)
+    ops = cli_args.op_names(cli_args.names(args.ops, "--ops")) if args.ops is not None \
+        else list(table)
     unknown = [n for n in ops if n not in table]
     if unknown:
         raise UsageError(f"--ops: unknown op {unknown[0]!r}" + (
