@@ -2,6 +2,7 @@
 
     gradproof verify [--ops NAMES] [--plugin MODULE] [--json PATH] [--junit PATH] [--seed N]
                      [--dtype float64,float32] [--jobs N] [--random-cases N] [--timeout S]
+    gradproof verify --function MODULE:NAME --shapes "x=3,2 y=2" [--range LOW,HIGH]
 
 Every argument and output path is checked before the suite starts (exit status 2 and one line
 on a bad one); lists are comma-separated and de-duplicated in order. ``--jobs`` is capped at the
@@ -9,6 +10,7 @@ number of ops to check (one task per op: more workers would idle), and the cap i
 stderr. Progress goes to stderr: a bar on a terminal, a line every few seconds when piped.
 ``--plugin`` modules (loaded by ``gradproof`` before this runs) add their ops to the suite, in
 the worker processes too. ``--timeout`` is the time budget per case (``verify.options``).
+``--function`` checks a whole function written in NumPy instead (``verify.cli_function``).
 """
 
 from __future__ import annotations
@@ -59,6 +61,13 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help=f"time budget per case (forward, rules, checks); a case over it is "
                         f"reported as timed out and the suite goes on (default {TIMEOUT:g}; "
                         "0: none)")
+    p.add_argument("--function", metavar="MODULE:NAME",
+                   help="check a whole function written in NumPy instead of ops: the engine's "
+                        "gradient, the exact one (derive) and finite differences")
+    p.add_argument("--shapes", metavar='"x=3,2 y=2"',
+                   help="with --function: its array arguments by name and shape")
+    p.add_argument("--range", type=cli_args.bounds, default=(-1.0, 1.0), metavar="LOW,HIGH",
+                   help="with --function: inputs are drawn uniformly from it (default -1,1)")
     p.set_defaults(run=run, outputs=("json", "junit"))
     return p
 
@@ -66,6 +75,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run the suite as the arguments say; the exit status is 0 only when every check passes."""
     dtypes = cli_args.names(args.dtype, "--dtype", tuple(DTYPE_CODE))
+    if getattr(args, "function", None):
+        from verify.cli_function import run_function
+
+        return run_function(args, dtypes)
+    if getattr(args, "shapes", None) is not None:
+        raise UsageError("--shapes goes with --function (an op's cases come from its kind)")
     table = all_ops()
     ops = cli_args.op_names(cli_args.names(args.ops, "--ops")) if args.ops is not None \
         else list(table)
