@@ -132,7 +132,7 @@ def code_claims() -> list[Any]:
         c("neg (code): x·(-1)", r"\frac{\partial l}{\partial x} = -\frac{\partial l}"
           r"{\partial f}", "dx == g * (-1)", ROW, "negative", _case((3,)),
           (lambda g, x: g * (-1),)),
-        c("div (code): x·y^{-1}, y > 0", r"\frac{\partial l}{\partial x} = \frac{\partial l}"
+        c("div (code): x·y⁻¹, y > 0", r"\frac{\partial l}{\partial x} = \frac{\partial l}"
           r"{\partial f} e^{-\log y},\ \frac{\partial l}{\partial y} = \frac{\partial l}"
           r"{\partial f}\, x\, e^{-\log y} \frac{-1}{y}", "dx == g*exp(-log(y)), dy == "
           "g*x*exp(-log(y))*(-1)/y (through the code's pow; Python 3 never calls __div__, so "
