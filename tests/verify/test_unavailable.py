@@ -59,3 +59,9 @@ def test_a_document_with_unavailable_reads_back():
     doc = SuiteResult(0, [_result()]).to_dict()
     again = SuiteResult.from_dict(doc)
     assert again.summary()["checks"] == doc["summary"]["checks"] and not again.ok
+
+
+def test_shapes_over_derives_size_guard_are_skipped_not_unavailable():
+    r = verify.check_op("multiply", (30, 30), (30, 30))  # 900 entries > 512: not derived
+    assert r.proof[0]["status"] == "too-large"
+    assert r.cases[0].get("symbolic").verdict == "skipped" and r.ok
