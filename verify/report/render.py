@@ -56,6 +56,8 @@ def _step_verdict(status: str) -> str:
     status = (status or "").lower()
     if status.startswith(("refuted", "fail", "wrong")):
         return "fail"
+    if status.startswith(("unavailable", "timed-out")):  # no proof: not a pass either
+        return "unavailable"
     if status.startswith(("verified", "proved", "confirmed", "checked", "derived")):
         return "pass"
     return "skipped"
