@@ -5,7 +5,9 @@ the elements' ``+`` and ``*``). The functions that do not — exp, log, tanh, ma
 ``where``, ``np.linalg`` — are mapped to SymPy by the one table below, ``NUMPY_TO_SYMPY`` (ufuncs)
 and ``_FUNCTIONS`` (``__array_function__`` overrides). Every result, 0-d included, stays a
 ``SymArray``, so an op's forward and the engine's VJP rules run unchanged on symbols. Python floats
-entering a computation become exact rationals (``0.5`` is ``1/2``), so comparisons are exact.
+entering a computation become exact rationals (``0.5`` is ``1/2``), so comparisons are exact. A
+comparison is a condition, and a number with its tie value written out (``Heaviside(x - y, 0)``)
+where NumPy casts it to one (:mod:`derive.conditions`).
 
 Adding a mapping is one line in ``NUMPY_TO_SYMPY``; an op whose forward still cannot run declares a
 SymPy forward ``Op.sym(*xs, **params)`` taking and returning object arrays (a SymPy Matrix works).
@@ -21,8 +23,9 @@ import numpy as np
 import sympy as sp
 
 from derive import symbolic_numpy
+from derive.conditions import LOGICAL, as_number, numbers
 
-__all__ = ["SymArray", "symbols", "as_sym", "NUMPY_TO_SYMPY", "to_plain"]
+__all__ = ["SymArray", "symbols", "as_sym", "as_number", "NUMPY_TO_SYMPY", "to_plain"]
 
 
 def _where(c: Any, x: Any, y: Any) -> Any:
@@ -56,6 +59,7 @@ def _known(fact: bool | None, name: str, v: Any) -> Any:
 
 def _logic(f: Callable[..., Any]) -> Callable[..., Any]:
     return lambda *a: f(*(_truthy(v) for v in a))
+
 
 
 # The auditable mapping: NumPy ufunc -> the SymPy function applied to each element.
@@ -101,7 +105,7 @@ class SymArray(np.ndarray):
         if method == "at":  # in-place scatter: leave the index argument alone
             args = [to_plain(inputs[0]), inputs[1], *(_exact(a) for a in inputs[2:])]
         else:
-            args = [_exact(a) for a in inputs]
+            args = [_exact(a) if ufunc in LOGICAL else numbers(_exact(a)) for a in inputs]
         if ufunc in NUMPY_TO_SYMPY:
             kwargs.pop("dtype", None)
             kwargs.pop("casting", None)
@@ -122,6 +126,12 @@ class SymArray(np.ndarray):
 
     def __getitem__(self, index: Any) -> Any:
         return _wrap(super().__getitem__(index), force=True)
+
+    def astype(self, dtype: Any, *args: Any, **kwargs: Any) -> Any:
+        """To a numeric dtype: the exact entries kept, conditions made 0/1 (``as_number``)."""
+        if np.dtype(dtype).kind in "fiuc":
+            return _wrap(numbers(self.view(np.ndarray)), force=True)
+        return super().astype(dtype, *args, **kwargs)
 
     def __repr__(self) -> str:
         return "SymArray" + repr(self.view(np.ndarray))[5:]
