@@ -61,7 +61,6 @@ def _logic(f: Callable[..., Any]) -> Callable[..., Any]:
     return lambda *a: f(*(_truthy(v) for v in a))
 
 
-
 # The auditable mapping: NumPy ufunc -> the SymPy function applied to each element.
 # Ufuncs not listed (add, subtract, multiply, divide, power, negative, matmul, ...) use
 # NumPy's own object-dtype loops, which call the elements' Python operators.
