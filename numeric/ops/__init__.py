@@ -15,6 +15,15 @@ Each group is one module of this package, registered in this order:
 share. A new op is one ``register(Op(...))`` in its group.
 """
 
-from numeric.ops import elementwise, layout, linalg, products, reductions  # noqa: F401
+from numeric.ops import (  # noqa: F401
+    elementwise,
+    layout,
+    linalg,
+    parts,
+    products,
+    reductions,
+    remainders,
+    scans,
+)
 
 __all__: list[str] = []
