@@ -1,11 +1,12 @@
 """Every kind of op (see :class:`numeric.kind.Kind`), one object each, grouped by module:
 
 - ``broadcasting``: ``ELEMENTWISE`` (the default), ``BROADCAST_TO``, ``MATMUL``, ``SOLVE``;
-- ``reduction``: ``REDUCE``, ``MOMENT``, ``SOFTMAX``, ``NORM``;
+- ``reduction``: ``REDUCE``, ``MOMENT``, ``SOFTMAX``, ``NORM``, ``AVERAGE``;
 - ``layout``: ``RESHAPE``, ``TRANSPOSE``, ``SWAPAXES``, ``EXPAND_DIMS``, ``SQUEEZE``,
   ``INDEX``, ``SCATTER``, ``FLIP``, ``PAD``, ``CONCATENATE``, ``STACK``;
 - ``linalg``: ``SQUARE``, ``DIAGONAL``, ``DOT``, ``OUTER``, ``EINSUM``, and ``OTHER`` for a
-  user op that declares its own cases.
+  user op that declares its own cases;
+- ``scan``: ``SCAN``, ``DIFF``, ``GRADIENT``.
 
 A new kind is one ``Kind(...)`` beside its relatives and the op rows that use it.
 """
@@ -25,10 +26,12 @@ from numeric.kinds.layout import (
     TRANSPOSE,
 )
 from numeric.kinds.linalg import DIAGONAL, DOT, EINSUM, OTHER, OUTER, SQUARE
-from numeric.kinds.reduction import MOMENT, NORM, REDUCE, SOFTMAX
+from numeric.kinds.reduction import AVERAGE, MOMENT, NORM, REDUCE, SOFTMAX
+from numeric.kinds.scan import DIFF, GRADIENT, SCAN
 
 __all__ = [
     "ELEMENTWISE", "BROADCAST_TO", "MATMUL", "SOLVE", "REDUCE", "MOMENT", "SOFTMAX", "NORM",
     "RESHAPE", "TRANSPOSE", "SWAPAXES", "EXPAND_DIMS", "SQUEEZE", "INDEX", "SCATTER", "FLIP",
     "PAD", "CONCATENATE", "STACK", "SQUARE", "DIAGONAL", "DOT", "OUTER", "EINSUM", "OTHER",
+    "SCAN", "DIFF", "GRADIENT", "AVERAGE",
 ]

@@ -24,6 +24,7 @@ from numeric.ops import (  # noqa: F401
     reductions,
     remainders,
     scans,
+    statistics,
 )
 
 __all__: list[str] = []
