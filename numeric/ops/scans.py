@@ -162,7 +162,7 @@ def _bind_gradient(f, varargs, axis, edge_order):
     spacings = spacings * len(axes) if len(spacings) == 1 else spacings
     params = [{"axis": int(a), "spacing": h, "edge_order": int(edge_order)}
               for a, h in zip(axes, spacings)]
-    if len(axes) == 1 and (axis is not None or nd == 1):
+    if len(axes) == 1:
         return (f,), params[0]
     # several axes: a tuple, one gradient per axis (NumPy's return)
     return (f,), params[0], lambda out: (out,) + tuple(
