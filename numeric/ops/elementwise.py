@@ -177,10 +177,7 @@ register(Op("rad2deg", np.rad2deg, (lambda g, out, x: g * (180 / _pi(x)),),
 # the rule uses x (π⁴x²/30 - π²/3), the start of sinc's Taylor series: 0 there, and its
 # derivatives there are sinc's (grad of grad at 0 is -π²/3, not the 0 of a constant branch).
 register(Op("sinc", np.sinc, (lambda g, out, x: g * _sinc_slope(out, x),),
-            domain=(NONZERO,), numpy=(np.sinc,),
-            sym=lambda x: _elementwise_sym(
-                x, lambda v: _sp().sin(_sp().pi * v) / (_sp().pi * v)),
-            doc="out = sin(πx) / (πx), normalised sinc"))
+            domain=(NONZERO,), numpy=(np.sinc,), doc="out = sin(πx) / (πx), normalised sinc"))
 register(Op("reciprocal", np.reciprocal, (lambda g, out, x: -g * out * out,),
             domain=(NONZERO,), numpy=(np.reciprocal,), doc="out = 1 / x"))
 # sigmoid x = (1 + tanh(x/2)) / 2 exactly: no exp to overflow at large |x|.
@@ -265,7 +262,3 @@ def _sinc_slope(out, x):
     return np.where(at0, x * (pi ** 4 * x * x / 30 - pi * pi / 3),
                     (np.cos(pi * x) - out) / safe)
 
-
-def _elementwise_sym(x, f):
-    """A SymPy forward applied to each entry of an object array of symbols."""
-    return _like(np.frompyfunc(f, 1, 1)(np.asarray(x, dtype=object)), x)

@@ -27,7 +27,6 @@ register(Op("remainder", np.remainder, (
     domain=(Domain(-1.9, 1.9, avoid=(-1.05, 0.0, 1.05), margin=0.2), _DIVISOR),
     kink=Kink(_JUMP.format("", "floor"), place=lambda x, y: (y + 0 * x, y), slope=(1.0, -1.0)),
     numpy=(np.remainder,), methods=("__mod__", ("__rmod__", lambda x, y: ((y, x), {}))),
-    sym=lambda x, y: x - y * np.floor(x / y),
     doc="out = x - y floor(x / y), the sign of y (np.mod, x % y)"))
 register(Op("fmod", np.fmod, (
     lambda g, out, x, y: g,
@@ -35,5 +34,5 @@ register(Op("fmod", np.fmod, (
     domain=(Domain(-1.9, 1.9, avoid=(-1.05, 1.05), margin=0.2), _DIVISOR),
     kink=Kink(_JUMP.format(" other than 0", "trunc"), place=lambda x, y: (y + 0 * x, y),
               slope=(1.0, -1.0)),
-    numpy=(np.fmod,), sym=lambda x, y: x - y * np.trunc(x / y),
+    numpy=(np.fmod,),
     doc="out = x - y trunc(x / y), the sign of x (C's fmod)"))

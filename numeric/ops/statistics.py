@@ -13,15 +13,14 @@ from numeric.ops.reductions import _FEW_TIES, _TIED, _bind_reduce, _ties
 __all__: list[str] = []
 
 # NaN-skipping reductions: a NaN entry is left out of the sum, so it receives a zero cotangent
-# (and nanmean divides by the entries present). derive's symbols are never NaN: it runs sum/mean.
+# (and nanmean divides by the entries present).
 register(Op("nansum", lambda x, axis=None, keepdims=False:
             np.nansum(x, axis=axis, keepdims=keepdims), (
     lambda g, out, x, axis=None, keepdims=False: _unreduce(g, x, axis, keepdims) * _present(x),),
     kind=REDUCE, bind=lambda a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
     where=None: _bind_reduce(a, axis, keepdims, dtype=dtype, out=out, initial=initial,
                              where=where),
-    numpy=(np.nansum,), sym=lambda x, axis=None, keepdims=False:
-        np.sum(x, axis=axis, keepdims=keepdims),
+    numpy=(np.nansum,),
     doc="out = Σ x along axis, NaN entries left out"))
 register(Op("nanmean", lambda x, axis=None, keepdims=False:
             np.nanmean(x, axis=axis, keepdims=keepdims), (
@@ -30,8 +29,7 @@ register(Op("nanmean", lambda x, axis=None, keepdims=False:
                           np.shape(x)),),
     kind=REDUCE, bind=lambda a, axis=None, dtype=None, out=None, keepdims=False, *, where=None:
         _bind_reduce(a, axis, keepdims, dtype=dtype, out=out, where=where),
-    numpy=(np.nanmean,), sym=lambda x, axis=None, keepdims=False:
-        np.mean(x, axis=axis, keepdims=keepdims),
+    numpy=(np.nanmean,),
     doc="out = mean of the entries along axis that are not NaN"))
 register(Op("ptp", lambda x, axis=None, keepdims=False: np.ptp(x, axis=axis, keepdims=keepdims), (
     lambda g, out, x, axis=None, keepdims=False:
