@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from derive import symbolic_numpy
+
 __all__ = ["SymArray", "symbols", "as_sym", "NUMPY_TO_SYMPY", "to_plain"]
 
 
@@ -295,4 +297,5 @@ _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.linalg.det: _stacked(lambda a: a.det(method="berkowitz"), 1),
     np.linalg.solve: _linalg_solve,
     np.linalg.cholesky: _stacked(lambda a: a.cholesky(hermitian=False), 1),
+    **symbolic_numpy.mapped(),
 }

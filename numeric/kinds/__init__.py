@@ -4,6 +4,8 @@
 - ``reduction``: ``REDUCE``, ``MOMENT``, ``SOFTMAX``, ``NORM``, ``AVERAGE``;
 - ``layout``: ``RESHAPE``, ``TRANSPOSE``, ``SWAPAXES``, ``EXPAND_DIMS``, ``SQUEEZE``,
   ``INDEX``, ``SCATTER``, ``FLIP``, ``PAD``, ``CONCATENATE``, ``STACK``;
+- ``building``: ``TILE``, ``ROT90``, ``ROLL``, ``DIAG``, ``TRI``, ``SELECT``, ``SORT``,
+  ``PARTITION``, ``LINSPACE``, ``ASTYPE``;
 - ``linalg``: ``SQUARE``, ``DIAGONAL``, ``DOT``, ``OUTER``, ``EINSUM``, and ``OTHER`` for a
   user op that declares its own cases;
 - ``scan``: ``SCAN``, ``DIFF``, ``GRADIENT``.
@@ -12,6 +14,18 @@ A new kind is one ``Kind(...)`` beside its relatives and the op rows that use it
 """
 
 from numeric.kinds.broadcasting import BROADCAST_TO, ELEMENTWISE, MATMUL, SOLVE
+from numeric.kinds.building import (
+    ASTYPE,
+    DIAG,
+    LINSPACE,
+    PARTITION,
+    ROLL,
+    ROT90,
+    SELECT,
+    SORT,
+    TILE,
+    TRI,
+)
 from numeric.kinds.layout import (
     CONCATENATE,
     EXPAND_DIMS,
@@ -33,5 +47,6 @@ __all__ = [
     "ELEMENTWISE", "BROADCAST_TO", "MATMUL", "SOLVE", "REDUCE", "MOMENT", "SOFTMAX", "NORM",
     "RESHAPE", "TRANSPOSE", "SWAPAXES", "EXPAND_DIMS", "SQUEEZE", "INDEX", "SCATTER", "FLIP",
     "PAD", "CONCATENATE", "STACK", "SQUARE", "DIAGONAL", "DOT", "OUTER", "EINSUM", "OTHER",
+    "TILE", "ROT90", "ROLL", "DIAG", "TRI", "SELECT", "SORT", "PARTITION", "LINSPACE", "ASTYPE",
     "SCAN", "DIFF", "GRADIENT", "AVERAGE",
 ]
