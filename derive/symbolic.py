@@ -77,6 +77,12 @@ NUMPY_TO_SYMPY: dict[np.ufunc, Callable[..., Any]] = {
     np.logaddexp: lambda x, y: sp.log(sp.exp(x) + sp.exp(y)),
     np.hypot: lambda x, y: sp.sqrt(x**2 + y**2),
     np.floor: sp.floor, np.ceil: sp.ceiling, np.conjugate: sp.conjugate,
+    np.trunc: lambda v: sp.Piecewise((sp.floor(v), v >= 0), (sp.ceiling(v), True)),
+    np.fabs: sp.Abs, np.deg2rad: lambda x: x * sp.pi / 180, np.rad2deg: lambda x: x * 180 / sp.pi,
+    np.logaddexp2: lambda x, y: sp.log(2**x + 2**y, 2),
+    np.remainder: lambda x, y: x - y * sp.floor(x / y),  # np.mod; Mod(x, y) has no derivative
+    np.fmod: lambda x, y: x - y * sp.Piecewise((sp.floor(x / y), x / y >= 0),
+                                               (sp.ceiling(x / y), True)),
     np.greater: _bool(sp.Gt), np.greater_equal: _bool(sp.Ge), np.less: _bool(sp.Lt),
     np.less_equal: _bool(sp.Le), np.equal: _bool(sp.Eq), np.not_equal: _bool(sp.Ne),
     np.logical_and: _logic(sp.And), np.logical_or: _logic(sp.Or), np.logical_not: _logic(sp.Not),
@@ -289,9 +295,13 @@ def _np_clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, **kw
     return r
 
 
+_PYSINC = np.frompyfunc(lambda v: sp.sin(sp.pi * v) / (sp.pi * v), 1, 1)
 _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.where: _np_where,
     np.clip: _np_clip,
+    np.sinc: lambda x: _PYSINC(_exact(to_plain(x))),
+    np.nansum: lambda a, *args, **kw: np.sum(as_sym(a), *args, **kw),  # symbols are never NaN
+    np.nanmean: lambda a, *args, **kw: np.mean(as_sym(a), *args, **kw),
     np.linalg.inv: _stacked(lambda a: a.inv(), 1),
     np.linalg.det: _stacked(lambda a: a.det(method="berkowitz"), 1),
     np.linalg.solve: _linalg_solve,
