@@ -1,0 +1,329 @@
+"""One size set of an expression's check: concrete sizes, sampled inputs, three gradients.
+
+The three parties of the three-way verdict, for a whole expression instead of one op:
+
+- the **generated** gradient — derive's closed form as NumPy code (``numpy_function``);
+- the **engine**'s gradient — the expression's forward (``forward_function``) run on Tensors
+  through ``numeric.vjp`` with the cotangent ``G`` (``1`` for a scalar expression);
+- **finite differences** of ``<G, f>`` — Ridders with error bars (:mod:`verify.fd`), entrywise
+  for small inputs, along random directions for large ones.
+
+The checks have check_op's names and meanings (``verify.checks``): ``symbolic`` compares the
+engine with the symbolic derivation (here: its generated code), ``fd`` the engine with finite
+differences, ``raw_shape`` the generated gradient's shape and dtype with the input's; an
+optional ``reference`` compares the generated gradient with a published closed form (the
+Cookbook's). So :meth:`verify.results.CaseResult.agreement` names the odd one out, and a
+failure carries ``verify.diagnose``'s diagnosis of the generated gradient.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+import numeric
+from verify import fd
+from verify.diagnose import diagnose, relative_error
+from verify.options import RTOL, Options
+from verify.results import CaseResult, CheckResult
+
+__all__ = ["size_candidates", "run_random", "run_sizes", "sample", "expression_rng"]
+
+Shapes = Mapping[str, tuple[Any, ...]]  # name -> dims, each an int or a letter
+WELL_POSED = 1e6  # a value or gradient entry past this: a near-singular input (inputs are O(1))
+ATTEMPTS = 8      # inputs drawn per size set before it is declared ill-posed
+SIZE_ATTEMPTS = 6  # random size sets tried per wanted one
+
+
+def expression_rng(seed: int, expr: str, k: int) -> np.random.Generator:
+    """The generator of size set ``k`` of ``expr``: independent of what ran before."""
+    return np.random.default_rng([seed, zlib.crc32(expr.encode()), k])
+
+
+def size_candidates(shapes: Shapes, seed: int, expr: str, big: bool
+                    ) -> Iterator[dict[str, int]]:
+    """Random assignments of the symbolic dimensions, seeded: with ``big``, every dimension
+    ≥ 3 and all of them unequal (a false identity that holds at n = 2, or for m = n, fails
+    there); else drawn from 2–6, unequal where there are few enough letters."""
+    letters = sorted({d for dims in shapes.values() for d in dims if isinstance(d, str)})
+    rng = expression_rng(seed, expr, 1000 + big)  # apart from the inputs' streams (k = 0, 1...)
+    pool = np.arange(3, 3 + max(len(letters), 4)) if big else np.arange(2, 7)
+    while True:
+        if len(letters) <= len(pool):
+            values = rng.permutation(pool)[:len(letters)]
+        else:
+            values = rng.choice(pool, len(letters))
+        yield {a: int(v) for a, v in zip(letters, values)}
+
+
+def run_random(forward: Callable[..., Any], gradient: Callable[..., Any], wrt: list[str],
+               shapes: Shapes, seed: int, expr: str, options: Options, count: int = 2,
+               reference: Callable[..., Any] | None = None) -> list[CaseResult]:
+    """The checks at ``count`` random size sets, the first with every dimension ≥ 3 and
+    unequal. A size set where no well-posed inputs exist (``inv(X.T @ X)`` with fewer rows than
+    columns) is replaced by another, a few times; after that it is reported as unreliable."""
+    letters = any(isinstance(d, str) for dims in shapes.values() for d in dims)
+    cases: list[CaseResult] = []
+    tried: list[dict[str, int]] = []
+    for k in range(count if letters else 1):
+        stream = size_candidates(shapes, seed, expr, big=k == 0)
+        case = None
+        for attempt in range(SIZE_ATTEMPTS):
+            sizes, last = next(stream), attempt == SIZE_ATTEMPTS - 1
+            if sizes in tried and not last:
+                continue
+            tried.append(sizes)
+            case = run_sizes(forward, gradient, wrt, shapes, sizes,
+                             expression_rng(seed, expr, len(tried)), options, reference,
+                             required=last)
+            if case is not None:
+                break
+        if case is not None:
+            cases.append(case)
+    return cases
+
+
+def concrete(shapes: Shapes, sizes: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
+    """The shapes at ``sizes``; a letter without a size is an error naming it."""
+    out = {}
+    for name, dims in shapes.items():
+        missing = [d for d in dims if isinstance(d, str) and d not in sizes]
+        if missing:
+            raise ValueError(f"sizes {dict(sizes)} give no value for dimension {missing[0]!r} "
+                             f"of {name}")
+        out[name] = tuple(int(sizes[d]) if isinstance(d, str) else int(d) for d in dims)
+    return out
+
+
+def sample(shapes: Mapping[str, tuple[int, ...]], rng: np.random.Generator,
+           positive: bool = False) -> dict[str, np.ndarray]:
+    """Inputs of those shapes in float64. Square matrices are the identity plus a small
+    non-symmetric part (invertible, det > 0, well conditioned — and never symmetric, which
+    would hide a transposed gradient); the rest standard normal, or in [0.5, 1.5] when
+    ``positive`` (for log, sqrt, ...)."""
+    xs = {}
+    for name, shape in shapes.items():
+        if len(shape) == 2 and shape[0] == shape[1]:
+            n = shape[0]
+            noise = rng.uniform(0.05, 0.4, shape) if positive else rng.standard_normal(shape)
+            xs[name] = np.eye(n) + 0.3 * noise / np.sqrt(n)
+        elif positive:
+            xs[name] = rng.uniform(0.5, 1.5, shape)
+        else:
+            xs[name] = rng.standard_normal(shape)
+    return xs
+
+
+class _Point:
+    """The expression at one set of inputs: its value, cotangent and the engine's gradients."""
+
+    def __init__(self, forward: Callable[..., Any], xs: dict[str, np.ndarray], wrt: list[str],
+                 rng: np.random.Generator):
+        self.forward, self.xs, self.wrt = forward, xs, wrt
+        self.names = list(xs)
+        with np.errstate(all="ignore"):
+            self.out = np.asarray(forward(**xs), dtype=np.float64)
+        self.scalar = self.out.ndim == 0
+        self.g = np.array(1.0) if self.scalar else rng.standard_normal(self.out.shape)
+        self.engine = self._engine()
+        self.reference: dict[str, np.ndarray] = {}  # FD estimates, where the fd check made them
+
+    def f64(self, *arrays: Any) -> Any:
+        with np.errstate(all="ignore"):
+            return self.forward(**dict(zip(self.names, arrays)))
+
+    def _engine(self) -> dict[str, np.ndarray]:
+        idx = [self.names.index(w) for w in self.wrt]
+
+        def f(*ts: Any) -> Any:
+            args = dict(self.xs)
+            for i, t in zip(idx, ts):
+                args[self.names[i]] = t
+            return self.forward(**args)
+
+        with np.errstate(all="ignore"):
+            _, vjp_fn = numeric.vjp(f, *(self.xs[w] for w in self.wrt))
+            grads = vjp_fn(self.g)
+        return {w: np.asarray(getattr(gi, "value", gi), dtype=np.float64)
+                for w, gi in zip(self.wrt, grads)}
+
+    def well_posed(self) -> bool:
+        values = [self.out, *self.engine.values()]
+        return all(np.all(np.isfinite(v)) and float(np.max(np.abs(v), initial=0.0)) <= WELL_POSED
+                   for v in values)
+
+
+def _draw(forward: Callable[..., Any], shapes: dict[str, tuple[int, ...]], wrt: list[str],
+          rng: np.random.Generator) -> tuple[_Point | None, str]:
+    """Inputs at which the expression and its engine gradient are finite and well posed:
+    general inputs first, then positive ones (log, sqrt), a few times each."""
+    why = ""
+    for attempt in range(ATTEMPTS):
+        xs = sample(shapes, rng, positive=attempt % 2 == 1)
+        try:
+            point = _Point(forward, xs, wrt, rng)
+        except Exception as e:  # noqa: BLE001 - a singular matrix, say: draw again
+            why = f"{type(e).__name__}: {e}"
+            continue
+        if point.well_posed():
+            return point, ""
+        why = "the value or the engine's gradient is not finite or is huge (a singular input?)"
+    return None, why
+
+
+def run_sizes(forward: Callable[..., Any], gradient: Callable[..., Any], wrt: list[str],
+              shapes: Shapes, sizes: Mapping[str, int], rng: np.random.Generator,
+              options: Options, reference: Callable[..., Any] | None = None,
+              required: bool = True) -> CaseResult | None:
+    """The checks of one size set. ``gradient(xs, g)`` returns ``{wrt name: array}`` (the
+    generated code); ``reference(xs, g)`` the same from a published closed form. Where no
+    well-posed inputs exist at these sizes: None, or (``required``) unreliable checks."""
+    shape_at = concrete(shapes, sizes)
+    label = ", ".join(f"{a} = {v}" for a, v in sizes.items()) or "fixed sizes"
+    res = CaseResult(" ; ".join(f"{n}: {s}" for n, s in shape_at.items()), label,
+                     [list(s) for s in shape_at.values()], {}, "float64")
+    point, why = _draw(forward, shape_at, wrt, rng)
+    if point is None and not required:
+        return None
+    if point is None:
+        res.checks = [CheckResult(c, "unreliable", detail=f"no well-posed inputs at {label} "
+                                  f"in {ATTEMPTS} draws: {why}") for c in ("symbolic", "fd")]
+        return res
+    rtol = RTOL["float64"]
+    try:
+        with np.errstate(all="ignore"):
+            generated = gradient(point.xs, None if point.scalar else point.g)
+        generated = {w: np.asarray(generated[w]) for w in wrt}
+    except Exception as e:  # noqa: BLE001 - the generated code raising is a finding
+        bad = f"the generated gradient raised {type(e).__name__}: {e}"
+        res.checks = [CheckResult("symbolic", "fail", detail=bad,
+                                  diagnosis={"input": 0, "worst": [], "hint": bad}),
+                      _fd_check(point, rng, options, rtol)]
+        return res
+    checks = [_symbolic(point, generated, rtol), _fd_check(point, rng, options, rtol),
+              _shape_check(point, generated)]
+    if reference is not None:
+        checks.append(_reference(point, generated, reference))
+    failed = [c for c in checks if c.verdict == "fail" and c.diagnosis is None]
+    if failed:
+        diag = _diagnosis(point, generated, sizes)
+        for c in failed:
+            c.diagnosis = diag
+    res.checks = checks
+    return res
+
+
+def _symbolic(point: _Point, generated: dict[str, np.ndarray], rtol: float) -> CheckResult:
+    worst = max(((relative_error(generated[w], point.engine[w]), w) for w in point.wrt),
+                key=lambda t: t[0])
+    how = "the generated NumPy gradient (derive's closed form) against the engine's gradient"
+    if worst[0] > rtol:
+        return CheckResult("symbolic", "fail", worst[0], rtol,
+                           detail=f"{how}: ∂/∂{worst[1]} off by {worst[0]:.3g} (relative)")
+    return CheckResult("symbolic", "pass", worst[0], rtol, detail=how)
+
+
+def _fd_check(point: _Point, rng: np.random.Generator, options: Options,
+              rtol: float) -> CheckResult:
+    """The engine's gradient against Ridders differences of <G, f>, with their error bars."""
+    try:
+        return _fd(point, rng, options, rtol)
+    except Exception as e:  # noqa: BLE001 - a step reached a singular matrix, say
+        return CheckResult("fd", "unreliable", detail=f"reference unreliable: finite "
+                           f"differences could not run ({type(e).__name__}: {e})")
+
+
+def _fd(point: _Point, rng: np.random.Generator, options: Options, rtol: float) -> CheckResult:
+    xs = list(point.xs.values())
+    worst, unsure = None, []
+    full = all(point.xs[w].size <= options.full_max for w in point.wrt)
+    for w in point.wrt:
+        i = point.names.index(w)
+        if full:
+            ref, err = fd.gradient(point.f64, xs, i, point.g)
+            point.reference[w] = ref
+            scale = max(_amax(ref), _amax(point.engine[w]), 1e-300)
+            e = float(np.max(np.abs(point.engine[w] - ref), initial=0.0)) / scale
+            fd_rel = _amax(err) / scale
+            pairs = [(e, fd_rel)]
+        else:
+            pairs = []
+            for _ in range(options.directions):
+                vs: list[Any] = [None] * len(xs)
+                vs[i] = rng.standard_normal(xs[i].shape)
+                jv, jv_err, _ = fd.jvp(point.f64, xs, vs)
+                lhs, rhs = np.sum(point.g * jv), np.sum(point.engine[w] * vs[i])
+                scale = max(float(np.sum(np.abs(point.g * jv))
+                                  + np.sum(np.abs(point.engine[w] * vs[i]))), 1e-300)
+                pairs.append((abs(lhs - rhs) / scale,
+                              float(np.sum(np.abs(point.g) * jv_err)) / scale))
+        for e, fd_rel in pairs:
+            e = e if np.isfinite(e) else np.inf
+            tol = max(rtol, options.safety * fd_rel)
+            if fd_rel > options.unreliable:
+                unsure.append(f"∂/∂{w}: FD error bar {fd_rel:.2g}")
+            elif worst is None or e / tol > worst[0] / worst[1]:
+                worst = (e, tol, w)
+    how = ("entrywise Ridders differences of <G, f>" if full else
+           f"directional Ridders differences, {options.directions} random directions per input")
+    if worst is not None and worst[0] > worst[1]:
+        return CheckResult("fd", "fail", worst[0], worst[1],
+                           detail=f"{how}: ∂/∂{worst[2]} off by {worst[0]:.3g} (relative), "
+                                  f"tolerance {worst[1]:.3g}")
+    if unsure:
+        return CheckResult("fd", "unreliable", detail="reference unreliable: " + "; ".join(unsure))
+    e, tol, _ = worst if worst is not None else (0.0, rtol, "")
+    return CheckResult("fd", "pass", e, tol, detail=how)
+
+
+def _shape_check(point: _Point, generated: dict[str, np.ndarray]) -> CheckResult:
+    for w in point.wrt:
+        got, want = generated[w], point.xs[w]
+        if got.shape != want.shape or got.dtype != want.dtype:
+            hint = (f"transposed gradient: shape {got.shape} for {w} of shape {want.shape}"
+                    if got.shape == want.shape[::-1] and got.ndim == 2 else
+                    f"wrong form: a {got.dtype} gradient of shape {got.shape} for {w}, "
+                    f"{want.dtype} of shape {want.shape}")
+            return CheckResult("raw_shape", "fail", detail=f"the generated gradient: {hint}",
+                               diagnosis={"input": point.wrt.index(w), "name": w, "worst": [],
+                                          "hint": hint})
+    return CheckResult("raw_shape", "pass", detail="the generated gradients have their inputs' "
+                       "shapes, in float64")
+
+
+def _reference(point: _Point, generated: dict[str, np.ndarray],
+               reference: Callable[..., Any]) -> CheckResult:
+    """Our closed form (the generated code) against the published one, evaluated in NumPy."""
+    with np.errstate(all="ignore"):
+        ref = reference(point.xs, None if point.scalar else point.g)
+    worst = max(((relative_error(generated[w], np.asarray(ref[w], dtype=np.float64)), w)
+                 for w in ref), key=lambda t: t[0])
+    tol = 1e-9
+    verdict = "pass" if worst[0] <= tol else "fail"
+    return CheckResult("reference", verdict, worst[0], tol, detail=(
+        f"the generated gradient against the published closed form: ∂/∂{worst[1]} "
+        + ("agrees" if verdict == "pass" else f"off by {worst[0]:.3g} (relative)")))
+
+
+def _diagnosis(point: _Point, generated: dict[str, np.ndarray],
+               sizes: Mapping[str, int]) -> dict[str, Any]:
+    """The worst generated gradient against the best reference: FD where it was judged, else
+    the engine's."""
+    refs = {w: point.reference.get(w, point.engine[w]) for w in point.wrt}
+    source = "finite differences" if point.reference else "the engine's gradient"
+    e, w = max(((relative_error(generated[w], refs[w]), w) for w in point.wrt),
+               key=lambda t: t[0])
+    d = diagnose(generated[w], refs[w], input=point.wrt.index(w), x=point.xs[w])
+    d["hint"] = (d["hint"].replace("the engine gives", "the generated gradient gives")
+                 .replace("engine VJP", "generated gradient")
+                 or f"no known pattern; off by {e:.3g} (relative)")
+    d.update(name=w, reference=source, sizes=dict(sizes))
+    return d
+
+
+def _amax(a: Any) -> float:
+    a = np.abs(np.asarray(a, dtype=np.float64))
+    return float(np.max(np.where(np.isfinite(a), a, 0.0), initial=0.0))
