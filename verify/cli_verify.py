@@ -2,6 +2,7 @@
 
     gradproof verify [--ops NAMES] [--plugin MODULE] [--json PATH] [--junit PATH] [--seed N]
                      [--dtype float64,float32] [--jobs N] [--random-cases N] [--timeout S]
+    gradproof verify --expr EXPR --wrt NAMES --shapes SPEC [--sizes SETS] [--json PATH]
 
 Every argument and output path is checked before the suite starts (exit status 2 and one line
 on a bad one); lists are comma-separated and de-duplicated in order. ``--jobs`` is capped at the
@@ -22,7 +23,7 @@ import time
 from xml.etree import ElementTree as ET
 
 from numeric import all_ops
-from verify import cli_args
+from verify import cli_args, cli_expr
 from verify.api import DTYPE_CODE
 from verify.errors import FAILED, OK, USAGE, UsageError
 from verify.options import TIMEOUT, Options
@@ -59,12 +60,17 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help=f"time budget per case (forward, rules, checks); a case over it is "
                         f"reported as timed out and the suite goes on (default {TIMEOUT:g}; "
                         "0: none)")
+    cli_expr.add_arguments(p)
     p.set_defaults(run=run, outputs=("json", "junit"))
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the suite as the arguments say; the exit status is 0 only when every check passes."""
+    if getattr(args, "expr", None) is not None:  # one expression: derive → implement → check
+        return cli_expr.run(args)
+    if any(getattr(args, o, None) for o in ("wrt", "shapes", "sizes")):
+        raise UsageError("--wrt, --shapes and --sizes go with --expr EXPR")
     dtypes = cli_args.names(args.dtype, "--dtype", tuple(DTYPE_CODE))
     table = all_ops()
     ops = cli_args.names(args.ops, "--ops") if args.ops is not None else list(table)

@@ -15,6 +15,7 @@ an identity of the table.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,7 +79,7 @@ IDENTITIES: tuple[Identity, ...] = (
     Identity(_C, "63", "trace(A @ inv(X) @ B)", ("X",), "A=p,n X=n,n B=n,p",
              r"-(X^{-1}BAX^{-1})^T", lambda A, X, B: tr(A @ inv(X) @ B),
              lambda A, X, B, **_: {"X": -(inv(X) @ B @ A @ inv(X)).T}),
-    Identity(_C, "63 (A → I, B → A)", "trace(inv(X) @ A)", ("X",), "X=n,n A=n,n",
+    Identity(_C, "63, with A → I, B → A", "trace(inv(X) @ A)", ("X",), "X=n,n A=n,n",
              r"-(X^{-1}AX^{-1})^T", lambda X, A: tr(inv(X) @ A),
              lambda X, A, **_: {"X": -(inv(X) @ A @ inv(X)).T}),
     Identity(_C, "64", "trace(inv(X + A))", ("X",), "X=n,n A=n,n",
@@ -210,12 +211,26 @@ def check_identity(ident: Identity, seed: int = 0) -> Any:
     return result
 
 
-def cookbook(seed: int = 0, progress: Callable[[int, int, str], None] | None = None
-             ) -> list[Any]:
-    """Every identity of the table, checked (``progress(done, total, expr)`` after each)."""
+def cookbook(seed: int = 0, progress: Callable[[int, int, str], None] | None = None,
+             jobs: int = 1) -> list[Any]:
+    """Every identity of the table, checked (``progress(done, total, expr)`` after each);
+    ``jobs`` > 1 checks them in that many processes (the results in the table's order)."""
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as ex:
+            futures = [ex.submit(_check_nth, k, seed) for k in range(len(IDENTITIES))]
+            out = []
+            for k, fut in enumerate(futures, 1):
+                out.append(fut.result())
+                if progress:
+                    progress(k, len(IDENTITIES), IDENTITIES[k - 1].expr)
+            return out
     out = []
     for k, ident in enumerate(IDENTITIES, 1):
         out.append(check_identity(ident, seed))
         if progress:
             progress(k, len(IDENTITIES), ident.expr)
     return out
+
+
+def _check_nth(k: int, seed: int) -> Any:
+    return check_identity(IDENTITIES[k], seed)

@@ -16,9 +16,9 @@ from typing import Any
 
 from verify.results import CaseResult, _field, _obj
 
-__all__ = ["ExpressionResult"]
+__all__ = ["ExpressionResult", "expression_summary"]
 
-GROUPS = ("issue", "cookbook", "losses", "user")  # where an expression comes from
+GROUPS = ("cookbook", "ml", "user")  # The Matrix Cookbook, an ML loss, anything else
 
 
 @dataclass
@@ -100,3 +100,11 @@ class ExpressionResult:
                    [CaseResult.from_dict(c, f"{where}, case #{k}") for k, c in enumerate(cases)],
                    _field(d, "seconds", float, where, 0.0), group,
                    _field(d, "title", str, where, ""), reference)
+
+
+def expression_summary(summary: dict[str, Any], expressions: Any) -> dict[str, Any]:
+    """The document's summary with the expressions counted: ``expressions`` (how many, how
+    many failed) and ``ok`` false when one failed — recomputed, like the rest, on reading."""
+    failed = sum(not e.ok for e in expressions)
+    return dict(summary, ok=bool(summary.get("ok", True)) and not failed,
+                expressions={"count": len(expressions), "failed": failed})

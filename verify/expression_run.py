@@ -35,7 +35,7 @@ __all__ = ["size_candidates", "run_random", "run_sizes", "sample", "expression_r
 Shapes = Mapping[str, tuple[Any, ...]]  # name -> dims, each an int or a letter
 WELL_POSED = 1e6  # a value or gradient entry past this: a near-singular input (inputs are O(1))
 ATTEMPTS = 8      # inputs drawn per size set before it is declared ill-posed
-SIZE_ATTEMPTS = 6  # random size sets tried per wanted one
+SIZE_ATTEMPTS = 8  # distinct random size sets tried per wanted one
 
 
 def expression_rng(seed: int, expr: str, k: int) -> np.random.Generator:
@@ -70,15 +70,19 @@ def run_random(forward: Callable[..., Any], gradient: Callable[..., Any], wrt: l
     tried: list[dict[str, int]] = []
     for k in range(count if letters else 1):
         stream = size_candidates(shapes, seed, expr, big=k == 0)
-        case = None
-        for attempt in range(SIZE_ATTEMPTS):
-            sizes, last = next(stream), attempt == SIZE_ATTEMPTS - 1
-            if sizes in tried and not last:
-                continue
+        case, fresh = None, []
+        for _ in range(20 * SIZE_ATTEMPTS):  # distinct candidates (few letters repeat often)
+            sizes = next(stream)
+            if sizes not in tried and sizes not in fresh:
+                fresh.append(sizes)
+            if len(fresh) == SIZE_ATTEMPTS:
+                break
+        candidates = fresh or tried[-1:]
+        for attempt, sizes in enumerate(candidates):
             tried.append(sizes)
             case = run_sizes(forward, gradient, wrt, shapes, sizes,
                              expression_rng(seed, expr, len(tried)), options, reference,
-                             required=last)
+                             required=attempt == len(candidates) - 1)
             if case is not None:
                 break
         if case is not None:
@@ -207,6 +211,8 @@ def run_sizes(forward: Callable[..., Any], gradient: Callable[..., Any], wrt: li
               _shape_check(point, generated)]
     if reference is not None:
         checks.append(_reference(point, generated, reference))
+    if not required and any(c.verdict == "unreliable" for c in checks):
+        return None  # FD cannot judge here (a near-singular matrix): other sizes will do
     failed = [c for c in checks if c.verdict == "fail" and c.diagnosis is None]
     if failed:
         diag = _diagnosis(point, generated, sizes)
@@ -230,7 +236,8 @@ def _fd_check(point: _Point, rng: np.random.Generator, options: Options,
               rtol: float) -> CheckResult:
     """The engine's gradient against Ridders differences of <G, f>, with their error bars."""
     try:
-        return _fd(point, rng, options, rtol)
+        with np.errstate(all="ignore"):
+            return _fd(point, rng, options, rtol)
     except Exception as e:  # noqa: BLE001 - a step reached a singular matrix, say
         return CheckResult("fd", "unreliable", detail=f"reference unreliable: finite "
                            f"differences could not run ({type(e).__name__}: {e})")
@@ -312,8 +319,9 @@ def _diagnosis(point: _Point, generated: dict[str, np.ndarray],
                sizes: Mapping[str, int]) -> dict[str, Any]:
     """The worst generated gradient against the best reference: FD where it was judged, else
     the engine's."""
-    refs = {w: point.reference.get(w, point.engine[w]) for w in point.wrt}
-    source = "finite differences" if point.reference else "the engine's gradient"
+    fd_ok = point.reference and all(np.all(np.isfinite(r)) for r in point.reference.values())
+    refs = point.reference if fd_ok else point.engine
+    source = "finite differences" if fd_ok else "the engine's gradient"
     e, w = max(((relative_error(generated[w], refs[w]), w) for w in point.wrt),
                key=lambda t: t[0])
     d = diagnose(generated[w], refs[w], input=point.wrt.index(w), x=point.xs[w])
