@@ -126,6 +126,48 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _sizes(sizes: Any) -> str:
+    if isinstance(sizes, Mapping):
+        return ", ".join(f"{k} = {v}" for k, v in sizes.items())
+    if isinstance(sizes, (list, tuple)):
+        return "; ".join(_sizes(s) for s in sizes)
+    return str(sizes or "")
+
+
+def _exact(value: Any) -> list[dict[str, str]]:
+    """derive's exact checks as ``[{"sizes", "verdict", "detail"}]``: verified or refuted,
+    where, and how (derive's own words)."""
+    items = value if isinstance(value, (list, tuple)) else [] if value is None else [value]
+    out = []
+    for item in items:
+        d = _plain(item)
+        if not isinstance(d, Mapping):
+            d = {"status": str(d)}
+        verdict = d.get("verdict") or ("verified" if d.get("ok") else "refuted"
+                                       if "ok" in d else str(d.get("status", "")))
+        detail = str(d.get("detail") or d.get("status") or "")
+        if d.get("counterexample"):
+            detail += f" (counterexample: {d['counterexample']})"
+        out.append({"sizes": _sizes(d.get("sizes")), "verdict": str(verdict), "detail": detail})
+    return out
+
+
+def _sympy(value: Any) -> dict[str, str] | None:
+    """SymPy's verdict as ``{"verdict", "detail"}`` (agreed, refused with a counterexample, or
+    no answer)."""
+    if value is None:
+        return None
+    d = _plain(value)
+    if not isinstance(d, Mapping):
+        return {"verdict": str(d), "detail": ""}
+    verdict = d.get("verdict") or d.get("status") or ("agreed" if d.get("ok") else "")
+    detail = d.get("detail") or d.get("why") or ""
+    out = {"verdict": str(verdict), "detail": str(detail)}
+    if d.get("latex"):
+        out["latex"] = str(d["latex"])
+    return out
+
+
 def data_of(result: Any, wrt: list[str]) -> dict[str, Any]:
     """derive's result as the document's ``derivation`` of an expression (see
     docs/results-schema.md): per ``wrt`` name its closed form, steps, exact checks and SymPy's
@@ -136,8 +178,8 @@ def data_of(result: Any, wrt: list[str]) -> dict[str, Any]:
         latex = str(getattr(part, "latex", ""))
         forms.append({"wrt": name, "text": str(getattr(part, "text", "")), "latex": latex,
                       "mathml": _mathml(latex), "steps": _steps(getattr(part, "steps", [])),
-                      "exact": _plain(getattr(part, "exact", [])),
-                      "sympy": _plain(getattr(part, "sympy", None)),
+                      "exact": _exact(getattr(part, "exact", None)),
+                      "sympy": _sympy(getattr(part, "sympy", None)),
                       "ok": bool(getattr(part, "ok", True))})
     return {"status": "ok", "ok": bool(result.ok), "seconds": float(result.seconds),
             "forms": forms, "numpy_source": str(result.numpy_source),

@@ -52,3 +52,54 @@ def size_sets(shapes: str, seed: int) -> list[dict[str, int]]:
                 break
         sets.append(sizes)
     return sets
+
+
+def _check(name: str, fail: bool) -> dict:
+    if name == "raw_shape":
+        return {"check": name, "verdict": "pass", "error": None, "tol": None,
+                "detail": "the generated gradients have their inputs' shapes", "diagnosis": None}
+    error = 0.31 if fail else 2.5e-15
+    diagnosis = {"input": 0, "name": "X", "reference": "finite differences", "hint":
+                 "transposed gradient: the generated gradient gives the reference's transpose",
+                 "worst": [{"index": [0, 1], "engine": 0.25, "reference": -1.5}]}
+    return {"check": name, "verdict": "fail" if fail else "pass", "error": error, "tol": 1e-9,
+            "detail": f"{name}: off by {error:.3g}" if fail else f"{name} agrees",
+            "diagnosis": diagnosis if fail else None}
+
+
+def make_expression(expr: str, wrt: str, shapes: str, latex: str, group: str = "cookbook",
+                    eq: str = "", fail: bool = False) -> dict:
+    """An ``expressions`` entry as ``ExpressionResult.to_dict`` writes it, for the report's
+    tests (written by hand: the report must render without derive)."""
+    steps = [
+        {"title": "differential", "latex": r"dl = \mathrm{tr}\left(G^T\, dF\right)",
+         "status": "statement", "text": "dl = tr(Gᵀ dF)"},
+        {"title": "rearranged", "latex": r"dl = \sum_{i,j} \bar{X}_{ij}\, dX_{ij} = "
+         r"\mathrm{tr}\left(\bar{X}^T dX\right)", "status": "derived", "text": ""},
+        {"title": "closed form", "latex": r"\bar{X} = " + latex,
+         "status": "verified exactly at n = 3, n = 2", "text": ""}]
+    checks = ("symbolic", "fd", "raw_shape") + (("reference",) if group != "user" else ())
+    cases = [{"case": f"X: ({n}, {n})", "label": f"n = {n}", "shapes": [[n, n]], "params": {},
+              "dtype": "float64", "checks": [_check(c, fail and c == "symbolic") for c in checks]}
+             for n in (4, 2)]
+    return {"expr": expr, "wrt": [wrt], "shapes": shapes, "seed": 0, "group": group,
+            "title": f"({eq})" if eq else "",
+            "reference": {"source": "The Matrix Cookbook", "eq": eq, "latex": latex}
+            if group != "user" else None,
+            "derivation": {"status": "ok", "ok": True, "seconds": 0.12,
+                           "forms": [{"wrt": wrt, "text": "A X + Aᵀ X", "latex": latex,
+                                      "steps": steps, "ok": True,
+                                      "exact": [{"sizes": "n = 3", "verdict": "verified",
+                                                 "detail": "entry by entry, exactly"}],
+                                      "sympy": {"verdict": "agreed", "detail": "the same"}}],
+                           "numpy_source": "def gradient(X, A):\n    return A @ X + A.T @ X"
+                                           "  # " + "a long line " * 12,
+                           "forward_source": "def forward(X, A):\n    return trace(X.T @ A @ X)"},
+            "cases": cases, "seconds": 0.31, "ok": not fail}
+
+
+def make_expressions() -> list[dict]:
+    """Two cookbook identities and a user expression, all passing."""
+    return [make_expression("trace(X.T @ A @ X)", "X", "X=n,n A=n,n", r"AX + A^TX", eq="108"),
+            make_expression("logdet(X)", "X", "X=n,n", r"\left(X^{-1}\right)^T", eq="57"),
+            make_expression("trace(X @ X) <b>", "X", "X=n,n", r"2X^T", group="user")]
