@@ -43,8 +43,13 @@ class ExpressionResult:
         return self.derivation.get("status") == "ok" and bool(self.derivation.get("ok"))
 
     @property
+    def verified(self) -> bool:
+        """Whether the generated code passed its checks at every size set."""
+        return bool(self.cases) and all(c.ok for c in self.cases)
+
+    @property
     def ok(self) -> bool:
-        return self.derived and bool(self.cases) and all(c.ok for c in self.cases)
+        return self.derived and self.verified
 
     def failures(self) -> list[tuple[CaseResult, Any]]:
         return [(c, k) for c in self.cases for k in c.checks if k.verdict == "fail"]

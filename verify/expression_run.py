@@ -325,6 +325,11 @@ def _diagnosis(point: _Point, generated: dict[str, np.ndarray],
     e, w = max(((relative_error(generated[w], refs[w]), w) for w in point.wrt),
                key=lambda t: t[0])
     d = diagnose(generated[w], refs[w], input=point.wrt.index(w), x=point.xs[w])
+    got, want = np.shape(generated[w]), np.shape(refs[w])
+    if got != want:
+        d["hint"] = (f"transposed gradient: shape {got} for {w} of shape {want}"
+                     if len(got) == 2 and got == want[::-1] else
+                     f"wrong shape: the generated gradient {got}, {w} {want}")
     d["hint"] = (d["hint"].replace("the engine gives", "the generated gradient gives")
                  .replace("engine VJP", "generated gradient")
                  or f"no known pattern; off by {e:.3g} (relative)")
