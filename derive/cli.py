@@ -1,4 +1,5 @@
-"""``gradproof derive OP [--shapes "2,3;3,4"] [--param axis=1] [--latex | --mathml] [--plugin M]``.
+"""``gradproof derive OP [--shapes "2,3;3,4"] [--param axis=1] [--latex | --mathml] [--plugin M]``
+and ``gradproof derive --expr EXPR --wrt X --shapes "X=n,n A=n,n"`` (:mod:`derive.expression.cli`).
 
 Prints an op's VJP derivation in a terminal: the matrix-calculus steps when the op has them and no
 shapes are given, else the exact derivation at the given (or default) shapes with the proof of the
@@ -89,8 +90,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     """Add the ``derive`` subcommand to ``gradproof``'s subparsers."""
     p = sub.add_parser("derive", help="derive an op's VJP with SymPy and prove the engine's rule",
                        description=__doc__.split("\n\n")[1])
-    p.add_argument("op", help="op name from the table (e.g. matmul), or 'claims' for the "
-                   "notebook's claims table")
+    p.add_argument("op", nargs="?", help="op name from the table (e.g. matmul), or 'claims' "
+                   "for the notebook's claims table")
+    p.add_argument("--expr", metavar="EXPR",
+                   help="a whole expression instead of an op, e.g. 'trace(X.T @ A @ X)' "
+                        "(with --wrt and --shapes \"X=n,n A=n,n\")")
+    p.add_argument("--wrt", metavar="NAME[,NAME]", help="with --expr: differentiate by these")
     p.add_argument("--shapes", help='input shapes, e.g. "2,3;3,4" or "();2x3"')
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="op parameter, e.g. axis=1 (repeatable)")
@@ -108,6 +113,10 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                      help="print each step as LaTeX")
     fmt.add_argument("--mathml", action="store_const", dest="fmt", const="mathml",
                      help="print each step as MathML")
+    fmt.add_argument("--numpy", action="store_const", dest="fmt", const="numpy",
+                     help="with --expr: print the generated NumPy gradient function")
+    fmt.add_argument("--json", action="store_const", dest="fmt", const="json",
+                     help="with --expr: print the result document (JSON)")
     p.set_defaults(run=run, fmt="text")
     return p
 
@@ -121,6 +130,14 @@ def run(args: argparse.Namespace) -> int:
     from numeric import get_op
     from numeric.cases import Case
 
+    if getattr(args, "expr", None) is not None:
+        from derive.expression.cli import run_expression
+
+        return run_expression(args)
+    if args.op is None or args.fmt in ("numpy", "json") or args.wrt:
+        print("gradproof derive: give an op name (or --expr EXPR; --wrt, --numpy and --json "
+              "are for --expr)", file=sys.stderr)
+        return 2
     ticker = getattr(getattr(args, "progress", None), "ticker", None)
     busy = ticker or (lambda label: contextlib.nullcontext())
     if args.op == "claims":
