@@ -92,10 +92,14 @@ def render(result: Any) -> str:
              f"shapes      {result.shapes}", ""]
     if d.get("status") != "ok":
         lines.append(f"derivation unavailable: {d.get('why', '')}")
+    if d.get("steps"):
+        lines.append("derivation:")
+        for k, st in enumerate(d["steps"], 1):
+            lines.append(f"  {k}. {st['title']}  [{st['status']}]")
+            lines += ["     " + t for t in (st.get("text") or st["latex"]).splitlines()]
+        lines.append("")
     for form in d.get("forms", []):
-        lines.append(f"closed form  ∂/∂{form['wrt']} = {form['text']}")
-        for st in form.get("steps", []):
-            lines.append(f"  {st['title']}: {st.get('text') or st['latex']}  [{st['status']}]")
+        lines.append(f"closed form  ∂l/∂{form['wrt']} = {form['text']}")
         for ex in form.get("exact", []) or []:
             lines.append(f"  exact check at {ex.get('sizes', '')}: {ex.get('verdict', '')}"
                          + (f" — {ex['detail']}" if ex.get("detail") else ""))

@@ -55,7 +55,8 @@ def check_expression(expr: str, wrt: str | Sequence[str], shapes: str | Mapping[
     if missing:
         raise ValueError(f"check_expression({expr!r}): wrt {missing[0]!r} has no shape in "
                          f"{_text(shape_of)!r}")
-    result = derivation if derivation is not None else seam.derive_expression(expr, names, shapes)
+    result = (derivation if derivation is not None
+              else seam.derive_expression(expr, names, shapes, seed))
     options = options or Options()
     forward, gradient = seam.forward_of(result), seam.gradient_of(result, names)
     if sizes is None:

@@ -59,13 +59,15 @@ def parse_shapes(shapes: str | Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
     return out
 
 
-def derive_expression(expr: str, wrt: list[str], shapes: str | Mapping[str, Any]) -> Any:
-    """``derive.expression``'s result (derive caches its work in ``derive.store``)."""
+def derive_expression(expr: str, wrt: list[str], shapes: str | Mapping[str, Any],
+                      seed: int = 0) -> Any:
+    """``derive.expression``'s result; its refusal (``ExprError``, a ValueError pointing at
+    the place in the expression) goes through."""
     import derive
 
     text = shapes if isinstance(shapes, str) else " ".join(
         f"{k}={','.join(map(str, v))}" for k, v in parse_shapes(shapes).items())
-    return derive.expression(expr, wrt, text)
+    return derive.expression(expr, list(wrt), text, seed=seed)
 
 
 def forward_of(result: Any) -> Callable[..., Any]:
@@ -170,17 +172,18 @@ def _sympy(value: Any) -> dict[str, str] | None:
 
 def data_of(result: Any, wrt: list[str]) -> dict[str, Any]:
     """derive's result as the document's ``derivation`` of an expression (see
-    docs/results-schema.md): per ``wrt`` name its closed form, steps, exact checks and SymPy's
-    verdict; the generated code; derive's own verdict and time."""
+    docs/results-schema.md): the steps (the differential, each rule, Σ tr(X̄ᵀ dX) per name,
+    SymPy's answer), per ``wrt`` name the closed form with its exact check and SymPy's verdict,
+    the generated code, derive's own verdict and time."""
     forms = []
     for name in wrt:
-        part = result[name]
-        latex = str(getattr(part, "latex", ""))
-        forms.append({"wrt": name, "text": str(getattr(part, "text", "")), "latex": latex,
-                      "mathml": _mathml(latex), "steps": _steps(getattr(part, "steps", [])),
-                      "exact": _exact(getattr(part, "exact", None)),
-                      "sympy": _sympy(getattr(part, "sympy", None)),
-                      "ok": bool(getattr(part, "ok", True))})
+        part = result.gradients[name]
+        latex = str(part.latex)
+        forms.append({"wrt": name, "text": str(part.text), "latex": latex,
+                      "mathml": str(getattr(part, "mathml", "") or _mathml(latex)),
+                      "exact": _exact(part.exact), "sympy": _sympy(part.sympy),
+                      "ok": bool(part.exact.ok)})
     return {"status": "ok", "ok": bool(result.ok), "seconds": float(result.seconds),
-            "forms": forms, "numpy_source": str(result.numpy_source),
+            "steps": _steps(result.steps), "forms": forms,
+            "numpy_source": str(result.numpy_source),
             "forward_source": str(result.forward_source)}

@@ -254,7 +254,7 @@ def _fd(point: _Point, rng: np.random.Generator, options: Options, rtol: float) 
             point.reference[w] = ref
             scale = max(_amax(ref), _amax(point.engine[w]), 1e-300)
             e = float(np.max(np.abs(point.engine[w] - ref), initial=0.0)) / scale
-            fd_rel = _amax(err) / scale
+            fd_rel = _amax(err) / scale if np.all(np.isfinite(ref)) else np.inf
             pairs = [(e, fd_rel)]
         else:
             pairs = []

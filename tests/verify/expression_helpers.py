@@ -86,9 +86,9 @@ def make_expression(expr: str, wrt: str, shapes: str, latex: str, group: str = "
             "title": f"({eq})" if eq else "",
             "reference": {"source": "The Matrix Cookbook", "eq": eq, "latex": latex}
             if group != "user" else None,
-            "derivation": {"status": "ok", "ok": True, "seconds": 0.12,
+            "derivation": {"status": "ok", "ok": True, "seconds": 0.12, "steps": steps,
                            "forms": [{"wrt": wrt, "text": "A X + Aᵀ X", "latex": latex,
-                                      "steps": steps, "ok": True,
+                                      "ok": True,
                                       "exact": [{"sizes": "n = 3", "verdict": "verified",
                                                  "detail": "entry by entry, exactly"}],
                                       "sympy": {"verdict": "agreed", "detail": "the same"}}],

@@ -39,12 +39,12 @@ _CLAIM = {"section": str, "latex": str, "verdict": str, "detail": str, "op?": _S
           "case?": _STR_OR_NONE, "sympy?": str, "layout?": str, "mathml?": str}
 _CLAIMS = {"ok": {"claims": ["list", _CLAIM]}, "unavailable": {"why": str, "claims?": list}}
 # An expression's derivation (verify.expression_derive.data_of) and its published form.
-_FORM = {"wrt": str, "text": str, "latex": str, "mathml?": str, "steps": ["list", _STEP],
+_FORM = {"wrt": str, "text": str, "latex": str, "mathml?": str,
          "exact?": ["list", {"sizes": str, "verdict": str, "detail?": str}],
          "sympy?": ("opt", {"verdict": str, "detail?": str, "latex?": str, "mathml?": str}),
          "ok?": bool}
-_EXPRESSION = {"ok": {"ok": bool, "seconds": NUM, "forms": ["list", _FORM], "numpy_source": str,
-                      "forward_source?": str},
+_EXPRESSION = {"ok": {"ok": bool, "seconds": NUM, "steps": ["list", _STEP],
+                      "forms": ["list", _FORM], "numpy_source": str, "forward_source?": str},
                "unavailable": {"why": str}}
 _REFERENCE = {"source": str, "eq": str, "latex": str, "mathml?": str}
 
