@@ -196,28 +196,38 @@ def identity(expr: str) -> Identity:
     raise KeyError(f"no identity {expr!r} in the cookbook")
 
 
-def check_identity(ident: Identity, seed: int = 0) -> Any:
-    """``verify.check_expression`` of one identity, its published form as the reference."""
+def check_identity(ident: Identity, seed: int = 0, cache: bool = False) -> Any:
+    """``verify.check_expression`` of one identity, its published form as the reference;
+    ``cache``: reuse the entry the report filed for the same code (``verify.expression_cache``)."""
     from verify.expression import check_expression
 
     def reference(xs: dict[str, Any], g: Any) -> dict[str, Any]:
         return ident.published(**xs) if g is None else ident.published(**xs, G=g)
 
-    result = check_expression(ident.expr, list(ident.wrt), ident.shapes, seed=seed,
-                              reference=reference, group=ident.group,
-                              title=f"({ident.eq})" if ident.group == _C else ident.eq)
-    result.reference = {"source": "The Matrix Cookbook" if ident.group == _C else "by hand",
-                        "eq": ident.eq, "latex": ident.latex}
-    return result
+    def make() -> Any:
+        result = check_expression(ident.expr, list(ident.wrt), ident.shapes, seed=seed,
+                                  reference=reference, group=ident.group,
+                                  title=f"({ident.eq})" if ident.group == _C else ident.eq)
+        result.reference = {"source": "The Matrix Cookbook" if ident.group == _C else "by hand",
+                            "eq": ident.eq, "latex": ident.latex}
+        return result
+
+    if not cache:
+        return make()
+    from verify.expression_cache import cached
+
+    return cached((ident.group, ident.eq, ident.expr, ident.wrt, ident.shapes, ident.latex,
+                   seed), make)
 
 
 def cookbook(seed: int = 0, progress: Callable[[int, int, str], None] | None = None,
-             jobs: int = 1) -> list[Any]:
+             jobs: int = 1, cache: bool = True) -> list[Any]:
     """Every identity of the table, checked (``progress(done, total, expr)`` after each);
-    ``jobs`` > 1 checks them in that many processes (the results in the table's order)."""
+    ``jobs`` > 1 checks them in that many processes (the results in the table's order);
+    ``cache``: through the report's cache (``verify.expression_cache``)."""
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as ex:
-            futures = [ex.submit(_check_nth, k, seed) for k in range(len(IDENTITIES))]
+            futures = [ex.submit(_check_nth, k, seed, cache) for k in range(len(IDENTITIES))]
             out = []
             for k, fut in enumerate(futures, 1):
                 out.append(fut.result())
@@ -226,11 +236,11 @@ def cookbook(seed: int = 0, progress: Callable[[int, int, str], None] | None = N
             return out
     out = []
     for k, ident in enumerate(IDENTITIES, 1):
-        out.append(check_identity(ident, seed))
+        out.append(check_identity(ident, seed, cache))
         if progress:
             progress(k, len(IDENTITIES), ident.expr)
     return out
 
 
-def _check_nth(k: int, seed: int) -> Any:
-    return check_identity(IDENTITIES[k], seed)
+def _check_nth(k: int, seed: int, cache: bool) -> Any:
+    return check_identity(IDENTITIES[k], seed, cache)

@@ -19,7 +19,7 @@ from verify.errors import UsageError
 from verify.expression_result import ExpressionResult, expression_summary
 from verify.results import SCHEMAS, SuiteResult
 
-__all__ = ["read", "load", "normalize"]
+__all__ = ["read", "load", "normalize", "expression_entry"]
 
 NUM = "number"  # an int or float, not a bool (NaN and infinities are shown as such)
 _STR_OR_NONE = (str, type(None))
@@ -104,15 +104,19 @@ def _expressions(doc: dict[str, Any], out: dict[str, Any]) -> None:
     if not isinstance(raw, list):
         raise ValueError(f"'expressions' must be a list, got {type(raw).__name__}")
     records = [ExpressionResult.from_dict(e, f"expression #{k}") for k, e in enumerate(raw)]
-    out["expressions"] = []
-    for record in records:
-        entry = record.to_dict()
-        where = f"expression {record.expr!r:.60}"
-        _variant(entry["derivation"], _EXPRESSION, f"{where}: derivation")
-        if entry["reference"] is not None:
-            _check(entry["reference"], _REFERENCE, f"{where}: reference")
-        out["expressions"].append(entry)
+    out["expressions"] = [expression_entry(record) for record in records]
     out["summary"] = expression_summary(out["summary"], records)
+
+
+def expression_entry(record: ExpressionResult) -> dict[str, Any]:
+    """A record's document entry, its derivation and published form checked against the
+    schema (ValueError naming the entry when they do not match)."""
+    entry = record.to_dict()
+    where = f"expression {record.expr!r:.60}"
+    _variant(entry["derivation"], _EXPRESSION, f"{where}: derivation")
+    if entry["reference"] is not None:
+        _check(entry["reference"], _REFERENCE, f"{where}: reference")
+    return entry
 
 
 def _variant(value: Any, specs: dict[str, Any], where: str) -> dict[str, Any]:
