@@ -127,3 +127,48 @@ def test_cli_prints_the_whole_arc_and_writes_the_document(tmp_path, capsys):
 def test_cli_refuses_bad_input_with_one_line(argv, message):
     with pytest.raises(UsageError, match=message):
         _verify(*argv)
+
+
+def test_report_expr_adds_a_page_and_refuses_what_it_cannot_do(tmp_path, monkeypatch):
+    from test_report_cli import report
+
+    monkeypatch.setenv("GRADPROOF_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "site"
+    assert report("--ops", "add", "--expr", "a @ X @ b", "--wrt", "X", "--shapes",
+                  "a=m X=m,n b=n", "--out", str(out)) == 0
+    (page,) = (out / "expressions").iterdir()
+    html = page.read_text(encoding="utf-8")
+    assert "a @ X @ b" in html and "def gradient" in html and "all three agree" in html
+    assert f'href="expressions/{page.name}"' in (out / "index.html").read_text(encoding="utf-8")
+    assert "No cookbook in this document" in (out / "cookbook.html").read_text(encoding="utf-8")
+    with pytest.raises(UsageError, match="each --expr needs its --wrt and --shapes"):
+        report("--ops", "add", "--expr", "a @ X @ b", "--out", str(tmp_path / "x"))
+    with pytest.raises(UsageError, match="--expr has no effect with --from"):
+        report("--from", str(out / "report.json"), "--expr", "det(X)", "--wrt", "X",
+               "--shapes", "X=n,n", "--out", str(tmp_path / "y"))
+    with pytest.raises(UsageError, match="--expr 'trace"):
+        report("--ops", "add", "--expr", "trace(X", "--wrt", "X", "--shapes", "X=n,n",
+               "--out", str(tmp_path / "z"))
+
+
+def test_cookbook_entries_are_cached_and_a_damaged_entry_is_checked_again(tmp_path, monkeypatch):
+    from derive import store
+    from verify import expression_cache
+
+    monkeypatch.setenv("GRADPROOF_CACHE", str(tmp_path))
+    ident = identity("trace(X @ X)")
+    first = check_identity(ident, cache=True)
+    calls = []
+    monkeypatch.setattr("verify.expression.check_expression",
+                        lambda *a, **k: calls.append(a) or first)
+    again = check_identity(ident, cache=True)
+    assert calls == [] and again.to_dict() == first.to_dict()  # read back, not recomputed
+    (entry,) = (tmp_path / expression_cache.NAMESPACE).rglob("*.json")
+    key = entry.stem
+    value = store.load(expression_cache.NAMESPACE, key)
+    value["derivation"] = {"status": "ok", "forms": "<script>"}  # tampered: off the schema
+    store.save(expression_cache.NAMESPACE, key, value)
+    check_identity(ident, cache=True)
+    assert len(calls) == 1, "a damaged entry is derived and checked again"
+    check_identity(ident, seed=1, cache=True)
+    assert len(calls) == 2, "another seed is another entry"
