@@ -154,5 +154,8 @@ def run(args: argparse.Namespace) -> int:
     failed = doc["summary"]["checks"]["fail"]
     if failed:
         print(f"{failed} checks failed: see the report", file=sys.stderr)
+    if doc["summary"].get("expressions", {}).get("failed"):
+        print(f"{doc['summary']['expressions']['failed']} expressions failed: see the report",
+              file=sys.stderr)
     print(index)
     return 1 if args.strict and not doc["summary"]["ok"] else 0
