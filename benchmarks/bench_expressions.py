@@ -1,82 +1,75 @@
-"""Expressions: time per identity (derive → implement → check) and the cookbook page's cost.
+"""Benchmark: time per identity of ``derive.expression`` (issue 12's targets).
 
-E1: issue 12's twelve targets, each through ``verify.check_expression`` (derive → implement →
-    check), split into ``derive.expression``'s own time (the baseline: parse, differential
-    rules, exact checks at two size sets, SymPy's answer, code generation; as derive reports
-    it) and the three-way verification of the generated code at two random size sets.
-E2: the cookbook page — every identity of ``verify.cookbook`` checked, cold (an empty
-    ``derive.store``) and warm (the entries filed by the cold run), with 1 and 2 processes, and
-    the page rendered from the document.
-Run: ``python benchmarks/bench_expressions.py [--skip-cookbook]``.
+Run: ``.venv/bin/python benchmarks/bench_expressions.py``. One row per identity: the whole
+call (parse, rules, simplification, exact check at two sets of sizes, SymPy's answer, code
+generation) and its CPU time, then its parts (``Expression.timings``) — rules, exact check,
+SymPy's answer, code — and,
+as the baseline in the same run, SymPy's bare ``MatrixSymbol.diff`` of the same expression
+(what SymPy alone takes to give an answer it does not check). Target: ≤ 2 s per identity.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import statistics
-import tempfile
+import sys
 import time
 
+from derive.expression import expression
+from derive.expression.parse import parse
+from derive.expression.rules import fuse
+from derive.expression.shapes import parse_shapes
+from derive.expression.sympy_answer import _diff, _NoForm
 
-def targets() -> None:
-    from verify.cookbook import TARGETS, identity
-    from verify.expression import check_expression
-
-    check_expression("trace(X)", "X", "X=n,n")  # imports (SymPy, the op table) not counted
-    print("E1: issue 12's targets, seconds: derive → implement → check (of which derive's own "
-          "time | verifying the generated code)")
-    rows = []
-    for expr in TARGETS:
-        ident = identity(expr)
-        t = time.perf_counter()
-        r = check_expression(expr, list(ident.wrt), ident.shapes)
-        full = time.perf_counter() - t
-        derived = r.derivation["seconds"]
-        rows.append((full, derived, full - derived))
-        print(f"  {full:6.2f}  ({derived:5.2f} | {full - derived:5.3f})  "
-              f"{'ok ' if r.ok else 'BAD'} {expr}")
-    full = [f for f, _, _ in rows]
-    checks = [c for _, _, c in rows]
-    print(f"  per identity: median {statistics.median(full):.2f} s, max {max(full):.2f} s; "
-          f"verification median {statistics.median(checks):.3f} s, max {max(checks):.3f} s")
+TARGETS = [
+    ("trace(A @ X)", "X", "X=n,n A=n,n"),
+    ("trace(X.T @ A @ X)", "X", "X=n,n A=n,n"),
+    ("a @ X @ b", "X", "a=m X=m,n b=n"),
+    ("logdet(X)", "X", "X=n,n"),
+    ("det(X)", "X", "X=n,n"),
+    ("trace(inv(X) @ A)", "X", "X=n,n A=n,n"),
+    ("norm(A @ x - b)**2", "A,x", "A=m,n x=n b=m"),
+    ("logsumexp(W @ x)", "W,x", "W=m,n x=n"),
+    ("-y @ log(softmax(W @ x))", "W,x", "y=m W=m,n x=n"),
+    ("sum(exp(X))", "X", "X=m,n"),
+    ("inv(X.T @ X)", "X", "X=m,n"),
+    ("0.5 * logdet(S) + 0.5 * x @ inv(S) @ x", "S,x", "S=n,n x=n"),
+]
 
 
-def cookbook_page() -> None:
-    from verify.cookbook import IDENTITIES, cookbook
-    from verify.document import complete
-    from verify.report import report_files
-    from verify.report.reader import normalize
-    from verify.results import SuiteResult
-
-    print(f"E2: the cookbook page ({len(IDENTITIES)} identities), seconds")
-    with tempfile.TemporaryDirectory() as store:
-        os.environ["GRADPROOF_CACHE"] = store
-        for label, jobs in (("cold, 1 process", 1), ("warm, 1 process", 1)):
-            t = time.perf_counter()
-            results = cookbook(0, jobs=jobs)
-            print(f"  {label:<18} {time.perf_counter() - t:6.2f}  "
-                  f"({sum(r.ok for r in results)}/{len(results)} ok)")
-    with tempfile.TemporaryDirectory() as store:
-        os.environ["GRADPROOF_CACHE"] = store
-        for label in ("cold, 2 processes", "warm, 2 processes"):
-            t = time.perf_counter()
-            results = cookbook(0, jobs=2)
-            print(f"  {label:<18} {time.perf_counter() - t:6.2f}")
-    t = time.perf_counter()
-    doc = normalize(complete(SuiteResult(0), expressions=results))
-    page = report_files(doc)["cookbook.html"]
-    print(f"  document + render  {time.perf_counter() - t:6.2f}  ({len(page) // 1024} KiB page)")
+def _sympy_alone(expr: str, wrt: str, shapes: str) -> float:
+    """SymPy's bare MatrixSymbol.diff for every wrt name (nan: no matrix form)."""
+    tree = fuse(parse(expr, parse_shapes(shapes)))
+    start = time.perf_counter()
+    try:
+        for w in wrt.split(","):
+            _diff(tree, w, None)
+    except _NoForm:
+        return float("nan")
+    return time.perf_counter() - start
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--skip-cookbook", action="store_true")
-    args = p.parse_args()
-    targets()
-    if not args.skip_cookbook:
-        cookbook_page()
+def main() -> int:
+    head = (f"{'identity':<42}{'total s':>8}{'CPU s':>7}{'rules':>7}{'check':>7}{'sympy':>7}"
+            f"{'code':>6}{'SymPy diff alone':>18}  verdict")
+    print(head)
+    print("-" * len(head))
+    worst = 0.0
+    for expr, wrt, shapes in TARGETS:
+        cpu = time.process_time()
+        r = expression(expr, wrt, shapes)
+        cpu = time.process_time() - cpu
+        bare = _sympy_alone(expr, wrt, shapes)
+        t = r.timings
+        worst = max(worst, r.seconds)
+        verdict = "ok" if r.ok else "REFUTED"
+        sym = ",".join(sorted({a.verdict for a in r.sympy.values()}))
+        print(f"{expr:<42}{r.seconds:>8.2f}{cpu:>7.2f}{t['rules']:>7.3f}{t['check']:>7.2f}"
+              f"{t['sympy']:>7.2f}{t['code']:>6.3f}{bare:>18.3f}  {verdict} (SymPy: {sym})")
+    print(f"\nslowest identity: {worst:.2f} s wall (target ≤ 2 s). 'CPU s': this process's "
+          "CPU time; the parts (wall): rules and simplification, the exact check at two sets of "
+          "sizes, SymPy's answer with the steps, code generation. 'SymPy diff alone' (after the "
+          "call, SymPy's cache warm): the unchecked baseline; nan: SymPy has no matrix form")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -59,6 +59,7 @@ class Expression:
     numpy_source: str
     forward_source: str
     seconds: float
+    timings: dict[str, float]          # rules, check, sympy (answer and steps), code
     numpy_function: Callable[..., Any] = field(repr=False, compare=False)
     forward_function: Callable[..., Any] = field(repr=False, compare=False)
 
@@ -83,13 +84,14 @@ class Expression:
         return {w: g.sympy for w, g in self.gradients.items()}
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able: expr, wrt, shapes, shape, cotangent, ok, seconds, gradients{name: {text,
-        latex, mathml, exact, sympy}}, steps[{title, latex, mathml, status, text}],
-        numpy_source, forward_source."""
+        """JSON-able: expr, wrt, shapes, shape, cotangent, ok, seconds, timings (rules, check,
+        sympy: SymPy's answer and the steps, code), gradients{name: {text, latex, mathml, exact,
+        sympy}}, steps[{title, latex, mathml, status, text}], numpy_source, forward_source."""
         return {"expr": self.expr, "wrt": list(self.wrt),
                 "shapes": {k: list(v) for k, v in self.shapes.items()},
                 "shape": list(self.shape), "cotangent": self.cotangent, "ok": self.ok,
                 "seconds": round(self.seconds, 4),
+                "timings": {k: round(v, 4) for k, v in self.timings.items()},
                 "gradients": {w: g.to_dict() for w, g in self.gradients.items()},
                 "steps": [s.to_dict() for s in self.steps],
                 "numpy_source": self.numpy_source, "forward_source": self.forward_source}
@@ -134,11 +136,15 @@ def expression(expr: str, wrt: str | list[str], shapes: str | dict[str, Any], *,
     fused = fuse(tree)
     seed_node = N.const(1) if not tree.shape else N.name("G", tree.shape)
     grads, rule_steps = adjoints(fused, names, seed_node)
+    marks = [time.perf_counter()]
     checks = check_closed_forms(fused, grads, declared, seed)
+    marks.append(time.perf_counter())
     big = size_sets([fused, *grads.values()], declared)[0]
     steps = _opening(expr, tree, fused, declared)
     for r in rule_steps:
-        steps.append(_step(f"{r.rule}", r.latex, "applied", r.text))
+        status = (f"applied: the differential behind op {r.op!r}, whose VJP rule gradproof "
+                  f"derive {r.op} proves" if r.op else "applied")
+        steps.append(_step(r.rule, r.latex, status, r.text))
     gradients = {}
     for w, g in grads.items():
         ans = (_sympy(fused, w, g, checks[w], big, seed) if sympy else
@@ -150,11 +156,15 @@ def expression(expr: str, wrt: str | list[str], shapes: str | dict[str, Any], *,
                            f"{ans.verdict}: {ans.detail}", ans.text or "(none)"))
         gradients[w] = Gradient(w, to_text(g), to_latex(g), _mathml(to_latex(g)), checks[w], ans,
                                 g)
+    marks.append(time.perf_counter())
     gsrc = gradient_source(expr, fused, grads, declared)
     fsrc = forward_source(expr, tree, declared)
+    functions = compile_source(gsrc, "gradient"), compile_source(fsrc, "forward")
+    end = time.perf_counter()
+    timings = {"rules": marks[0] - start, "check": marks[1] - marks[0],
+               "sympy": marks[2] - marks[1], "code": end - marks[2]}
     return Expression(expr, names, declared, tree.shape, "G" if tree.shape else None, gradients,
-                      steps, gsrc, fsrc, time.perf_counter() - start,
-                      compile_source(gsrc, "gradient"), compile_source(fsrc, "forward"))
+                      steps, gsrc, fsrc, end - start, timings, *functions)
 
 
 def check_closed_form(expr: str, wrt: str, shapes: str | dict[str, Any], closed: str,

@@ -46,7 +46,7 @@ def run_expression(args: argparse.Namespace) -> int:
     else:
         print(result.to_text(args.fmt))
         for w, g in result.gradients.items():
-            verdict = "verified" if g.exact.ok else "REFUTED"
+            verdict = "verified" if g.exact.ok else g.exact.status.split(":")[0].upper()
             print(f"∂l/∂{w} = {g.text}    [{verdict}; SymPy: {g.sympy.verdict}]")
         print(f"({result.seconds:.2f} s)")
     return 0 if result.ok else 1

@@ -19,7 +19,7 @@ _SYM = {"add": " + ", "sub": " - ", "mul": " * ", "div": " / ", "matmul": " @ "}
 CODE = {"trace": "np.trace", "det": "np.linalg.det", "inv": "np.linalg.inv", "sum": "np.sum",
         "norm": "np.linalg.norm", "outer": "np.outer", "logdet": "_logdet",
         "logsumexp": "_logsumexp", "softmax": "_softmax", "log_softmax": "_log_softmax",
-        "diag": "_diag"}
+        "diag": "_diag", "heaviside": "_heaviside"}
 
 
 def prec(n: Node) -> int:
@@ -78,7 +78,7 @@ class _Printer:
             return self.show(a[0]) + _SYM[op] + self.wrap(a[1], prec(a[1]) <= 1)
         if op in ("mul", "div", "matmul"):
             right = prec(a[1]) <= 2 and not (op == "mul" and is_scalar(a[0])
-                                              and a[1].op in ("mul", "matmul"))
+                                              and a[1].op in ("mul", "matmul", "div"))
             return self.wrap(a[0], prec(a[0]) < 2) + _SYM[op] + self.wrap(a[1], right)
         if op == "neg":
             return "-" + self.wrap(a[0], prec(a[0]) <= 1 or a[0].op == "neg"

@@ -31,6 +31,7 @@ class RuleStep:
     rule: str
     text: str
     latex: str
+    op: str | None = None  # the table op with the same differential (its rule is proved there)
 
 
 def fuse(n: Node) -> Node:
@@ -74,12 +75,24 @@ def adjoints(expr: Node, wrt: list[str], seed: Node) -> tuple[dict[str, Node], l
         latex = dlatex + hlatex + "".join(
             rf" \;\Rightarrow\; \overline{{{to_latex(a)}}} \mathrel{{+}}= {to_latex(b)}"
             for a, b in shown)
-        steps.append(RuleStep(rule, text, latex))
+        steps.append(RuleStep(rule, text, latex, _table_op(n)))
     for w in wrt:
         if w not in grads:
             raise ExprError(f"the expression does not depend on {w!r}")
         grads[w] = simplify(grads[w])
     return grads, steps
+
+
+_AS_OP = {"add": "add", "sub": "subtract", "neg": "negative", "mul": "multiply",
+          "div": "divide", "pow": "power", "T": "transpose", "matmul": "matmul"}
+
+
+def _table_op(n: Node) -> str | None:
+    import numeric
+
+    name = _AS_OP.get(n.op) if n.op != "call" else {"logdet": "slogdet", "diag": "diagonal"}.get(
+        n.value, n.value)
+    return name if name in numeric.all_ops() else None
 
 
 def _d(n: Node) -> tuple[str, str]:

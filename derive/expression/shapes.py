@@ -81,7 +81,7 @@ def size_sets(exprs: list[Node], shapes: dict[str, Shape]) -> list[dict[str, int
                 letters.append(d)
     big = {d: 3 + i for i, d in enumerate(letters)}
     small = {d: 2 + i for i, d in enumerate(letters)}
-    return [big, small]
+    return [big, small] if letters else [big]  # integer sizes only: one set, the declared one
 
 
 def permuted(sizes: dict[str, int]) -> dict[str, int]:

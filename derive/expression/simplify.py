@@ -18,6 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from derive.expression import nodes as N
+from derive.expression.chains import chain, column, from_chain, transpose_of
 from derive.expression.nodes import Node, is_scalar
 
 __all__ = ["simplify"]
@@ -150,59 +151,10 @@ def _pull(n: Node, rebuild) -> Node:
 
 
 # ---------------------------------------------------------------------------------------------
-# Matrix products and transposes
+# Matrix products
 # ---------------------------------------------------------------------------------------------
-def chain(n: Node) -> list[Node]:
-    return chain(n.args[0]) + chain(n.args[1]) if n.op == "matmul" else [n]
-
-
-def from_chain(fs: list[Node]) -> Node:
-    if len(fs) > 1:
-        fs = [f for f in fs if f.op != "eye"] or fs[:1]
-    out = fs[0]
-    for f in fs[1:]:
-        out = N.binary("matmul", out, f)
-    return out
-
-
 def _matmul(n: Node) -> Node:
-    return _pull(n, lambda args: from_chain(_column(chain(args[0]) + chain(args[1]))))
-
-
-def _column(fs: list[Node]) -> list[Node]:
-    """A vector chain ``x @ M1 @ M2`` written ``M2.T @ M1.T @ x`` (matrix times vector)."""
-    if len(fs) > 1 and fs[0].ndim == 1 and fs[-1].ndim == 2:
-        return [transpose_of(f) for f in reversed(fs)]
-    return fs
-
-
-def transpose_of(a: Node) -> Node:
-    """The simplified ``a.T``."""
-    if a.ndim < 2:
-        return a
-    if a.op == "T":
-        return a.args[0]
-    if a.op in ("eye",):
-        return a
-    if a.op == "ones":
-        return N.ones(a.shape[::-1])
-    if a.op == "matmul":
-        return from_chain([transpose_of(f) for f in reversed(chain(a))])
-    if a.op in ("add", "sub"):
-        return N.binary(a.op, transpose_of(a.args[0]), transpose_of(a.args[1]))
-    if a.op == "neg":
-        return N.neg(transpose_of(a.args[0]))
-    if a.op in ("mul", "div") and (is_scalar(a.args[0]) or is_scalar(a.args[1])):
-        return N.binary(a.op, transpose_of(a.args[0]), transpose_of(a.args[1]))
-    if a.op == "call" and a.value == "outer":
-        return N.call("outer", a.args[::-1])
-    if a.op == "call" and a.value == "inv" and symmetric(a.args[0]):
-        return a
-    return N.transpose(a)
-
-
-def symmetric(a: Node) -> bool:
-    return a.ndim == 2 and a.shape[0] == a.shape[1] and transpose_of(a) == a
+    return _pull(n, lambda args: from_chain(column(chain(args[0]) + chain(args[1]))))
 
 
 # ---------------------------------------------------------------------------------------------

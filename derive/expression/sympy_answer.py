@@ -103,8 +103,10 @@ def _one(n: Node, xs: list[Any], sizes: dict[str, int] | None) -> Any:
 
 
 def _explicit(e: Any, env: dict[str, Any]) -> sp.Matrix:
-    rep = {s: sp.ImmutableMatrix(env[s.name].reshape(s.shape).tolist())
-           for s in e.atoms(sp.MatrixSymbol)}
+    rep: dict[Any, Any] = {s: sp.ImmutableMatrix(env[s.name].reshape(s.shape).tolist())
+                           for s in e.atoms(sp.MatrixSymbol)}
+    rep.update({s: env[s.name][()] for s in e.atoms(sp.Symbol)
+                if s.name in env and env[s.name].ndim == 0})
     out = e.xreplace(rep).doit()
     if isinstance(out, sp.MatrixBase) or hasattr(out, "as_explicit"):
         return sp.Matrix(out.as_explicit() if hasattr(out, "as_explicit") else out)
@@ -131,7 +133,8 @@ def sympy_answer(expr: Node, w: str, ours: Node, sizes: dict[str, int], seed: in
         names["G"] = expr.shape
     env = {k: rational_point(concrete(s, sizes), rng, k != "G") for k, s in names.items()}
     try:
-        theirs = _explicit(_diff(expr, w, sizes), env)
+        dims = {sp.Symbol(k, integer=True, positive=True): v for k, v in sizes.items()}
+        theirs = _explicit(generic.subs(dims), env)
     except Exception as e:  # noqa: BLE001
         return SympyAnswer("no answer", text, latex,
                            f"SymPy's answer cannot be evaluated: {type(e).__name__}: {e}")
