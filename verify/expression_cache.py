@@ -24,8 +24,9 @@ __all__ = ["cached", "fingerprint"]
 
 NAMESPACE = "report-expression"
 FORMAT = 1
-_VERIFY = ("expression.py", "expression_run.py", "expression_derive.py", "expression_result.py",
-           "cookbook.py", "fd.py", "diagnose.py", "options.py", "results.py")
+_VERIFY = ("expression.py", "expression_run.py", "expression_inputs.py", "expression_derive.py",
+           "expression_result.py", "cookbook.py", "fd.py", "diagnose.py", "options.py",
+           "results.py")
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""One size set of an expression's check: concrete sizes, sampled inputs, three gradients.
+"""The checks of an expression's generated gradient at one size set, or at random ones.
 
 The three parties of the three-way verdict, for a whole expression instead of one op:
 
@@ -18,45 +18,21 @@ failure carries ``verify.diagnose``'s diagnosis of the generated gradient.
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-import numeric
+from verify import expression_inputs as inputs
 from verify import fd
 from verify.diagnose import diagnose, relative_error
+from verify.expression_inputs import Point, Shapes, expression_rng, size_candidates
 from verify.options import RTOL, Options
 from verify.results import CaseResult, CheckResult
 
-__all__ = ["size_candidates", "run_random", "run_sizes", "sample", "expression_rng"]
+__all__ = ["run_random", "run_sizes", "expression_rng", "size_candidates"]
 
-Shapes = Mapping[str, tuple[Any, ...]]  # name -> dims, each an int or a letter
-WELL_POSED = 1e6  # a value or gradient entry past this: a near-singular input (inputs are O(1))
-ATTEMPTS = 8      # inputs drawn per size set before it is declared ill-posed
 SIZE_ATTEMPTS = 8  # distinct random size sets tried per wanted one
-
-
-def expression_rng(seed: int, expr: str, k: int) -> np.random.Generator:
-    """The generator of size set ``k`` of ``expr``: independent of what ran before."""
-    return np.random.default_rng([seed, zlib.crc32(expr.encode()), k])
-
-
-def size_candidates(shapes: Shapes, seed: int, expr: str, big: bool
-                    ) -> Iterator[dict[str, int]]:
-    """Random assignments of the symbolic dimensions, seeded: with ``big``, every dimension
-    ≥ 3 and all of them unequal (a false identity that holds at n = 2, or for m = n, fails
-    there); else drawn from 2–6, unequal where there are few enough letters."""
-    letters = sorted({d for dims in shapes.values() for d in dims if isinstance(d, str)})
-    rng = expression_rng(seed, expr, 1000 + big)  # apart from the inputs' streams (k = 0, 1...)
-    pool = np.arange(3, 3 + max(len(letters), 4)) if big else np.arange(2, 7)
-    while True:
-        if len(letters) <= len(pool):
-            values = rng.permutation(pool)[:len(letters)]
-        else:
-            values = rng.choice(pool, len(letters))
-        yield {a: int(v) for a, v in zip(letters, values)}
 
 
 def run_random(forward: Callable[..., Any], gradient: Callable[..., Any], wrt: list[str],
@@ -90,94 +66,6 @@ def run_random(forward: Callable[..., Any], gradient: Callable[..., Any], wrt: l
     return cases
 
 
-def concrete(shapes: Shapes, sizes: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
-    """The shapes at ``sizes``; a letter without a size is an error naming it."""
-    out = {}
-    for name, dims in shapes.items():
-        missing = [d for d in dims if isinstance(d, str) and d not in sizes]
-        if missing:
-            raise ValueError(f"sizes {dict(sizes)} give no value for dimension {missing[0]!r} "
-                             f"of {name}")
-        out[name] = tuple(int(sizes[d]) if isinstance(d, str) else int(d) for d in dims)
-    return out
-
-
-def sample(shapes: Mapping[str, tuple[int, ...]], rng: np.random.Generator,
-           positive: bool = False) -> dict[str, np.ndarray]:
-    """Inputs of those shapes in float64. Square matrices are the identity plus a small
-    non-symmetric part (invertible, det > 0, well conditioned — and never symmetric, which
-    would hide a transposed gradient); the rest standard normal, or in [0.5, 1.5] when
-    ``positive`` (for log, sqrt, ...)."""
-    xs = {}
-    for name, shape in shapes.items():
-        if len(shape) == 2 and shape[0] == shape[1]:
-            n = shape[0]
-            noise = rng.uniform(0.05, 0.4, shape) if positive else rng.standard_normal(shape)
-            xs[name] = np.eye(n) + 0.3 * noise / np.sqrt(n)
-        elif positive:
-            xs[name] = rng.uniform(0.5, 1.5, shape)
-        else:
-            xs[name] = rng.standard_normal(shape)
-    return xs
-
-
-class _Point:
-    """The expression at one set of inputs: its value, cotangent and the engine's gradients."""
-
-    def __init__(self, forward: Callable[..., Any], xs: dict[str, np.ndarray], wrt: list[str],
-                 rng: np.random.Generator):
-        self.forward, self.xs, self.wrt = forward, xs, wrt
-        self.names = list(xs)
-        with np.errstate(all="ignore"):
-            self.out = np.asarray(forward(**xs), dtype=np.float64)
-        self.scalar = self.out.ndim == 0
-        self.g = np.array(1.0) if self.scalar else rng.standard_normal(self.out.shape)
-        self.engine = self._engine()
-        self.reference: dict[str, np.ndarray] = {}  # FD estimates, where the fd check made them
-
-    def f64(self, *arrays: Any) -> Any:
-        with np.errstate(all="ignore"):
-            return self.forward(**dict(zip(self.names, arrays)))
-
-    def _engine(self) -> dict[str, np.ndarray]:
-        idx = [self.names.index(w) for w in self.wrt]
-
-        def f(*ts: Any) -> Any:
-            args = dict(self.xs)
-            for i, t in zip(idx, ts):
-                args[self.names[i]] = t
-            return self.forward(**args)
-
-        with np.errstate(all="ignore"):
-            _, vjp_fn = numeric.vjp(f, *(self.xs[w] for w in self.wrt))
-            grads = vjp_fn(self.g)
-        return {w: np.asarray(getattr(gi, "value", gi), dtype=np.float64)
-                for w, gi in zip(self.wrt, grads)}
-
-    def well_posed(self) -> bool:
-        values = [self.out, *self.engine.values()]
-        return all(np.all(np.isfinite(v)) and float(np.max(np.abs(v), initial=0.0)) <= WELL_POSED
-                   for v in values)
-
-
-def _draw(forward: Callable[..., Any], shapes: dict[str, tuple[int, ...]], wrt: list[str],
-          rng: np.random.Generator) -> tuple[_Point | None, str]:
-    """Inputs at which the expression and its engine gradient are finite and well posed:
-    general inputs first, then positive ones (log, sqrt), a few times each."""
-    why = ""
-    for attempt in range(ATTEMPTS):
-        xs = sample(shapes, rng, positive=attempt % 2 == 1)
-        try:
-            point = _Point(forward, xs, wrt, rng)
-        except Exception as e:  # noqa: BLE001 - a singular matrix, say: draw again
-            why = f"{type(e).__name__}: {e}"
-            continue
-        if point.well_posed():
-            return point, ""
-        why = "the value or the engine's gradient is not finite or is huge (a singular input?)"
-    return None, why
-
-
 def run_sizes(forward: Callable[..., Any], gradient: Callable[..., Any], wrt: list[str],
               shapes: Shapes, sizes: Mapping[str, int], rng: np.random.Generator,
               options: Options, reference: Callable[..., Any] | None = None,
@@ -185,16 +73,16 @@ def run_sizes(forward: Callable[..., Any], gradient: Callable[..., Any], wrt: li
     """The checks of one size set. ``gradient(xs, g)`` returns ``{wrt name: array}`` (the
     generated code); ``reference(xs, g)`` the same from a published closed form. Where no
     well-posed inputs exist at these sizes: None, or (``required``) unreliable checks."""
-    shape_at = concrete(shapes, sizes)
+    shape_at = inputs.concrete(shapes, sizes)
     label = ", ".join(f"{a} = {v}" for a, v in sizes.items()) or "fixed sizes"
     res = CaseResult(" ; ".join(f"{n}: {s}" for n, s in shape_at.items()), label,
                      [list(s) for s in shape_at.values()], {}, "float64")
-    point, why = _draw(forward, shape_at, wrt, rng)
+    point, why = inputs.draw(forward, shape_at, wrt, rng)
     if point is None and not required:
         return None
     if point is None:
         res.checks = [CheckResult(c, "unreliable", detail=f"no well-posed inputs at {label} "
-                                  f"in {ATTEMPTS} draws: {why}") for c in ("symbolic", "fd")]
+                                  f"in {inputs.ATTEMPTS} draws: {why}") for c in ("symbolic", "fd")]
         return res
     rtol = RTOL["float64"]
     try:
@@ -222,7 +110,7 @@ def run_sizes(forward: Callable[..., Any], gradient: Callable[..., Any], wrt: li
     return res
 
 
-def _symbolic(point: _Point, generated: dict[str, np.ndarray], rtol: float) -> CheckResult:
+def _symbolic(point: Point, generated: dict[str, np.ndarray], rtol: float) -> CheckResult:
     worst = max(((relative_error(generated[w], point.engine[w]), w) for w in point.wrt),
                 key=lambda t: t[0])
     how = "the generated NumPy gradient (derive's closed form) against the engine's gradient"
@@ -232,7 +120,7 @@ def _symbolic(point: _Point, generated: dict[str, np.ndarray], rtol: float) -> C
     return CheckResult("symbolic", "pass", worst[0], rtol, detail=how)
 
 
-def _fd_check(point: _Point, rng: np.random.Generator, options: Options,
+def _fd_check(point: Point, rng: np.random.Generator, options: Options,
               rtol: float) -> CheckResult:
     """The engine's gradient against Ridders differences of <G, f>, with their error bars."""
     try:
@@ -243,7 +131,7 @@ def _fd_check(point: _Point, rng: np.random.Generator, options: Options,
                            f"differences could not run ({type(e).__name__}: {e})")
 
 
-def _fd(point: _Point, rng: np.random.Generator, options: Options, rtol: float) -> CheckResult:
+def _fd(point: Point, rng: np.random.Generator, options: Options, rtol: float) -> CheckResult:
     xs = list(point.xs.values())
     worst, unsure = None, []
     full = all(point.xs[w].size <= options.full_max for w in point.wrt)
@@ -286,7 +174,7 @@ def _fd(point: _Point, rng: np.random.Generator, options: Options, rtol: float) 
     return CheckResult("fd", "pass", e, tol, detail=how)
 
 
-def _shape_check(point: _Point, generated: dict[str, np.ndarray]) -> CheckResult:
+def _shape_check(point: Point, generated: dict[str, np.ndarray]) -> CheckResult:
     for w in point.wrt:
         got, want = generated[w], point.xs[w]
         if got.shape != want.shape or got.dtype != want.dtype:
@@ -301,7 +189,7 @@ def _shape_check(point: _Point, generated: dict[str, np.ndarray]) -> CheckResult
                        "shapes, in float64")
 
 
-def _reference(point: _Point, generated: dict[str, np.ndarray],
+def _reference(point: Point, generated: dict[str, np.ndarray],
                reference: Callable[..., Any]) -> CheckResult:
     """Our closed form (the generated code) against the published one, evaluated in NumPy."""
     with np.errstate(all="ignore"):
@@ -315,7 +203,7 @@ def _reference(point: _Point, generated: dict[str, np.ndarray],
         + ("agrees" if verdict == "pass" else f"off by {worst[0]:.3g} (relative)")))
 
 
-def _diagnosis(point: _Point, generated: dict[str, np.ndarray],
+def _diagnosis(point: Point, generated: dict[str, np.ndarray],
                sizes: Mapping[str, int]) -> dict[str, Any]:
     """The worst generated gradient against the best reference: FD where it was judged, else
     the engine's."""

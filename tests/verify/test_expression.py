@@ -16,8 +16,8 @@ import pytest
 
 from verify.cookbook import identity
 from verify.expression import assert_expression, check_expression
+from verify.expression_inputs import size_candidates
 from verify.expression_result import ExpressionResult
-from verify.expression_run import size_candidates
 
 
 class Planted:
