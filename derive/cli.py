@@ -5,9 +5,10 @@ Prints an op's VJP derivation in a terminal: the matrix-calculus steps when the 
 shapes are given, else the exact derivation at the given (or default) shapes with the proof of the
 engine's rule. Shapes and parameters are parsed, never evaluated.
 
-Exit status 0 when every step holds, 1 when one is refuted, 2 on bad arguments (one line on
-stderr). ``--plugin`` modules are loaded by ``gradproof`` (``verify.plugins``) before this runs,
-so a user's op derives like a built-in; a long derivation shows its elapsed time on stderr
+Exit status 0 when every step holds, 1 when one is refuted or the rule's proof is unavailable
+or timed out (never a pass), 2 on bad arguments (one line on stderr). ``--plugin`` modules are
+loaded by ``gradproof`` (``verify.plugins``) before this runs, so a user's op derives like a
+built-in; a long derivation shows its elapsed time on stderr
 through ``args.progress`` (``verify.progress``, handed in by ``gradproof``: derive does not
 import verify).
 """
@@ -124,8 +125,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Print the derivation; exit status 1 if a step is refuted, 2 on bad arguments."""
     from derive.claims import claims
-    from derive.derivation import derivation
-    from derive.proof import Limits
+    from derive.derivation import default_case, derivation
+    from derive.oprun import ALIASES
+    from derive.proof import Limits, prove_rule
     from derive.render import latex_text, latex_to_mathml
     from numeric import get_op
     from numeric.cases import Case
@@ -150,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
                   f"    layout: {c.layout}\n    {c.detail}\n")
         return 0
     try:
-        op = get_op(args.op)
+        op = get_op(ALIASES.get(args.op, args.op))  # logdet is slogdet
         case = None
         if args.shapes is not None:
             shapes = parse_shapes(args.shapes)
@@ -175,5 +177,15 @@ def run(args: argparse.Namespace) -> int:
             traceback.print_exc()
         print(f"gradproof derive: {op.name} at {case}: {type(e).__name__}: {e}", file=sys.stderr)
         return 2
+    if op.name != args.op:
+        print(f"{args.op} is the op {op.name}: {op.doc}\n")
     print(d.to_text(args.fmt))
+    if d.kind == "generic":  # the closed forms are checked; the engine's rule is proved too
+        at = default_case(op)
+        with busy(f"proving {op.name}'s rule at {at}"):
+            proof = prove_rule(op, at, limits=limits)
+        print(f"the engine's rule at shapes {at}: {proof.status} — {proof.method}"
+              + (f"; {proof.detail}" if proof.detail and not proof.ok else "")
+              + f" (gradproof derive {op.name} --shapes ... shows it entry by entry)")
+        return 0 if d.ok and proof.ok else 1
     return 0 if d.ok else 1

@@ -5,7 +5,9 @@ the elements' ``+`` and ``*``). The functions that do not — exp, log, tanh, ma
 ``where``, ``np.linalg`` — are mapped to SymPy by the one table below, ``NUMPY_TO_SYMPY`` (ufuncs)
 and ``_FUNCTIONS`` (``__array_function__`` overrides). Every result, 0-d included, stays a
 ``SymArray``, so an op's forward and the engine's VJP rules run unchanged on symbols. Python floats
-entering a computation become exact rationals (``0.5`` is ``1/2``), so comparisons are exact.
+entering a computation become exact rationals (``0.5`` is ``1/2``), so comparisons are exact. A
+comparison is a condition, and a number with its tie value written out (``Heaviside(x - y, 0)``)
+where NumPy casts it to one (:mod:`derive.conditions`).
 
 Adding a mapping is one line in ``NUMPY_TO_SYMPY``; an op whose forward still cannot run declares a
 SymPy forward ``Op.sym(*xs, **params)`` taking and returning object arrays (a SymPy Matrix works).
@@ -20,7 +22,10 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-__all__ = ["SymArray", "symbols", "as_sym", "NUMPY_TO_SYMPY", "to_plain"]
+from derive import symbolic_numpy
+from derive.conditions import LOGICAL, as_number, numbers
+
+__all__ = ["SymArray", "symbols", "as_sym", "as_number", "NUMPY_TO_SYMPY", "to_plain"]
 
 
 def _where(c: Any, x: Any, y: Any) -> Any:
@@ -72,6 +77,12 @@ NUMPY_TO_SYMPY: dict[np.ufunc, Callable[..., Any]] = {
     np.logaddexp: lambda x, y: sp.log(sp.exp(x) + sp.exp(y)),
     np.hypot: lambda x, y: sp.sqrt(x**2 + y**2),
     np.floor: sp.floor, np.ceil: sp.ceiling, np.conjugate: sp.conjugate,
+    np.trunc: lambda v: sp.Piecewise((sp.floor(v), v >= 0), (sp.ceiling(v), True)),
+    np.fabs: sp.Abs, np.deg2rad: lambda x: x * sp.pi / 180, np.rad2deg: lambda x: x * 180 / sp.pi,
+    np.logaddexp2: lambda x, y: sp.log(2**x + 2**y, 2),
+    np.remainder: lambda x, y: x - y * sp.floor(x / y),  # np.mod; Mod(x, y) has no derivative
+    np.fmod: lambda x, y: x - y * sp.Piecewise((sp.floor(x / y), x / y >= 0),
+                                               (sp.ceiling(x / y), True)),
     np.greater: _bool(sp.Gt), np.greater_equal: _bool(sp.Ge), np.less: _bool(sp.Lt),
     np.less_equal: _bool(sp.Le), np.equal: _bool(sp.Eq), np.not_equal: _bool(sp.Ne),
     np.logical_and: _logic(sp.And), np.logical_or: _logic(sp.Or), np.logical_not: _logic(sp.Not),
@@ -99,7 +110,7 @@ class SymArray(np.ndarray):
         if method == "at":  # in-place scatter: leave the index argument alone
             args = [to_plain(inputs[0]), inputs[1], *(_exact(a) for a in inputs[2:])]
         else:
-            args = [_exact(a) for a in inputs]
+            args = [_exact(a) if ufunc in LOGICAL else numbers(_exact(a)) for a in inputs]
         if ufunc in NUMPY_TO_SYMPY:
             kwargs.pop("dtype", None)
             kwargs.pop("casting", None)
@@ -120,6 +131,12 @@ class SymArray(np.ndarray):
 
     def __getitem__(self, index: Any) -> Any:
         return _wrap(super().__getitem__(index), force=True)
+
+    def astype(self, dtype: Any, *args: Any, **kwargs: Any) -> Any:
+        """To a numeric dtype: the exact entries kept, conditions made 0/1 (``as_number``)."""
+        if np.dtype(dtype).kind in "fiuc":
+            return _wrap(numbers(self.view(np.ndarray)), force=True)
+        return super().astype(dtype, *args, **kwargs)
 
     def __repr__(self) -> str:
         return "SymArray" + repr(self.view(np.ndarray))[5:]
@@ -278,11 +295,16 @@ def _np_clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, **kw
     return r
 
 
+_PYSINC = np.frompyfunc(lambda v: sp.sin(sp.pi * v) / (sp.pi * v), 1, 1)
 _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.where: _np_where,
     np.clip: _np_clip,
+    np.sinc: lambda x: _PYSINC(_exact(to_plain(x))),
+    np.nansum: lambda a, *args, **kw: np.sum(as_sym(a), *args, **kw),  # symbols are never NaN
+    np.nanmean: lambda a, *args, **kw: np.mean(as_sym(a), *args, **kw),
     np.linalg.inv: _stacked(lambda a: a.inv(), 1),
     np.linalg.det: _stacked(lambda a: a.det(method="berkowitz"), 1),
     np.linalg.solve: _linalg_solve,
     np.linalg.cholesky: _stacked(lambda a: a.cholesky(hermitian=False), 1),
+    **symbolic_numpy.mapped(),
 }

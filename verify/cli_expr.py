@@ -27,15 +27,14 @@ _SIZE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(\d+)\Z")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The ``--expr`` options of ``gradproof verify``."""
+    """The ``--expr`` options of ``gradproof verify`` (``--shapes`` is shared with
+    ``--function``)."""
     g = p.add_argument_group("an expression instead of the op table (derive → implement → "
                              "check)")
     g.add_argument("--expr", metavar="EXPR", help="an expression in Python syntax over named "
                    "arrays, e.g. \"trace(X.T @ A @ X)\" (see docs/verify.md)")
     g.add_argument("--wrt", metavar="NAMES", help="comma-separated names to differentiate "
                    "with respect to")
-    g.add_argument("--shapes", metavar="SPEC", help="the names' shapes, e.g. \"X=n,n A=n,n "
-                   "b=m\" (letters: generic sizes; integers: fixed)")
     g.add_argument("--sizes", metavar="SETS", help="size sets to check at instead of random "
                    "ones, ';'-separated, e.g. \"n=3 m=4; n=5 m=2\"")
 
@@ -63,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     """Check the expression, print it all, write ``--json``; the exit status says the verdict."""
     from verify.expression import check_expression
 
-    for option in ("ops", "junit"):
+    for option in ("ops", "junit", "function"):
         if getattr(args, option, None):
             raise UsageError(f"--{option} does not go with --expr (one expression is checked)")
     if not args.wrt or not args.shapes:

@@ -135,7 +135,7 @@ def expression(expr: str, wrt: str | list[str], shapes: str | dict[str, Any], *,
             raise ExprError(f"wrt: {w!r} does not occur in {expr!r}")
     fused = fuse(tree)
     seed_node = N.const(1) if not tree.shape else N.name("G", tree.shape)
-    grads, rule_steps = adjoints(fused, names, seed_node)
+    grads, rule_steps, raw = adjoints(fused, names, seed_node)
     marks = [time.perf_counter()]
     checks = check_closed_forms(fused, grads, declared, seed)
     marks.append(time.perf_counter())
@@ -149,9 +149,14 @@ def expression(expr: str, wrt: str | list[str], shapes: str | dict[str, Any], *,
     for w, g in grads.items():
         ans = (_sympy(fused, w, g, checks[w], big, seed) if sympy else
                SympyAnswer("not asked", "", "", "sympy=False"))
-        lhs_t, lhs_l = f"∂l/∂{w} = ", rf"\frac{{\partial l}}{{\partial {w}}} = "
-        steps.append(_step(f"rearranged as Σ tr(X̄ᵀ dX): ∂l/∂{w}", lhs_l + to_latex(g),
-                           checks[w].status, lhs_t + to_text(g)))
+        more, more_l = (" + …", r" + \dots") if len(names) > 1 else ("", "")
+        summed = "" if raw[w] == g else f"{to_text(raw[w])}\n   = "
+        text = (f"dl = tr({w}̄ᵀ d{w}){more},  {w}̄ = {summed}{to_text(g)}\n"
+                f"∂l/∂{w} = {to_text(g)}")
+        latex = (rf"\mathrm{{d}}l = \operatorname{{tr}}\left(\bar{{{w}}}^{{T}} \mathrm{{d}}{w}"
+                 rf"\right){more_l},\quad \frac{{\partial l}}{{\partial {w}}} = {to_latex(g)}")
+        steps.append(_step(f"rearranged as Σ tr(X̄ᵀ dX): ∂l/∂{w}", latex, checks[w].status,
+                           text))
         steps.append(_step(f"SymPy's answer for ∂l/∂{w}", ans.latex or r"\text{(none)}",
                            f"{ans.verdict}: {ans.detail}", ans.text or "(none)"))
         gradients[w] = Gradient(w, to_text(g), to_latex(g), _mathml(to_latex(g)), checks[w], ans,

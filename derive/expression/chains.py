@@ -71,8 +71,8 @@ def transpose_of(a: Node) -> Node:
         return a.args[0]
     if a.op in ("eye",):
         return a
-    if a.op == "ones":
-        return N.ones(a.shape[::-1])
+    if a.op in ("ones", "zeros"):
+        return N.Node(a.op, (), None, a.shape[::-1])
     if a.op == "matmul":
         return from_chain([transpose_of(f) for f in reversed(chain(a))])
     if a.op in ("add", "sub"):

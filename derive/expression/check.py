@@ -34,8 +34,10 @@ from derive.expression.shapes import concrete, describe, permuted, size_sets
 __all__ = ["Check", "check_closed_forms", "is_zero", "rational_point", "POLYNOMIAL"]
 
 MAX_ENTRIES = 160  # entries of all inputs at one set of sizes; beyond, SymPy takes minutes
+SYMBOLIC_ENTRIES = 8  # a rational (inverse, determinant) expression this small: all symbols
 POLYNOMIAL = {"name", "const", "add", "sub", "mul", "matmul", "T", "neg", "eye", "ones"}
 _POLY_CALLS = {"trace", "sum", "diag", "outer"}
+_RATIONAL_CALLS = _POLY_CALLS | {"inv", "det", "logdet"}  # logdet: its derivative is rational
 
 
 @dataclass
@@ -53,13 +55,15 @@ class Check:
                 "counterexample": self.counterexample}
 
 
-def polynomial(ns: list[Node]) -> bool:
+def polynomial(ns: list[Node], rational: bool = False) -> bool:
+    """Every node polynomial in the entries (``rational``: or a quotient, inverse, det)."""
+    calls = _RATIONAL_CALLS if rational else _POLY_CALLS
     for n in ns:
         for k in walk(n):
-            if k.op == "pow" and (k.value.denominator != 1 or k.value < 0):
+            if k.op == "pow" and (k.value.denominator != 1 or (k.value < 0 and not rational)):
                 return False
             if k.op not in POLYNOMIAL and k.op != "pow" and not (
-                    k.op == "call" and k.value in _POLY_CALLS):
+                    k.op == "call" and k.value in calls) and not (rational and k.op == "div"):
                 return False
     return True
 
@@ -109,12 +113,13 @@ def check_closed_forms(expr: Node, grads: dict[str, Node], shapes: dict[str, tup
     names = {k.value: k.shape for k in walk(expr) if k.op == "name"}
     if expr.shape:
         names["G"] = expr.shape
-    symbolic = polynomial([expr, *grads.values()])
     results: dict[str, Check] = {}
     for w, closed in grads.items():
-        done, last = [], None
+        done, last, how = [], None, []
+        poly, rational = polynomial([expr, closed]), polynomial([expr, closed], rational=True)
         for base in size_sets([expr, closed], shapes):
             entries = sum(math.prod(concrete(s, base)) for s in names.values())
+            symbolic = poly or (rational and entries <= SYMBOLIC_ENTRIES)
             if entries > MAX_ENTRIES:
                 results[w] = Check(False, f"failed: too large to check exactly ({entries} input "
                                    f"entries at {describe(base)}; at most {MAX_ENTRIES}): "
@@ -134,21 +139,29 @@ def check_closed_forms(expr: Node, grads: dict[str, Node], shapes: dict[str, tup
                                    "left the domain", sizes=done)
                 break
             done.append(sizes)
+            how.append(symbolic)
             if last is not True:
                 results[w] = Check(False, last["status"], "symbolic" if symbolic else
                                    "rational points", done, last)
                 break
         if w in results:
             continue
-        mode = "symbolic" if symbolic else "rational points"
+        mode = {(True,): "symbolic", (False,): "rational points"}.get(
+            tuple(set(how)), "symbolic and rational points")
         at = " and ".join(describe(s) for s in done)
-        how = ("symbolically (all entries symbols)" if symbolic else
-               "at exact rational points (one per set of sizes)")
+        if mode == "symbolic":
+            at += ", symbolically (all entries symbols)"
+        elif mode == "rational points":
+            at += ", at exact rational points (one per set of sizes)"
+        else:
+            at = "; ".join(f"{describe(s)} " + ("symbolically (all entries symbols)" if h else
+                                                "at an exact rational point")
+                           for s, h in zip(done, how))
         square = [d for s in shapes.values() if len(s) == 2 and s[0] == s[1] for d in s[:1]]
         small = [d for d in square if isinstance(d, int) and d < 3]
         note = (f"; fixed square size {', '.join(map(str, small))} < 3" if small else "")
-        results[w] = Check(True, f"verified exactly at {at}, {how}, entry by entry against "
-                           f"the index-level derivation{note}", mode, done)
+        results[w] = Check(True, f"verified exactly at {at}, entry by entry against the "
+                           f"index-level derivation{note}", mode, done)
     return results
 
 
@@ -170,7 +183,7 @@ def _compare(expr: Node, w: str, closed: Node, names: dict[str, tuple], sizes: d
     for k in np.ndindex(*target.shape):
         if symbolic:
             d = sp.diff(l_all, target[k])
-            verdict = is_zero(sp.expand(d - cf[k]))
+            verdict = is_zero(d - cf[k])
         else:  # one symbol: entry k of w; everything else at the point
             one = dict(point)
             one[w] = point[w].copy()

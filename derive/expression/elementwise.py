@@ -66,13 +66,16 @@ def slope(fn: str, a: Node, out: Node) -> Node:
     return _from_sympy(fn, d, t, a)
 
 
-@functools.cache
 def _scalar_forward(fn: str) -> Any:
     """The table op ``fn`` on one SymPy scalar, through its own NumPy forward."""
     from derive.expression.parse import elementwise_ops
-    from derive.symbolic import as_sym, to_plain
 
-    op = elementwise_ops()[fn]
+    return _forward_of(elementwise_ops()[fn])
+
+
+@functools.lru_cache(maxsize=256)
+def _forward_of(op: Any) -> Any:  # keyed by the record itself: a re-registered op is new
+    from derive.symbolic import as_sym, to_plain
 
     def f(v: Any) -> Any:
         out = op.sym(np.array([v], dtype=object)) if op.sym else op.fwd(

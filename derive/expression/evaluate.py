@@ -76,8 +76,8 @@ def _one(n: Node, xs: list[np.ndarray], env: dict, sizes: dict, exact: bool) -> 
     if op == "eye":
         d = concrete((n.value,), sizes)[0]
         return np.array(sp.eye(d).tolist(), dtype=object)
-    if op == "ones":
-        return np.full(concrete(n.shape, sizes), sp.Integer(1), dtype=object)
+    if op in ("ones", "zeros"):
+        return np.full(concrete(n.shape, sizes), sp.Integer(int(op == "ones")), dtype=object)
     if op == "add":
         return xs[0] + xs[1]
     if op == "sub":

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 __all__ = ["Node", "ExprError", "FUNCTIONS", "Dim", "Shape", "name", "const", "call", "binary",
-           "neg", "transpose", "power", "eye", "ones", "is_scalar", "walk", "names_in",
+           "neg", "transpose", "power", "eye", "ones", "zeros", "is_scalar", "walk", "names_in",
            "fmt_shape"]
 
 Dim = str | int
@@ -103,6 +103,10 @@ def eye(d: Dim) -> Node:
 
 def ones(shape: Shape) -> Node:
     return Node("ones", (), None, tuple(shape))
+
+
+def zeros(shape: Shape) -> Node:
+    return Node("zeros", (), None, tuple(shape))
 
 
 def neg(a: Node, pos: int = 0) -> Node:

@@ -10,25 +10,28 @@ with the column it starts at. Length and nesting are bounded before ``ast.parse`
 from __future__ import annotations
 
 import ast
-import functools
+import warnings
 from fractions import Fraction
 from typing import Any
 
 from derive.expression import nodes
 from derive.expression.nodes import ExprError, Node, Shape
 
-__all__ = ["parse", "elementwise_ops", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT"]
+__all__ = ["parse", "elementwise_ops", "MAX_LENGTH", "MAX_DEPTH", "MAX_EXPONENT", "MAX_NODES",
+           "MAX_TREE_DEPTH"]
 
 MAX_LENGTH = 1000
 MAX_DEPTH = 40
 MAX_EXPONENT = 64
+MAX_NODES = 800        # AST nodes (operators and operator tokens count)
+MAX_TREE_DEPTH = 100   # a sum of 100 terms is 100 levels deep
 # Names the generated code uses itself; an expression may not declare them.
 RESERVED = {"np", "numeric", "G", "eye", "ones", "outer", "log_softmax"}
 
 
-@functools.cache
 def elementwise_ops() -> dict[str, Any]:
-    """The table's elementwise ops of one input, by name (exp, log, tanh, sigmoid, relu...)."""
+    """The table's elementwise ops of one input, by name (exp, log, tanh, sigmoid, relu...);
+    read on every call, so an op a plugin registers later is an expression's function too."""
     import numeric
 
     return {k: op for k, op in numeric.all_ops().items()
@@ -54,12 +57,30 @@ def parse(text: str, shapes: dict[str, Shape], *, allow_internal: bool = False) 
     if deepest > MAX_DEPTH:
         raise ExprError(f"expression nested too deeply ({deepest} levels, at most {MAX_DEPTH})")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # a string's bad escape warns; strings are refused anyway
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as e:
         raise ExprError(f"not a valid expression: {e.msg}", e.offset or 0, text) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExprError("expression too complex to parse") from None
+    _bounded(tree.body)
     return _Reader(text.strip(), shapes, allow_internal).read(tree.body)
+
+
+def _bounded(root: ast.AST) -> None:
+    """At most MAX_NODES parts and MAX_TREE_DEPTH levels (``X.T.T.T…``, ``----X``), checked
+    iteratively before anything recursive reads the tree."""
+    todo, count = [(root, 1)], 0
+    while todo:
+        node, depth = todo.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ExprError(f"expression too large (more than {MAX_NODES} parts)")
+        if depth > MAX_TREE_DEPTH:
+            raise ExprError(f"expression nested too deeply (more than {MAX_TREE_DEPTH} levels "
+                            "of operations)")
+        todo.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 class _Reader:

@@ -89,9 +89,9 @@ class _Printer:
             return self.wrap(a[0], prec(a[0]) < 5) + ".T"
         if op == "eye":
             return f"{'np.' * self.code}eye({self.dim(n.value)})"
-        if op == "ones":
+        if op in ("ones", "zeros"):
             dims = ", ".join(self.dim(d) for d in n.shape)
-            return f"{'np.' * self.code}ones({dims if len(n.shape) == 1 else f'({dims})'})"
+            return f"{'np.' * self.code}{op}({dims if len(n.shape) == 1 else f'({dims})'})"
         if op == "call":
             return f"{self.fn(n.value)}({', '.join(self.show(x) for x in a)})"
         raise ValueError(f"cannot print node {op!r}")
@@ -143,6 +143,8 @@ def to_latex(n: Node) -> str:
         return _sup(a[0], "T")
     if op == "eye":
         return "I"
+    if op == "zeros":
+        return "0"
     if op == "ones":
         return r"\mathbf{1}\mathbf{1}^{T}" if len(n.shape) == 2 else r"\mathbf{1}"
     fn, args = n.value, a

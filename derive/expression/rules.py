@@ -44,8 +44,10 @@ def fuse(n: Node) -> Node:
     return Node(n.op, tuple(fuse(a) for a in n.args), n.value, n.shape, n.pos)
 
 
-def adjoints(expr: Node, wrt: list[str], seed: Node) -> tuple[dict[str, Node], list[RuleStep]]:
-    """``{name: ∂l/∂name}`` (simplified) for ``l = ⟨seed, expr⟩``, and the rules applied."""
+def adjoints(expr: Node, wrt: list[str], seed: Node
+             ) -> tuple[dict[str, Node], list[RuleStep], dict[str, Node]]:
+    """``{name: ∂l/∂name}`` (simplified) for ``l = ⟨seed, expr⟩``, the rules applied, and each
+    gradient as the plain sum of the adjoints that reached the name."""
     order = walk(expr)
     dep: dict[int, bool] = {}
     for n in reversed(order):  # children before parents
@@ -69,18 +71,19 @@ def adjoints(expr: Node, wrt: list[str], seed: Node) -> tuple[dict[str, Node], l
             adj[id(a)] = bar if id(a) not in adj else N.binary("add", adj[id(a)], bar)
             shown.append((a, bar))
         htext = "" if h == N.const(1) else f"   with H = {to_text(h)}"
-        hlatex = "" if h == N.const(1) else rf",\quad \bar{{H}} = {to_latex(h)}"
+        hlatex = "" if h == N.const(1) else rf",\quad H = {to_latex(h)}"
         text = dtext + htext + "".join(f"\n  ⇒ ∂l/∂({to_text(a)}) += {to_text(b)}"
                                        for a, b in shown)
         latex = dlatex + hlatex + "".join(
             rf" \;\Rightarrow\; \overline{{{to_latex(a)}}} \mathrel{{+}}= {to_latex(b)}"
             for a, b in shown)
         steps.append(RuleStep(rule, text, latex, _table_op(n)))
+    raw = dict(grads)
     for w in wrt:
         if w not in grads:
             raise ExprError(f"the expression does not depend on {w!r}")
         grads[w] = simplify(grads[w])
-    return grads, steps
+    return grads, steps, raw
 
 
 _AS_OP = {"add": "add", "sub": "subtract", "neg": "negative", "mul": "multiply",
@@ -160,7 +163,11 @@ def _matmul_rule(F: Node, H: Node, lhs: str, lhsl: str) -> tuple:
     dP, dPl = _d(P)
     dQ, dQl = _d(Q)
     text = lhs + f"{dP} @ {to_text(Q)} + {to_text(P)} @ {dQ}   (then tr is cyclic)"
-    latex = lhsl + rf"{dPl}\, {to_latex(Q)} + {to_latex(P)}\, {dQl}"
+    row = P.ndim == 1 and not (P.op == "matmul" and P.args[0].ndim == 1)  # a vector: a row
+    pl = rf"{to_latex(P)}^{{T}}" if row and P.op == "name" else (
+        rf"\left({to_latex(P)}\right)^{{T}}" if row else to_latex(P))
+    dpl = rf"{dPl}^{{T}}" if row else dPl
+    latex = lhsl + rf"{dpl}\, {to_latex(Q)} + {pl}\, {dQl}"
     if P.ndim == 1 and Q.ndim == 1:
         bars = [N.binary("mul", H, Q), N.binary("mul", H, P)]
     elif Q.ndim == 1:

@@ -98,7 +98,7 @@ def build(coef: Fraction, fs: list[tuple[Node, int]], shape: N.Shape = ()) -> No
     """The product ``coef · Π f^k``: scalars first, then arrays, divisors last."""
     fs = _merge(fs)
     if coef == 0:
-        return N.const(0) if not shape else N.binary("mul", N.const(0), N.ones(shape))
+        return N.const(0) if not shape else N.zeros(shape)
     top = [(f, k) for f, k in fs if k > 0]
     top.sort(key=lambda fk: not is_scalar(fk[0]))
     bottom = [(f, -k) for f, k in fs if k < 0]

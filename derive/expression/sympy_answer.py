@@ -142,11 +142,20 @@ def sympy_answer(expr: Node, w: str, ours: Node, sizes: dict[str, int], seed: in
     mine = np.asarray(mine, dtype=object).reshape(theirs.shape)
     for k in np.ndindex(*theirs.shape):
         if is_zero(theirs[k] - mine[k]) is not True:
+            at = "; ".join(f"{name} = {_show(v)}" for name, v in env.items())
             return SympyAnswer("refused", text, latex,
-                               f"at {describe(sizes)} and a rational point (seed {seed}), entry "
-                               f"{list(k)}: SymPy gives {theirs[k]}, the exact derivative is "
-                               f"{mine[k]}")
+                               f"at {describe(sizes)}, {at}: entry {list(k)} of SymPy's answer "
+                               f"is {theirs[k]}, the exact derivative is {mine[k]}")
     return SympyAnswer("agreed", text, latex, f"equal entry by entry at {describe(sizes)}")
+
+
+def _show(v: np.ndarray) -> str:
+    """An exact value for a message: a number, or rows of numbers."""
+    if v.ndim == 0:
+        return str(v[()])
+    rows = v.reshape(1, -1) if v.ndim == 1 else v
+    text = "[" + "; ".join(" ".join(str(x) for x in row) for row in rows.tolist()) + "]"
+    return text if v.ndim == 2 else text + "ᵀ"
 
 
 def _diff(expr: Node, w: str, sizes: dict[str, int] | None) -> Any:

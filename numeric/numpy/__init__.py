@@ -12,7 +12,10 @@ from typing import Any
 import numpy as _np
 from numpy import *  # noqa: F403  (NumPy's namespace; its functions dispatch on Tensors)
 
-from numeric.numpy import linalg, random  # noqa: F401
+# The submodules themselves: "from numeric.numpy import linalg" finds the numpy.linalg that the
+# star import above bound, and never loads numeric/numpy/linalg.py.
+import numeric.numpy.linalg as linalg  # noqa: F401
+import numeric.numpy.random as random  # noqa: F401
 from numeric.tensor import Tensor
 
 
@@ -33,3 +36,6 @@ def array(obj: Any, *args: Any, **kwargs: Any) -> Any:
 
 def asarray(obj: Any, *args: Any, **kwargs: Any) -> Any:
     return array(obj, *args, **kwargs) if _holds_tensor(obj) else _np.asarray(obj, *args, **kwargs)
+
+
+from numeric.numpy.lists import *  # noqa: E402, F403  (reductions of lists of Tensors)

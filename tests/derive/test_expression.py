@@ -141,7 +141,8 @@ def test_closed_forms_read_like_a_person_writes_them(results):
 
 def test_sympy_is_shown_beside_ours(results):
     assert results["logdet(X)"].sympy["X"].verdict == "refused"  # SymPy 1.14 says 0
-    assert "SymPy gives 0" in results["logdet(X)"].sympy["X"].detail
+    assert "of SymPy's answer is 0" in results["logdet(X)"].sympy["X"].detail
+    assert "X = [" in results["logdet(X)"].sympy["X"].detail  # the point itself
     assert results["det(X)"].sympy["X"].verdict == "no answer"   # Derivative(...) left
     assert results["trace(A @ X)"].sympy["X"].verdict == "agreed"
 
@@ -181,3 +182,29 @@ def test_integer_shapes_any_size(m, n, seed):
     got = r.numpy_function(**inputs)
     for w in ("A", "x"):
         np.testing.assert_allclose(got[w], _central(f, inputs, w), rtol=1e-5, atol=1e-6)
+
+
+def test_steps_are_the_notebooks(results):
+    r = results["trace(inv(X) @ A)"]
+    titles = [s.title for s in r.steps]
+    assert titles[:2] == ["statement", titles[1]] and titles[1].startswith("differential")
+    assert [t for t in titles if t in ("trace", "product rule", "inverse")] == [
+        "trace", "product rule", "inverse"]
+    inverse = next(s for s in r.steps if s.title == "inverse")
+    assert "-inv(X) @ dX @ inv(X)" in inverse.text and "'inv'" in inverse.status
+    final = next(s for s in r.steps if s.title.startswith("rearranged"))
+    assert final.status.startswith("verified exactly at n=3") and "n=2" in final.status
+    assert "∂l/∂X = -inv(X).T @ A.T @ inv(X).T" in final.text
+    assert all(s.mathml.startswith("<math") and s.latex and s.text for s in r.steps)
+
+
+def test_the_status_says_how_it_was_checked(results):
+    assert results["trace(X.T @ A @ X)"].exact["X"].mode == "symbolic"
+    assert "symbolically" in results["trace(X.T @ A @ X)"].exact["X"].status
+    logdet = results["logdet(X)"].exact["X"]  # n = 3 at a rational point, n = 2 all symbols
+    assert logdet.mode == "symbolic and rational points"
+    assert "n=3 at an exact rational point; n=2 symbolically" in logdet.status
+    assert results["logsumexp(W @ x)"].exact["W"].mode == "rational points"
+    sizes = results["inv(X.T @ X)"].exact["X"].sizes
+    assert len(sizes) == 2 and min(sizes[0].values()) >= 3  # square n x n = X.T @ X, n >= 3
+    assert len(set(sizes[0].values())) == 2                 # rectangular dimensions unequal

@@ -4,6 +4,8 @@ the column), and planted wrong closed forms that hold at n = 2 but not at n = 3.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import derive
 from derive.expression import ExprError, check_closed_form
@@ -26,6 +28,9 @@ SH = "X=n,n A=n,n b=m x=n"
     ("trace(X); 1", "one line"),
     ("sum(" * 50 + "X" + ")" * 50, "nested too deeply"),
     ("X + " * 600 + "X", "too long"),
+    ("X" + ".T" * 300, "nested too deeply"),
+    ("-" * 500 + "X", "nested too deeply"),
+    ("+".join(["X"] * 300), "nested too deeply"),
     ("trace(X, A)", "takes 1 argument"),
     ("trace(X=A)", "keyword"),
     ("_secret + X", "may not start with '_'"),
@@ -114,3 +119,32 @@ def test_cli_outputs(capsys):
     assert main(["derive", "--expr", "trace(A @ b)", "--wrt", "A", "--shapes", SH]) == 2
     assert "column 9" in capsys.readouterr().err
     assert main(["derive", "--expr", "trace(A @ X)", "--shapes", SH]) == 2  # no --wrt
+
+
+def test_a_user_elementwise_op_is_a_function_of_expressions():
+    import numpy as np
+
+    import numeric
+
+    op = numeric.Op("cube_test_op", lambda x: x ** 3, (lambda g, out, x: 3 * g * x * x,))
+    numeric.register(op)
+    try:
+        r = derive.expression("sum(cube_test_op(X))", "X", "X=m,n")
+        assert r.ok and r.text == {"X": "3 * X**2"}  # derived by SymPy from the forward
+        X = np.arange(6.0).reshape(2, 3)
+        np.testing.assert_allclose(r.numpy_function(X=X), 3 * X ** 2)
+        np.testing.assert_allclose(r.forward_function(X=X), np.sum(X ** 3))
+    finally:
+        numeric.unregister("cube_test_op")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet="XAbx()@*+-/.T_ 0123456789,=[]:'\"\\sumtracedinvlogp", max_size=60))
+def test_any_text_parses_or_is_refused_clearly(text):
+    from derive.expression.parse import parse
+    from derive.expression.shapes import parse_shapes
+
+    try:
+        parse(text, parse_shapes(SH))
+    except ExprError as e:
+        assert e.msg and "Traceback" not in str(e)
