@@ -115,7 +115,7 @@ def check_closed_forms(expr: Node, grads: dict[str, Node], shapes: dict[str, tup
         names["G"] = expr.shape
     results: dict[str, Check] = {}
     for w, closed in grads.items():
-        done, last, how = [], None, []
+        done, last, how, why = [], None, [], ""
         poly, rational = polynomial([expr, closed]), polynomial([expr, closed], rational=True)
         for base in size_sets([expr, closed], shapes):
             entries = sum(math.prod(concrete(s, base)) for s in names.values())
@@ -131,12 +131,12 @@ def check_closed_forms(expr: Node, grads: dict[str, Node], shapes: dict[str, tup
                     last = _compare(expr, w, closed, names, sizes, symbolic,
                                     random.Random(seed + 7919 * attempt))
                     break
-                except (ZeroDivisionError, ValueError, sp.PoleError):
-                    last = None
+                except (ZeroDivisionError, ValueError, TypeError, sp.PoleError) as e:
+                    last, why = None, f"{type(e).__name__}: {e}"
                     continue
             if last is None:
-                results[w] = Check(False, "failed: every point tried made a matrix singular or "
-                                   "left the domain", sizes=done)
+                results[w] = Check(False, "failed: no point tried could be evaluated exactly "
+                                   f"(a singular matrix, a pole; last: {why[:200]})", sizes=done)
                 break
             done.append(sizes)
             how.append(symbolic)
