@@ -2,6 +2,7 @@
 
     gradproof verify [--ops NAMES] [--plugin MODULE] [--json PATH] [--junit PATH] [--seed N]
                      [--dtype float64,float32] [--jobs N] [--random-cases N] [--timeout S]
+    gradproof verify --expr EXPR --wrt NAMES --shapes SPEC [--sizes SETS] [--json PATH]
     gradproof verify --function MODULE:NAME --shapes "x=3,2 y=2" [--range LOW,HIGH]
 
 Every argument and output path is checked before the suite starts (exit status 2 and one line
@@ -24,7 +25,7 @@ import time
 from xml.etree import ElementTree as ET
 
 from numeric import all_ops
-from verify import cli_args
+from verify import cli_args, cli_expr
 from verify.api import DTYPE_CODE
 from verify.errors import FAILED, OK, USAGE, UsageError
 from verify.options import TIMEOUT, Options
@@ -65,15 +66,21 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="check a whole function written in NumPy instead of ops: the engine's "
                         "gradient, the exact one (derive) and finite differences")
     p.add_argument("--shapes", metavar='"x=3,2 y=2"',
-                   help="with --function: its array arguments by name and shape")
+                   help="with --function: its array arguments by name and shape; with --expr: "
+                        "the names' shapes, letters generic (\"X=n,n A=n,n b=m\")")
     p.add_argument("--range", type=cli_args.bounds, default=(-1.0, 1.0), metavar="LOW,HIGH",
                    help="with --function: inputs are drawn uniformly from it (default -1,1)")
+    cli_expr.add_arguments(p)
     p.set_defaults(run=run, outputs=("json", "junit"))
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the suite as the arguments say; the exit status is 0 only when every check passes."""
+    if getattr(args, "expr", None) is not None:  # one expression: derive → implement → check
+        return cli_expr.run(args)
+    if any(getattr(args, o, None) for o in ("wrt", "sizes")):
+        raise UsageError("--wrt and --sizes go with --expr EXPR")
     dtypes = cli_args.names(args.dtype, "--dtype", tuple(DTYPE_CODE))
     if getattr(args, "function", None):
         from verify.cli_function import run_function
