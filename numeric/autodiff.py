@@ -1,4 +1,9 @@
-"""The functional API (HIPS autograd / JAX style): ``vjp``, ``grad``, ``value_and_grad``.
+"""The functional API's core (HIPS autograd / JAX style): ``vjp``, ``make_vjp``, ``grad``,
+``value_and_grad``; the rest of autograd's operators are in ``numeric.functional``.
+
+``grad(f, argnum)`` takes autograd's call shapes: ``argnum`` an int or a tuple (a tuple of
+gradients), keyword arguments forwarded to ``f``, arguments that are tuples, lists or dicts of
+arrays (``numeric.structure``) with gradients in the same structure.
 
 Built on ``numeric.backprop``. Grad mode and the nesting of ``grad`` calls are per thread /
 asyncio context (ContextVars); a ``grad`` called inside another's function records its backward
@@ -10,16 +15,17 @@ from __future__ import annotations
 
 import contextvars
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from numeric.backprop import _backprop, _base, _float_dtype, _own, _seed, toposort
 from numeric.mode import recording
+from numeric.structure import flatten
 from numeric.tensor import Tensor, apply
 
-__all__ = ["vjp", "grad", "value_and_grad"]
+__all__ = ["vjp", "make_vjp", "grad", "value_and_grad", "nary", "trace"]
 
 # How many vjp/grad calls are evaluating their function in this thread / context now: a call
 # made inside another's function may close over the outer call's traced Tensors.
@@ -33,6 +39,12 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
     >>> vjp_fn(np.array([1.0]))
     (array([6.]),)
     """
+    out, vjp_fn, _ = _vjp(f, args)
+    return out, vjp_fn
+
+
+def _vjp(f: Callable[..., Any], args: Sequence[Any]) -> tuple[Any, Callable[[Any], tuple], bool]:
+    """``vjp`` that also says whether the call is nested (recorded for an enclosing one)."""
     nested = any(isinstance(a, Tensor) and a.requires_grad for a in args)
     depth = _depth.get()
     token = _depth.set(depth + 1)
@@ -77,34 +89,83 @@ def vjp(f: Callable[..., Any], *args: Any) -> tuple[Any, Callable[[Any], tuple[A
         return tuple(res)
 
     value = out if nested or not isinstance(out, Tensor) else out._value
-    return value, vjp_fn
+    return value, vjp_fn, nested
 
 
-def value_and_grad(f: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Callable[..., Any]:
-    """``value_and_grad(f)(*args) -> (f(*args), df/dargs[argnum])`` for scalar-valued ``f``."""
-    many = not isinstance(argnum, int)
-    nums = tuple(argnum) if many else (argnum,)
+def make_vjp(fun: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Callable[..., Any]:
+    """autograd's ``make_vjp``: ``vjp_fn, ans = make_vjp(f, argnum)(*args, **kwargs)``.
 
-    def call(*args: Any) -> tuple[Any, Any]:
-        out, vjp_fn = vjp(f, *args)
-        if np.size(_plain(out)) != 1:
-            raise TypeError(f"grad needs f to return one number; it returned shape "
-                            f"{np.shape(_plain(out))} (use numeric.vjp for vector outputs)")
-        grads = vjp_fn(np.ones(np.shape(_plain(out)), dtype=_float_dtype(np.asarray(_plain(out)))))
-        picked = tuple(grads[i] for i in nums)
-        return out, picked if many else picked[0]
+    ``vjp_fn(g)`` is the cotangent of ``args[argnum]`` (a tuple of them for a tuple argnum),
+    shaped like it: arrays, or tuples, lists and dicts of them.
+    """
+    def at(*args: Any, **kwargs: Any) -> tuple[Callable[[Any], Any], Any]:
+        unary, x = nary(fun, argnum, args, kwargs)
+        vjp_fn, ans, _ = trace(unary, x)
+        return vjp_fn, ans
+
+    return at
+
+
+def value_and_grad(fun: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Callable[..., Any]:
+    """``value_and_grad(f)(*args, **kwargs) -> (f(...), df/dargs[argnum])`` for scalar ``f``.
+
+    For ``scipy.optimize.minimize(..., jac=True)``. ``argnum`` an int or a tuple (a tuple of
+    gradients); an argument may be a tuple, list or dict of arrays (its gradient has its shape).
+    """
+    def call(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        unary, x = nary(fun, argnum, args, kwargs)
+        vjp_fn, ans, _ = trace(unary, x)
+        return ans, vjp_fn(_ones_for_scalar(ans, "grad"))
 
     return call
 
 
-def grad(f: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Callable[..., Any]:
-    """``grad(f)(*args)``: the gradient of scalar-valued ``f`` at ``args[argnum]``.
+def grad(fun: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Callable[..., Any]:
+    """``grad(f)(*args, **kwargs)``: the gradient of scalar-valued ``f`` at ``args[argnum]``.
 
     >>> grad(lambda x: (x ** 3).sum())(np.array([2.0]))
     array([12.])
     """
-    vg = value_and_grad(f, argnum)
-    return lambda *args: vg(*args)[1]
+    vg = value_and_grad(fun, argnum)
+    return lambda *args, **kwargs: vg(*args, **kwargs)[1]
+
+
+def nary(fun: Callable[..., Any], argnum: Any, args: tuple,
+         kwargs: dict) -> tuple[Callable[[Any], Any], Any]:
+    """``(unary, x)``: ``fun`` as a function of ``args[argnum]`` alone (a tuple of the arguments
+    for a tuple argnum), the other arguments and the keywords held fixed — autograd's nary."""
+    if isinstance(argnum, (int, np.integer)):
+        nums, many = (int(argnum),), False
+    else:
+        nums, many = tuple(argnum), True
+    for i in nums:
+        if not -len(args) <= i < len(args):
+            raise TypeError(f"argnum {i} is out of range: the function was called with "
+                            f"{len(args)} positional argument(s)")
+
+    def unary(x: Any) -> Any:
+        full = list(args)
+        for i, xi in zip(nums, x if many else (x,)):
+            full[i] = xi
+        return fun(*full, **kwargs)
+
+    return unary, tuple(args[i] for i in nums) if many else args[nums[0]]
+
+
+def trace(unary: Callable[[Any], Any], x: Any) -> tuple[Callable[[Any], Any], Any, bool]:
+    """``(vjp_fn, ans, nested)`` of ``unary`` at ``x``, any structure of arrays: ``vjp_fn(g)``
+    is shaped like ``x``; ``nested`` says whether an enclosing differentiation records it."""
+    leaves, rebuild = flatten(x)
+    ans, pull, nested = _vjp(lambda *ls: unary(rebuild(ls)), leaves)
+    return (lambda g: rebuild(pull(g))), ans, nested
+
+
+def _ones_for_scalar(ans: Any, who: str) -> np.ndarray:
+    if np.size(_plain(ans)) != 1:
+        raise TypeError(f"{who} needs f to return one number; it returned shape "
+                        f"{np.shape(_plain(ans))} (use numeric.vjp, elementwise_grad or "
+                        "jacobian for vector outputs)")
+    return np.ones(np.shape(_plain(ans)), dtype=_float_dtype(np.asarray(_plain(ans))))
 
 
 def _plain(a: Any) -> Any:
