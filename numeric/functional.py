@@ -21,7 +21,7 @@ import numpy as np
 from numeric.autodiff import _ones_for_scalar, _plain, grad, make_vjp, nary, trace
 from numeric.backprop import _float_dtype
 from numeric.op import Op
-from numeric.structure import flatten
+from numeric.structure import flatten, is_container
 from numeric.tensor import Tensor, apply
 
 __all__ = ["elementwise_grad", "deriv", "jacobian", "hessian", "make_hvp",
@@ -50,8 +50,19 @@ def elementwise_grad(fun: Callable[[Any], Any], x: Any) -> Any:
 
 @_operator
 def jacobian(fun: Callable[[Any], Any], x: Any) -> Any:
-    """d fun / d x, of shape ``fun(x).shape + x.shape`` (per leaf for a container ``x``)."""
-    vjp_fn, ans, _ = trace(fun, x)
+    """d fun / d x, of shape ``fun(x).shape + x.shape``. For a container ``x`` (or output), one
+    Jacobian per leaf, in its structure (``hessian(f, (0, 1))`` is ``((Hxx, Hxy), (Hyx, Hyy))``).
+    """
+    outs: list[Any] = []
+
+    def flat(x: Any) -> Any:  # a container output becomes one vector of its raveled leaves
+        out = fun(x)
+        outs.append((*flatten(out), is_container(out)))
+        if not is_container(out):
+            return out
+        return np.concatenate([np.reshape(v, (-1,)) for v in outs[-1][0]])
+
+    vjp_fn, ans, _ = trace(flat, x)
     shape = np.shape(_plain(ans))
     size = int(np.prod(shape))
     dtype = _float_dtype(np.asarray(_plain(ans)))
@@ -61,9 +72,18 @@ def jacobian(fun: Callable[[Any], Any], x: Any) -> Any:
         e[i] = 1
         rows.append(flatten(vjp_fn(e.reshape(shape)))[0])
     leaves, rebuild = flatten(x)
-    return rebuild([np.reshape(np.stack([r[j] for r in rows]) if rows else
-                               np.zeros((0,) + np.shape(_plain(leaf))), shape + np.shape(leaf))
-                    for j, leaf in enumerate(leaves)])
+    whole = [np.stack([r[j] for r in rows]) if rows else np.zeros((0,) + np.shape(leaf))
+             for j, leaf in enumerate(leaves)]
+    out_leaves, out_rebuild, many = outs[0]
+    if not many:
+        return rebuild([np.reshape(w, shape + np.shape(leaf)) for w, leaf in zip(whole, leaves)])
+    blocks, start = [], 0
+    for v in out_leaves:
+        n = int(np.size(_plain(v)))
+        blocks.append(rebuild([np.reshape(w[start:start + n], np.shape(v) + np.shape(leaf))
+                               for w, leaf in zip(whole, leaves)]))
+        start += n
+    return out_rebuild(blocks)
 
 
 @_operator
