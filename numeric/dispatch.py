@@ -79,7 +79,8 @@ def call(op: Op, binder: Any, args: tuple, kwargs: dict, where: str = "") -> Any
 
 
 def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-    if ufunc in _CONSTANT_UFUNCS and ufunc not in _UFUNCS:  # any method, any keyword: values
+    entry = _UFUNCS.get(ufunc)
+    if entry is None and ufunc in _CONSTANT_UFUNCS:  # any method, any keyword: on values
         return getattr(ufunc, method)(*_values(inputs), **{k: _values(v) for k, v in
                                                             kwargs.items()})
     if method != "__call__":
@@ -87,7 +88,6 @@ def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: 
     if kwargs:
         raise TypeError(f"numpy.{ufunc.__name__} on Tensor takes no keyword arguments "
                         f"(got {', '.join(sorted(kwargs))})")
-    entry = _UFUNCS.get(ufunc)
     if entry is not None:
         if entry[1] is bind_inputs:  # the usual ufunc record: its inputs are the call's
             return apply(entry[0], *inputs)
@@ -97,8 +97,10 @@ def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: 
 
 
 def _array_function(self: Tensor, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+    entry = _FUNCTIONS.get(func)
     form = _CONSTANT_FORMS.get(func)
-    entry = None if form is not None and form(args, kwargs) else _FUNCTIONS.get(func)
+    if form is not None and form(args, kwargs):
+        entry = None
     if entry is not None:
         return call(entry[0], entry[1], args, kwargs, f"{_numpy_name(func)} on Tensor")
     if func in _CONSTANT_FUNCTIONS or form is not None:
