@@ -25,7 +25,7 @@ from numeric.mode import recording
 from numeric.structure import flatten
 from numeric.tensor import Tensor, apply
 
-__all__ = ["vjp", "make_vjp", "grad", "value_and_grad", "nary", "trace"]
+__all__ = ["vjp", "make_vjp", "grad", "value_and_grad"]
 
 # How many vjp/grad calls are evaluating their function in this thread / context now: a call
 # made inside another's function may close over the outer call's traced Tensors.

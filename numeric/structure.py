@@ -25,6 +25,10 @@ def flatten(x: Any) -> tuple[list[Any], Callable[[Sequence[Any]], Any]]:
     >>> rebuild([10, 20, 30])
     {'w': 10, 'b': (20, 30)}
     """
+    if not is_container(x):  # the common cases, kept cheap: one array, a tuple of arrays
+        return [x], _only
+    if type(x) is tuple and not any(is_container(v) for v in x):
+        return list(x), lambda new: tuple(new) if len(new) == len(x) else _only(new, len(x))
     leaves: list[Any] = []
     # The structure as a tree of (builder, child specs); a leaf is None. Built with an explicit
     # stack: containers are visited in order, so leaf i is the i-th value in reading order.
@@ -48,6 +52,12 @@ def flatten(x: Any) -> tuple[list[Any], Callable[[Sequence[Any]], Any]]:
         return _build(root[0], new)
 
     return leaves, rebuild
+
+
+def _only(new: Sequence[Any], n: int = 1) -> Any:
+    if len(new) != n:
+        raise ValueError(f"rebuild needs {n} leaves, got {len(new)}")
+    return new[0]
 
 
 def _items(node: Any) -> tuple[list[Any] | None, list[Any]]:
