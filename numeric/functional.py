@@ -222,7 +222,11 @@ def checkpoint(fun: Callable[..., Any]) -> Callable[..., Any]:
             full = list(args)
             for i, v in zip(tracked, values):
                 full[i] = v
-            return fun(*full, **kwargs)
+            out = fun(*full, **kwargs)
+            if is_container(out):
+                raise TypeError(f"checkpoint({name}): the function must return one array, "
+                                f"not a {type(out).__name__}")
+            return out
 
         last: list[Any] = []  # (g, cotangents): the recomputation serves every input of one g
 

@@ -293,3 +293,5 @@ def test_errors_are_clear():
         numeric.make_jvp(lambda x: x * 2)(onp.ones(2))(onp.ones(3))
     with pytest.raises(ValueError, match="tensor has shape"):
         numeric.tensor_jacobian_product(lambda x: x * 2)(onp.ones(2), onp.ones(3))
+    with pytest.raises(TypeError, match="must return one array"):
+        numeric.checkpoint(lambda x: (x, x))(numeric.Tensor([1.0]))
