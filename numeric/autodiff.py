@@ -100,9 +100,10 @@ def make_vjp(fun: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Callab
     ``vjp_fn(g)`` is the cotangent of ``args[argnum]`` (a tuple of them for a tuple argnum),
     shaped like it: arrays, or tuples, lists and dicts of them.
     """
+    bind = nary(fun, argnum)
+
     def at(*args: Any, **kwargs: Any) -> tuple[Callable[[Any], Any], Any]:
-        unary, x = nary(fun, argnum, args, kwargs)
-        vjp_fn, ans, _ = trace(unary, x)
+        vjp_fn, ans, _ = trace(*bind(args, kwargs))
         return vjp_fn, ans
 
     return at
@@ -114,9 +115,10 @@ def value_and_grad(fun: Callable[..., Any], argnum: int | Iterable[int] = 0) -> 
     For ``scipy.optimize.minimize(..., jac=True)``. ``argnum`` an int or a tuple (a tuple of
     gradients); an argument may be a tuple, list or dict of arrays (its gradient has its shape).
     """
+    bind = nary(fun, argnum)
+
     def call(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-        unary, x = nary(fun, argnum, args, kwargs)
-        vjp_fn, ans, _ = trace(unary, x)
+        vjp_fn, ans, _ = trace(*bind(args, kwargs))
         return ans, vjp_fn(_ones_for_scalar(ans, "grad"))
 
     return call
@@ -132,26 +134,32 @@ def grad(fun: Callable[..., Any], argnum: int | Iterable[int] = 0) -> Callable[.
     return lambda *args, **kwargs: vg(*args, **kwargs)[1]
 
 
-def nary(fun: Callable[..., Any], argnum: Any, args: tuple,
-         kwargs: dict) -> tuple[Callable[[Any], Any], Any]:
-    """``(unary, x)``: ``fun`` as a function of ``args[argnum]`` alone (a tuple of the arguments
-    for a tuple argnum), the other arguments and the keywords held fixed — autograd's nary."""
-    if isinstance(argnum, (int, np.integer)):
-        nums, many = (int(argnum),), False
-    else:
-        nums, many = tuple(argnum), True
-    for i in nums:
-        if not -len(args) <= i < len(args):
-            raise TypeError(f"argnum {i} is out of range: the function was called with "
-                            f"{len(args)} positional argument(s)")
+def nary(fun: Callable[..., Any], argnum: Any) -> Callable[[tuple, dict], tuple[Any, Any]]:
+    """``at(args, kwargs) -> (unary, x)``: ``fun`` as a function of ``args[argnum]`` alone (a
+    tuple of the arguments for a tuple argnum), the other arguments and the keywords held
+    fixed — autograd's nary. ``argnum`` is read once, here."""
+    many = not isinstance(argnum, (int, np.integer))
+    nums = tuple(int(i) for i in argnum) if many else (int(argnum),)
 
-    def unary(x: Any) -> Any:
-        full = list(args)
-        for i, xi in zip(nums, x if many else (x,)):
-            full[i] = xi
-        return fun(*full, **kwargs)
+    def at(args: tuple, kwargs: dict) -> tuple[Callable[[Any], Any], Any]:
+        try:
+            picked = tuple([args[i] for i in nums]) if many else args[nums[0]]
+        except IndexError:
+            raise TypeError(f"argnum {argnum} is out of range: the function was called with "
+                            f"{len(args)} positional argument(s)") from None
 
-    return unary, tuple(args[i] for i in nums) if many else args[nums[0]]
+        def unary(x: Any) -> Any:
+            full = list(args)
+            if many:
+                for i, xi in zip(nums, x):
+                    full[i] = xi
+            else:
+                full[nums[0]] = x
+            return fun(*full, **kwargs)
+
+        return unary, picked
+
+    return at
 
 
 def trace(unary: Callable[[Any], Any], x: Any) -> tuple[Callable[[Any], Any], Any, bool]:
@@ -163,11 +171,13 @@ def trace(unary: Callable[[Any], Any], x: Any) -> tuple[Callable[[Any], Any], An
 
 
 def _ones_for_scalar(ans: Any, who: str) -> np.ndarray:
-    if np.size(_plain(ans)) != 1:
+    value = _plain(ans)
+    value = value if type(value) is np.ndarray else np.asarray(value)
+    if value.size != 1:
         raise TypeError(f"{who} needs f to return one number; it returned shape "
-                        f"{np.shape(_plain(ans))} (use numeric.vjp, elementwise_grad or "
-                        "jacobian for vector outputs)")
-    return np.ones(np.shape(_plain(ans)), dtype=_float_dtype(np.asarray(_plain(ans))))
+                        f"{value.shape} (use numeric.vjp, elementwise_grad or jacobian for "
+                        "vector outputs)")
+    return np.ones(value.shape, dtype=value.dtype if value.dtype.kind in "fc" else np.float64)
 
 
 def _plain(a: Any) -> Any:

@@ -34,9 +34,11 @@ def _operator(unary_op: Callable[..., Any]) -> Callable[..., Any]:
     """Turn ``unary_op(unary_fun, x)`` into ``op(fun, argnum=0)(*args, **kwargs)``."""
     @functools.wraps(unary_op)
     def op(fun: Callable[..., Any], argnum: Any = 0) -> Callable[..., Any]:
+        bind = nary(fun, argnum)
+
         @functools.wraps(fun)
         def at(*args: Any, **kwargs: Any) -> Any:
-            return unary_op(*nary(fun, argnum, args, kwargs))
+            return unary_op(*bind(args, kwargs))
         return at
     return op
 
@@ -151,8 +153,10 @@ def make_ggnvp(f: Callable[..., Any], g: Callable[[Any], Any] | None = None,
     Gauss-Newton matrix of ``g(f(x))`` times ``v`` (``g`` defaults to ½ Σ y² on the last axis)."""
     g = _half_square if g is None else g
 
+    bind = nary(f, f_argnum)
+
     def at(*args: Any, **kwargs: Any) -> Callable[[Any], Any]:
-        unary, x = nary(f, f_argnum, args, kwargs)
+        unary, x = bind(args, kwargs)
         f_vjp, f_x, _ = trace(unary, x)
         g_hvp, _ = make_vjp(grad(g))(f_x)
         f_jvp = make_jvp(unary)(x)

@@ -13,9 +13,12 @@ from typing import Any
 __all__ = ["flatten", "is_container"]
 
 
+_CONTAINERS = (tuple, list, dict)
+
+
 def is_container(x: Any) -> bool:
     """Whether ``x`` is a tuple, list or dict (the containers gradients are taken through)."""
-    return isinstance(x, (tuple, list, dict))
+    return isinstance(x, _CONTAINERS)
 
 
 def flatten(x: Any) -> tuple[list[Any], Callable[[Sequence[Any]], Any]]:
@@ -25,9 +28,9 @@ def flatten(x: Any) -> tuple[list[Any], Callable[[Sequence[Any]], Any]]:
     >>> rebuild([10, 20, 30])
     {'w': 10, 'b': (20, 30)}
     """
-    if not is_container(x):  # the common cases, kept cheap: one array, a tuple of arrays
+    if not isinstance(x, _CONTAINERS):  # the common cases, kept cheap: one array, a tuple of arrays
         return [x], _only
-    if type(x) is tuple and not any(is_container(v) for v in x):
+    if type(x) is tuple and not any([isinstance(v, _CONTAINERS) for v in x]):
         return list(x), lambda new: tuple(new) if len(new) == len(x) else _only(new, len(x))
     leaves: list[Any] = []
     # The structure as a tree of (builder, child specs); a leaf is None. Built with an explicit
