@@ -8,10 +8,6 @@ creation functions given Tensors. ``linalg``, ``random`` and ``fft`` are NumPy's
 any other name is NumPy's.
 """
 
-from __future__ import annotations
-
-from typing import Any
-
 import numpy as _np
 from numpy import *  # noqa: F403  (NumPy's namespace; its functions dispatch on Tensors)
 
@@ -36,7 +32,7 @@ from numeric.numpy.construct import (  # noqa: F401
 __version__ = _np.__version__
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     """Any other attribute of NumPy's namespace (names its ``__all__`` does not list)."""
     try:
         return getattr(_np, name)
