@@ -152,7 +152,6 @@ def make_ggnvp(f: Callable[..., Any], g: Callable[[Any], Any] | None = None,
     """``ggnvp = make_ggnvp(f, g)(*args)``; ``ggnvp(v)`` is Jᵀ H_g J v, the generalized
     Gauss-Newton matrix of ``g(f(x))`` times ``v`` (``g`` defaults to ½ Σ y² on the last axis)."""
     g = _half_square if g is None else g
-
     bind = nary(f, f_argnum)
 
     def at(*args: Any, **kwargs: Any) -> Callable[[Any], Any]:
