@@ -2,6 +2,8 @@
 
 - :func:`check_op` / :func:`assert_op` — one op over its standard cases (or given shapes or
   arrays): six checks per case, results as data (``verify.results``);
+- :func:`check_function` / :func:`assert_function` — a whole function written in NumPy: the
+  engine's gradient, the exact one (derive) and finite differences (``verify.function``);
 - :func:`run_suite` — every op of the table (and plugins), float64 and float32, in parallel;
 - :mod:`verify.fd` — finite differences with error bars (Ridders, complex step, J·v);
 - :mod:`verify.mutants` — built-in wrong VJPs the suite must catch;
@@ -16,10 +18,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["check_op", "assert_op", "run_suite", "Options", "strategies", "SCHEMA",
-           "CheckResult", "CaseResult", "OpResult", "SuiteResult"]
+__all__ = ["check_op", "assert_op", "check_function", "assert_function", "run_suite", "Options",
+           "strategies", "SCHEMA", "CheckResult", "CaseResult", "OpResult", "SuiteResult"]
 
 _WHERE = {"check_op": "verify.api", "assert_op": "verify.api", "run_suite": "verify.suite",
+          "check_function": "verify.function", "assert_function": "verify.function",
           "Options": "verify.options", "SCHEMA": "verify.results",
           "CheckResult": "verify.results", "CaseResult": "verify.results",
           "OpResult": "verify.results", "SuiteResult": "verify.results"}

@@ -18,6 +18,7 @@ import argparse
 import sys
 from typing import Any
 
+from verify import cli_args
 from verify.errors import UsageError
 from verify.progress import Bar
 
@@ -66,7 +67,7 @@ def _validate(args: argparse.Namespace) -> list[str] | None:
         raise UsageError("--ops names no op")
     if len(set(ops)) != len(ops):
         raise UsageError(f"--ops names an op twice: {', '.join(ops)}")
-    return ops
+    return cli_args.op_names(ops)
 
 
 def _document(args: argparse.Namespace, ops: list[str] | None) -> dict[str, Any]:

@@ -1,16 +1,31 @@
 """Every kind of op (see :class:`numeric.kind.Kind`), one object each, grouped by module:
 
 - ``broadcasting``: ``ELEMENTWISE`` (the default), ``BROADCAST_TO``, ``MATMUL``, ``SOLVE``;
-- ``reduction``: ``REDUCE``, ``MOMENT``, ``SOFTMAX``, ``NORM``;
+- ``reduction``: ``REDUCE``, ``MOMENT``, ``SOFTMAX``, ``NORM``, ``AVERAGE``;
 - ``layout``: ``RESHAPE``, ``TRANSPOSE``, ``SWAPAXES``, ``EXPAND_DIMS``, ``SQUEEZE``,
   ``INDEX``, ``SCATTER``, ``FLIP``, ``PAD``, ``CONCATENATE``, ``STACK``;
+- ``building``: ``TILE``, ``ROT90``, ``ROLL``, ``DIAG``, ``TRI``, ``SELECT``, ``SORT``,
+  ``PARTITION``, ``LINSPACE``, ``ASTYPE``;
 - ``linalg``: ``SQUARE``, ``DIAGONAL``, ``DOT``, ``OUTER``, ``EINSUM``, and ``OTHER`` for a
-  user op that declares its own cases.
+  user op that declares its own cases;
+- ``scan``: ``SCAN``, ``DIFF``, ``GRADIENT``.
 
 A new kind is one ``Kind(...)`` beside its relatives and the op rows that use it.
 """
 
 from numeric.kinds.broadcasting import BROADCAST_TO, ELEMENTWISE, MATMUL, SOLVE
+from numeric.kinds.building import (
+    ASTYPE,
+    DIAG,
+    LINSPACE,
+    PARTITION,
+    ROLL,
+    ROT90,
+    SELECT,
+    SORT,
+    TILE,
+    TRI,
+)
 from numeric.kinds.layout import (
     CONCATENATE,
     EXPAND_DIMS,
@@ -25,10 +40,13 @@ from numeric.kinds.layout import (
     TRANSPOSE,
 )
 from numeric.kinds.linalg import DIAGONAL, DOT, EINSUM, OTHER, OUTER, SQUARE
-from numeric.kinds.reduction import MOMENT, NORM, REDUCE, SOFTMAX
+from numeric.kinds.reduction import AVERAGE, MOMENT, NORM, REDUCE, SOFTMAX
+from numeric.kinds.scan import DIFF, GRADIENT, SCAN
 
 __all__ = [
     "ELEMENTWISE", "BROADCAST_TO", "MATMUL", "SOLVE", "REDUCE", "MOMENT", "SOFTMAX", "NORM",
     "RESHAPE", "TRANSPOSE", "SWAPAXES", "EXPAND_DIMS", "SQUEEZE", "INDEX", "SCATTER", "FLIP",
     "PAD", "CONCATENATE", "STACK", "SQUARE", "DIAGONAL", "DOT", "OUTER", "EINSUM", "OTHER",
+    "TILE", "ROT90", "ROLL", "DIAG", "TRI", "SELECT", "SORT", "PARTITION", "LINSPACE", "ASTYPE",
+    "SCAN", "DIFF", "GRADIENT", "AVERAGE",
 ]

@@ -11,7 +11,11 @@ any other name is NumPy's.
 import numpy as _np
 from numpy import *  # noqa: F403  (NumPy's namespace; its functions dispatch on Tensors)
 
-from numeric.numpy import fft, linalg, random  # noqa: F401
+# The submodules themselves: "from numeric.numpy import linalg" would find the numpy.linalg that
+# the star import above bound, and never load numeric/numpy/linalg.py.
+import numeric.numpy.fft as fft  # noqa: F401
+import numeric.numpy.linalg as linalg  # noqa: F401
+import numeric.numpy.random as random  # noqa: F401
 from numeric.numpy.construct import (  # noqa: F401
     arange,
     array,
@@ -28,6 +32,7 @@ from numeric.numpy.construct import (  # noqa: F401
     tri,
     zeros,
 )
+from numeric.numpy.lists import *  # noqa: F403  (reductions of lists of Tensors)
 
 __version__ = _np.__version__
 

@@ -72,18 +72,11 @@ def _build(obj: Any, dtype: Any) -> Any:
 
 
 def _cast(t: Tensor, dtype: Any) -> Any:
-    """``t`` in ``dtype``: the same Tensor, a differentiable cast, or values for int/bool."""
+    """``t`` in ``dtype`` by the astype record: differentiable, or refused where a cast would cut
+    a gradient (to integers or booleans, for a Tensor that requires grad)."""
     if dtype is None or np.dtype(dtype) == t.dtype:
         return t
-    if not np.issubdtype(np.dtype(dtype), np.inexact):
-        return np.array(t.value, dtype)  # to integers or booleans: a step function, constant
-    if not t.requires_grad:
-        return Tensor(t.value.astype(dtype), requires_grad=False)
-    astype = getattr(Tensor, "astype", None)
-    if astype is None:
-        raise TypeError(f"numeric.numpy.array: casting a Tensor of {t.dtype} to {np.dtype(dtype)} "
-                        "needs the astype op, which is not registered")
-    return astype(t, dtype)
+    return t.astype(dtype)
 
 
 def _holds_tensor(obj: Any) -> bool:

@@ -13,8 +13,14 @@ Nothing here imports SymPy: the few ``sym`` forwards import it when derive calls
 Each group is one module of this package, registered in this order:
 ``elementwise``, ``products``, ``reductions``, ``layout``, ``linalg``; ``common`` holds what they
 share. A new op is one ``register(Op(...))`` in its group.
+``building`` and ``ordering`` (NumPy's building and ordering functions) register after
+``linalg``; ``forms`` holds the NumPy call forms of the ``layout`` ops.
+``parts`` and ``remainders`` (more elementwise ops), ``scans`` and ``statistics`` register last.
 """
 
 from numeric.ops import elementwise, layout, linalg, products, reductions  # noqa: F401
+
+from numeric.ops import building, ordering  # noqa: F401  # isort: skip (after linalg)
+from numeric.ops import parts, remainders, scans, statistics  # noqa: F401  # isort: skip
 
 __all__: list[str] = []

@@ -73,7 +73,7 @@ def make_results(ops: tuple[str, ...] = ("add", "multiply", "maximum", "matmul",
         entries.append(_op_entry(EVIL, f"user op {EVIL} & co", "elementwise",
                                  list(standard_cases(table["exp"]))[:2], f"at {EVIL}",
                                  False, rng))
-    counts = {"pass": 0, "fail": 0, "unreliable": 0, "skipped": 0}
+    counts = {"pass": 0, "fail": 0, "unreliable": 0, "skipped": 0, "unavailable": 0}
     worst = []
     for op in entries:
         for case in op["cases"]:

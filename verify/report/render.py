@@ -48,11 +48,16 @@ def _shape(shapes: Any) -> str:
     return " ; ".join("×".join(map(str, s)) if s else "()" for s in shapes or [])
 
 
+_CLAIM_CLASS = {"confirmed": "pass", "refuted": "fail", "subgradient": "subgradient"}
+
+
 def _step_verdict(status: str) -> str:
     """A derivation step's status ("verified exactly at sizes ...", "refuted: ...") as a colour."""
     status = (status or "").lower()
     if status.startswith(("refuted", "fail", "wrong")):
         return "fail"
+    if status.startswith(("unavailable", "timed-out")):  # no proof: not a pass either
+        return "unavailable"
     if status.startswith(("verified", "proved", "confirmed", "checked", "derived")):
         return "pass"
     return "skipped"
@@ -66,6 +71,7 @@ def _env() -> Environment:
     env.filters["prose"] = _prose
     env.filters["slug"] = slug
     env.filters["step_verdict"] = _step_verdict
+    env.filters["claim_class"] = lambda v: _CLAIM_CLASS.get(v, "skipped")
     env.filters["math"] = lambda latex: Markup(latex_to_mathml(latex or ""))
     env.filters["inline_math"] = lambda latex: Markup(latex_to_mathml(latex or "", "inline"))
     env.filters["formula"] = _formula
