@@ -258,10 +258,11 @@ def _linearize(fun: Callable[[Any], Any], x: Any) -> tuple[Any, Callable[[Any], 
     leaves, rebuild = flatten(x)
     shapes = [np.shape(_plain(v)) for v in leaves]
 
-    def transposed(g: Any) -> Any:  # every leaf's cotangent, raveled into one vector
+    def transposed(g: Any) -> Any:  # every leaf's cotangent, raveled into one vector if many
         parts = flatten(vjp_fn(g))[0]
-        return np.concatenate([np.reshape(p, (-1,)) for p in parts]) if len(parts) > 1 \
-            else np.reshape(parts[0], (-1,))
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate([np.reshape(p, (-1,)) for p in parts])
 
     zero = np.zeros(np.shape(_plain(ans)), dtype=_float_dtype(np.asarray(_plain(ans))))
     pull, _ = make_vjp(transposed)(zero)
@@ -271,8 +272,7 @@ def _linearize(fun: Callable[[Any], Any], x: Any) -> tuple[Any, Callable[[Any], 
         if [np.shape(_plain(u)) for u in vs] != shapes:
             raise ValueError(f"jvp: the tangent has shapes {[np.shape(u) for u in vs]}, but "
                              f"the input has shapes {shapes}")
-        return pull(np.concatenate([np.reshape(u, (-1,)) for u in vs]) if len(vs) > 1
-                    else np.reshape(vs[0], (-1,)))
+        return pull(vs[0] if len(vs) == 1 else np.concatenate([np.reshape(u, (-1,)) for u in vs]))
 
     return ans, jvp
 
