@@ -114,6 +114,18 @@ PROGRAMS = {
 
         result = grad(f)(np.array([0.7, -1.3, 2.2, -0.2]))
     """),
+    "features from stacking, scans and norms": ("grad", True, """
+        def features(w, x):
+            h = np.hstack([np.tanh(x * w[0]), np.cumsum(x) * w[1]])
+            return np.concatenate([h, np.outer(h, w[:2]).ravel()])
+
+        def objective(w, x):
+            f = features(w, x)
+            return (np.linalg.norm(f) + np.mean(f ** 2) - np.std(f)
+                    + np.sum(np.abs(np.diff(f))))
+
+        result = grad(objective)(np.array([0.7, -0.3, 1.2]), np.array([0.5, -1.0, 2.0, 0.1]))
+    """),
     "forward mode, Jacobian and Hessian-vector products": (
         "jacobian, hessian_vector_product, make_jvp", True, """
         def f(x):
