@@ -4,8 +4,8 @@ NumPy's functions already dispatch to the engine on Tensors (``__array_ufunc__``
 ``__array_function__``, derived from the op table), so they are NumPy's own, re-exported: an op
 registered later is picked up with no edit here. What NumPy cannot dispatch is defined in
 ``numeric.numpy.construct``: ``array``/``asarray`` of lists holding Tensors, ``r_``, ``c_``, and
-creation functions given Tensors. ``linalg``, ``random`` and ``fft`` are NumPy's submodules;
-any other name is NumPy's.
+creation functions given Tensors; in ``numeric.numpy.lists``, reductions and scans of lists of
+Tensors. ``linalg``, ``random`` and ``fft`` are NumPy's submodules; any other name is NumPy's.
 """
 
 import numpy as _np
