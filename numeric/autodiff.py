@@ -22,7 +22,7 @@ import numpy as np
 
 from numeric.backprop import _backprop, _base, _float_dtype, _own, _seed, toposort
 from numeric.mode import recording
-from numeric.structure import flatten
+from numeric.structure import flatten, is_container
 from numeric.tensor import Tensor, apply
 
 __all__ = ["vjp", "make_vjp", "grad", "value_and_grad"]
@@ -57,6 +57,9 @@ def _vjp(f: Callable[..., Any], args: Sequence[Any]) -> tuple[Any, Callable[[Any
             out = f(*xs)
     finally:
         _depth.reset(token)
+    if is_container(out):
+        raise TypeError(f"vjp: f returned a {type(out).__name__}; numeric.vjp differentiates one "
+                        "array (numeric.make_vjp takes tuples, lists and dicts of them)")
     if depth and not nested and isinstance(out, Tensor) and out.requires_grad:
         # Inside an enclosing grad's function, f may close over Tensors that grad traces: the
         # backward pass is then recorded, so the enclosing derivative sees that dependence.
@@ -164,10 +167,38 @@ def nary(fun: Callable[..., Any], argnum: Any) -> Callable[[tuple, dict], tuple[
 
 def trace(unary: Callable[[Any], Any], x: Any) -> tuple[Callable[[Any], Any], Any, bool]:
     """``(vjp_fn, ans, nested)`` of ``unary`` at ``x``, any structure of arrays: ``vjp_fn(g)``
-    is shaped like ``x``; ``nested`` says whether an enclosing differentiation records it."""
+    is shaped like ``x``; ``nested`` says whether an enclosing differentiation records it. An
+    output that is a tuple, list or dict is differentiated as one vector of its raveled leaves,
+    and ``g`` is then a structure like it."""
     leaves, rebuild = flatten(x)
-    ans, pull, nested = _vjp(lambda *ls: unary(rebuild(ls)), leaves)
-    return (lambda g: rebuild(pull(g))), ans, nested
+    outs: list[Any] = []
+
+    def flat(*ls: Any) -> Any:
+        out = unary(rebuild(ls))
+        if not is_container(out):
+            return out
+        outs.append(flatten(out))
+        return _raveled(outs[-1][0])
+
+    ans, pull, nested = _vjp(flat, leaves)
+    if not outs:
+        return (lambda g: rebuild(pull(g))), ans, nested
+    out_leaves, out_rebuild = outs[0]
+    ans = out_rebuild([v if nested or not isinstance(v, Tensor) else v._value
+                       for v in out_leaves])
+
+    def vjp_fn(g: Any) -> Any:
+        gs = flatten(g)[0]
+        if len(gs) != len(out_leaves):
+            raise ValueError(f"vjp: the cotangent has {len(gs)} arrays, but f returned "
+                             f"{len(out_leaves)}")
+        return rebuild(pull(_raveled(gs)))
+
+    return vjp_fn, ans, nested
+
+
+def _raveled(arrays: Sequence[Any]) -> Any:
+    return np.concatenate([np.reshape(a, (-1,)) for a in arrays]) if arrays else np.zeros(0)
 
 
 def _ones_for_scalar(ans: Any, who: str) -> np.ndarray:

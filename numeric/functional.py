@@ -47,7 +47,9 @@ def _operator(unary_op: Callable[..., Any]) -> Callable[..., Any]:
 def elementwise_grad(fun: Callable[[Any], Any], x: Any) -> Any:
     """The sum of the Jacobian's rows (its diagonal when ``fun`` acts elementwise)."""
     vjp_fn, ans, _ = trace(fun, x)
-    return vjp_fn(np.ones(np.shape(_plain(ans)), dtype=_float_dtype(np.asarray(_plain(ans)))))
+    leaves, rebuild = flatten(ans)
+    return vjp_fn(rebuild([np.ones(np.shape(_plain(v)), dtype=_float_dtype(np.asarray(_plain(v))))
+                           for v in leaves]))
 
 
 @_operator
