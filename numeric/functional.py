@@ -266,7 +266,9 @@ def _linearize(fun: Callable[[Any], Any], x: Any) -> tuple[Any, Callable[[Any], 
             return parts[0]
         return np.concatenate([np.reshape(p, (-1,)) for p in parts])
 
-    zero = np.zeros(np.shape(_plain(ans)), dtype=_float_dtype(np.asarray(_plain(ans))))
+    out_leaves, out_rebuild = flatten(ans)  # zeros shaped like f's output (any structure)
+    zero = out_rebuild([np.zeros(np.shape(_plain(v)), dtype=_float_dtype(np.asarray(_plain(v))))
+                        for v in out_leaves])
     pull, _ = make_vjp(transposed)(zero)
 
     def jvp(v: Any) -> Any:

@@ -87,3 +87,13 @@ def test_a_container_output_nested_inside_grad():
 
     x = np.array([0.5, -1.5])
     np.testing.assert_allclose(numeric.grad(f)(x), 6 * x, rtol=1e-15)
+
+
+def test_make_jvp_of_a_container_output():
+    import numeric
+
+    x, v = np.array([0.4, -1.3]), np.array([2.0, 0.5])
+    ans, jv = numeric.make_jvp(lambda x: {"a": 2 * x, "b": [np.sin(x)]})(x)(v)
+    np.testing.assert_array_equal(ans["b"][0], np.sin(x))
+    np.testing.assert_allclose(jv["a"], 2 * v, rtol=1e-15)
+    np.testing.assert_allclose(jv["b"][0], np.cos(x) * v, rtol=1e-15)
