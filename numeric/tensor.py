@@ -206,8 +206,8 @@ class Tensor(Node):
         # np.asarray(t) bypasses dispatch: on a recorded graph it would drop the gradient
         if self.requires_grad and enabled():
             raise TypeError("converting a Tensor that requires grad to a NumPy array would drop "
-                            "its gradient: use t.value (or t.detach()) for the numbers, or a "
-                            "NumPy function the engine supports")
+                            "its gradient: use t.value for the numbers, np.stack or "
+                            "numeric.numpy.array for a list of Tensors")
         if copy or dtype is not None:  # np.array(t) copies, as for an ndarray: a writable copy
             return self._value.astype(dtype or self._value.dtype)
         return self.value  # np.asarray(t): a read-only view, like t.value
