@@ -15,6 +15,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_models.py
+	$(BIN)/python benchmarks/bench_programs.py
+	$(BIN)/python benchmarks/bench_jvp.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check derive numeric verify tests benchmarks

@@ -8,6 +8,8 @@
 - :func:`derivation` — readable steps (LaTeX, MathML, status): dimension-generic matrix calculus
   where SymPy reaches and is confirmed, else the concrete-shape derivation.
 - :func:`claims` — the seed notebook's stated results, each confirmed or refuted.
+- :func:`expression` — a whole expression's gradient in matrix notation, checked exactly at
+  concrete sizes, beside SymPy's answer, with generated NumPy (:mod:`derive.expression`).
 
 Everything cached lives in :mod:`derive.store` as plain JSON (expressions through the
 whitelisted reader of :mod:`derive.serial`) and is re-checked against what the forward and the
@@ -17,6 +19,9 @@ rule compute on every load. Derivations larger than ``max_entries`` raise :class
 from derive.claims import Claim, check_claim, claims
 from derive.derivation import derivation
 from derive.exact import ExactVJP, clear_cache, exact_vjp
+
+# the function derive.expression(expr, wrt, shapes) (its package stays importable by full name)
+from derive.expression import ExprError, Expression, expression  # noqa: E402, I001
 from derive.oprun import DeriveError, SizeError
 from derive.proof import Limits, Proof, prove_rule
 from derive.render import Derivation, Step, latex_to_mathml
@@ -26,4 +31,5 @@ __all__ = [
     "exact_vjp", "ExactVJP", "DeriveError", "SizeError", "clear_cache",
     "prove_rule", "Proof", "Limits", "derivation", "Derivation", "Step", "latex_to_mathml",
     "claims", "Claim", "check_claim", "SymArray", "NUMPY_TO_SYMPY",
+    "expression", "Expression", "ExprError",
 ]

@@ -6,7 +6,12 @@ NumPy code on symbolic arrays (``formulas``: one per input, or an identity ``lhs
 layout convention. The notebook writes the gradient of a vector as a *row* (numerator layout);
 the engine's cotangents have the input's shape, so a row 1×n and a vector of n are compared
 entry by entry. Implicit claims are included: the broadcasting rule behind ``unbroadcast`` and
-the maximum's tie rule (the notebook gives the whole gradient to b).
+the maximum's tie rule (the notebook gives the whole gradient to b). The claims about the code and
+the worked example are in :mod:`derive.claims_code`.
+
+Verdicts: "confirmed" (equal to the exact derivation), "refuted" (differs, or the code raises),
+"subgradient" (at a kink: a valid subgradient, other than the engine's convention) and
+"undecided" (SymPy could not decide).
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from derive.oprun import resolve
 from derive.symbolic import as_sym, symbols
 from numeric.cases import Case
 
-__all__ = ["Claim", "claims", "check_claim", "claim_table"]
+__all__ = ["Claim", "claims", "check_claim", "claim_table", "VERDICTS"]
+
+VERDICTS = ("confirmed", "refuted", "subgradient", "undecided")
 
 ROW = "notebook: ∂l/∂f and ∂l/∂x as rows (numerator layout); compared entrywise with 1-D arrays"
 MATRIX = "∂l/∂X has the shape of X (denominator layout for matrices, as the notebook writes them)"
@@ -66,7 +73,13 @@ def check_claim(claim: Claim) -> Claim:
         if f is None or exact.exprs[i] is None:
             continue
         want = exact.exprs[i].view(np.ndarray)
-        got = np.asarray(as_sym(f(exact.g, *exact.xs)).view(np.ndarray))
+        try:
+            got = np.asarray(as_sym(f(exact.g, *exact.xs)).view(np.ndarray))
+        except (ValueError, TypeError, IndexError) as e:  # the code cannot run at these shapes
+            claim.verdict = "refuted"
+            claim.detail = (f"input {i} ({exact.names[i]}) at shapes {claim.case}: the formula "
+                            f"raises {type(e).__name__}: {e}")
+            return claim
         if got.size != want.size:
             claim.verdict = "refuted"
             claim.detail = f"input {i}: the formula has shape {got.shape}, the input {want.shape}"
@@ -140,20 +153,41 @@ def _row_claim() -> tuple[Any, Any]:
 
 
 def _tie() -> tuple[str, str]:
-    """At a tie, is max(a, b) differentiable with ∂/∂a = 0, ∂/∂b = 1 (the notebook's rule)?"""
+    """At a tie, is the notebook's (∂/∂a, ∂/∂b) = (0, 1) the derivative of max(a, b), a valid
+    subgradient (each share between the one-sided derivatives, summing to 1), or neither?"""
     a, h = sp.Symbol("a", real=True), sp.Symbol("h", positive=True)
     right = sp.limit((sp.Max(a + h, a) - a) / h, h, 0)
     left = sp.limit((sp.Max(a - h, a) - a) / (-h), h, 0)
     engine = resolve("maximum").kink
-    share = f"the engine's convention ({engine.text}) is another" if engine else ""
+    claimed = (sp.Integer(0), sp.Integer(1))  # by symmetry b's one-sided slopes are a's
     if right == left:
-        return "confirmed", f"both one-sided derivatives are {right}"
-    return "refuted", (f"at a == b max is not differentiable: ∂max/∂a from the right is {right}, "
-                       f"from the left {left}. The notebook's (0, 1) is one valid subgradient "
-                       f"(shares in [0, 1] summing to 1); {share}")
+        return ("confirmed" if claimed[0] == right else "refuted",
+                f"both one-sided derivatives are {right}")
+    lo, hi = sorted((left, right))
+    if not (all(lo <= s <= hi for s in claimed) and sum(claimed) == 1):
+        return "refuted", f"(0, 1) is not a subgradient: shares must lie in [{lo}, {hi}]"
+    same = engine is not None and tuple(map(sp.Rational, engine.slope)) == claimed
+    return ("confirmed" if same else "subgradient"), (
+        f"at a == b max is not differentiable: ∂max/∂a from the right is {right}, from the "
+        f"left {left}. The notebook's (0, 1) is a valid subgradient (shares in [{lo}, {hi}] "
+        f"summing to 1)" + ("" if same or engine is None else
+                            f"; the engine's convention is another ({engine.text})"))
+
+
+def _cross_terms() -> tuple[Any, Any]:
+    """For i != j the output column f_j = A b_j does not involve b_i: ∂f_j/∂b_i is m×n zeros."""
+    A, B = symbols("A", (2, 3), real=True), symbols("B", (3, 3), real=True)
+    F = (A @ B).view(np.ndarray)
+    plain = B.view(np.ndarray)
+    pairs = [(i, j) for i in range(3) for j in range(3) if i != j]
+    lhs = np.array([[[sp.diff(F[r, j], plain[c, i]) for c in range(3)] for r in range(2)]
+                    for i, j in pairs], dtype=object)
+    return lhs, np.zeros(lhs.shape, dtype=int)
 
 
 def claim_table() -> list[Claim]:  # built on demand: every call gives fresh, undecided claims
+    from derive.claims_code import code_claims  # it builds Claims: imported here, not at the top
+
     c = Claim
     return [
         c("VJP for addition", r"\frac{\partial l}{\partial \mathbf{a}} = \frac{\partial l}"
@@ -186,6 +220,16 @@ def claim_table() -> list[Claim]:  # built on demand: every call gives fresh, un
           r"{\partial \mathbf{f}_i} = \mathbf{B}\left(\frac{\partial l}{\partial \mathbf{F}}"
           r"\right)^\top", "sum_i b[:, i] ⊗ G[:, i] == B @ G.T (B 3×2, G 4×2)", MATRIX, None,
           identity=_outer_sum),
+        c("matmul case 3: cross terms i ≠ j", r"i \neq j:\ \frac{\partial l}{\partial "
+          r"\mathbf{f}_j} \frac{\partial}{\partial \mathbf{A}} (\mathbf{A}\mathbf{b}_i) = "
+          r"\mathbf{0}_{m \times n}", "∂F[:, j]/∂B[:, i] == 0 (2×3) for every i != j (A 2×3, "
+          "B 3×3): column j of F never sees b_i, so only the terms i = j stay in the chain rule",
+          MATRIX, None, identity=_cross_terms),
+        c("matmul case 3: the chain-rule sum", r"\frac{\partial l}{\partial \mathbf{A}} = "
+          r"\sum_i \left(\mathbf{b}_i \frac{\partial l}{\partial \mathbf{f}_i}\right)^\top",
+          "dA == sum_i (B[:, i] ⊗ G[:, i]).T", MATRIX, "matmul", _case((2, 3), (3, 4)),
+          (lambda g, A, B: sum(np.transpose(_col(B[:, i]) @ _row(g[:, i])) for i in range(4)),
+           None)),
         c("matmul case 3: matrix-matrix", r"\frac{\partial l}{\partial \mathbf{A}} = "
           r"\frac{\partial l}{\partial \mathbf{F}}\mathbf{B}^\top,\ \frac{\partial l}"
           r"{\partial \mathbf{B}} = \mathbf{A}^\top\frac{\partial l}{\partial \mathbf{F}}",
@@ -220,4 +264,5 @@ def claim_table() -> list[Claim]:  # built on demand: every call gives fresh, un
           "y's shape", "add", _case((1, 3), (2, 2, 1)),
           (lambda g, x, y: _seed_unbroadcast(g, (1, 3)),
            lambda g, x, y: _seed_unbroadcast(g, (2, 2, 1)))),
+        *code_claims(),
     ]

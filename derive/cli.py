@@ -1,12 +1,14 @@
-"""``gradproof derive OP [--shapes "2,3;3,4"] [--param axis=1] [--latex | --mathml] [--plugin M]``.
+"""``gradproof derive OP [--shapes "2,3;3,4"] [--param axis=1] [--latex | --mathml] [--plugin M]``
+and ``gradproof derive --expr EXPR --wrt X --shapes "X=n,n A=n,n"`` (:mod:`derive.expression.cli`).
 
 Prints an op's VJP derivation in a terminal: the matrix-calculus steps when the op has them and no
 shapes are given, else the exact derivation at the given (or default) shapes with the proof of the
 engine's rule. Shapes and parameters are parsed, never evaluated.
 
-Exit status 0 when every step holds, 1 when one is refuted, 2 on bad arguments (one line on
-stderr). ``--plugin`` modules are loaded by ``gradproof`` (``verify.plugins``) before this runs,
-so a user's op derives like a built-in; a long derivation shows its elapsed time on stderr
+Exit status 0 when every step holds, 1 when one is refuted or the rule's proof is unavailable
+or timed out (never a pass), 2 on bad arguments (one line on stderr). ``--plugin`` modules are
+loaded by ``gradproof`` (``verify.plugins``) before this runs, so a user's op derives like a
+built-in; a long derivation shows its elapsed time on stderr
 through ``args.progress`` (``verify.progress``, handed in by ``gradproof``: derive does not
 import verify).
 """
@@ -89,8 +91,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     """Add the ``derive`` subcommand to ``gradproof``'s subparsers."""
     p = sub.add_parser("derive", help="derive an op's VJP with SymPy and prove the engine's rule",
                        description=__doc__.split("\n\n")[1])
-    p.add_argument("op", help="op name from the table (e.g. matmul), or 'claims' for the "
-                   "notebook's claims table")
+    p.add_argument("op", nargs="?", help="op name from the table (e.g. matmul), or 'claims' "
+                   "for the notebook's claims table")
+    p.add_argument("--expr", metavar="EXPR",
+                   help="a whole expression instead of an op, e.g. 'trace(X.T @ A @ X)' "
+                        "(with --wrt and --shapes \"X=n,n A=n,n\")")
+    p.add_argument("--wrt", metavar="NAME[,NAME]", help="with --expr: differentiate by these")
     p.add_argument("--shapes", help='input shapes, e.g. "2,3;3,4" or "();2x3"')
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="op parameter, e.g. axis=1 (repeatable)")
@@ -108,6 +114,10 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                      help="print each step as LaTeX")
     fmt.add_argument("--mathml", action="store_const", dest="fmt", const="mathml",
                      help="print each step as MathML")
+    fmt.add_argument("--numpy", action="store_const", dest="fmt", const="numpy",
+                     help="with --expr: print the generated NumPy gradient function")
+    fmt.add_argument("--json", action="store_const", dest="fmt", const="json",
+                     help="with --expr: print the result document (JSON)")
     p.set_defaults(run=run, fmt="text")
     return p
 
@@ -115,12 +125,21 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Print the derivation; exit status 1 if a step is refuted, 2 on bad arguments."""
     from derive.claims import claims
-    from derive.derivation import derivation
-    from derive.proof import Limits
+    from derive.derivation import default_case, derivation
+    from derive.oprun import ALIASES
+    from derive.proof import Limits, prove_rule
     from derive.render import latex_text, latex_to_mathml
     from numeric import get_op
     from numeric.cases import Case
 
+    if getattr(args, "expr", None) is not None:
+        from derive.expression.cli import run_expression
+
+        return run_expression(args)
+    if args.op is None or args.fmt in ("numpy", "json") or args.wrt:
+        print("gradproof derive: give an op name (or --expr EXPR; --wrt, --numpy and --json "
+              "are for --expr)", file=sys.stderr)
+        return 2
     ticker = getattr(getattr(args, "progress", None), "ticker", None)
     busy = ticker or (lambda label: contextlib.nullcontext())
     if args.op == "claims":
@@ -133,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
                   f"    layout: {c.layout}\n    {c.detail}\n")
         return 0
     try:
-        op = get_op(args.op)
+        op = get_op(ALIASES.get(args.op, args.op))  # logdet is slogdet
         case = None
         if args.shapes is not None:
             shapes = parse_shapes(args.shapes)
@@ -158,5 +177,15 @@ def run(args: argparse.Namespace) -> int:
             traceback.print_exc()
         print(f"gradproof derive: {op.name} at {case}: {type(e).__name__}: {e}", file=sys.stderr)
         return 2
+    if op.name != args.op:
+        print(f"{args.op} is the op {op.name}: {op.doc}\n")
     print(d.to_text(args.fmt))
+    if d.kind == "generic":  # the closed forms are checked; the engine's rule is proved too
+        at = default_case(op)
+        with busy(f"proving {op.name}'s rule at {at}"):
+            proof = prove_rule(op, at, limits=limits)
+        print(f"the engine's rule at shapes {at}: {proof.status} — {proof.method}"
+              + (f"; {proof.detail}" if proof.detail and not proof.ok else "")
+              + f" (gradproof derive {op.name} --shapes ... shows it entry by entry)")
+        return 0 if d.ok and proof.ok else 1
     return 0 if d.ok else 1

@@ -16,7 +16,7 @@ from derive import store
 from derive.exact import ExactVJP, exact_vjp
 from derive.exact import store_key as exact_key
 from derive.generic import generic_derivation, generic_ops
-from derive.oprun import for_case, own_digest, resolve, run_rules
+from derive.oprun import ALIASES, for_case, own_digest, resolve, run_rules
 from derive.proof import Limits, prove_rule
 from derive.render import (
     Derivation,
@@ -30,7 +30,9 @@ from derive.render import (
 from numeric import Op
 from numeric.cases import Case, standard_cases
 
-__all__ = ["derivation", "concrete_derivation", "default_case"]
+__all__ = ["derivation", "concrete_derivation", "default_case", "GENERIC_NAME"]
+
+GENERIC_NAME = {"slogdet": "logdet"}  # a table op whose generic derivation has another name
 
 
 def derivation(op: Op | str, case: Case | None = None, limits: Limits | None = None
@@ -42,12 +44,17 @@ def derivation(op: Op | str, case: Case | None = None, limits: Limits | None = N
     ``limits`` (:class:`derive.Limits`) sets the proof's time budgets and the size limit.
     """
     name = op if isinstance(op, str) else op.name
-    if case is None and name in generic_ops():  # some (logdet) are not ops of the table
-        key = store.key("derivation", "generic", name, own_digest(), sp.__version__)
+    name = ALIASES.get(name, name)  # logdet is slogdet: one op, one derivation
+    generic = GENERIC_NAME.get(name, name)
+    if case is None and generic in generic_ops():
+        key = store.key("derivation", "generic", name, generic, own_digest(), sp.__version__)
         try:
             return Derivation.from_dict(store.load("derivation", key))
         except ValueError:
-            found = generic_derivation(name)
+            found = generic_derivation(generic)
+            if generic != name:
+                found.op = name
+                found.title = found.title.replace(f"of {generic} ", f"of {name} ({generic}) ", 1)
             store.save("derivation", key, found.to_dict())
             return found
     op = resolve(op)

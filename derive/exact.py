@@ -264,7 +264,7 @@ def _derive(op: Op, case: Case, params: dict[str, Any], limit: int) -> ExactVJP:
     for k in np.ndindex(*out.shape):
         f = sp.sympify(plain_out[k])
         for s in f.free_symbols & where.keys():
-            terms[s].append(plain_g[k] * sp.diff(f, s))
+            terms[s].append(plain_g[k] * _flat_steps(sp.diff(f, s)))
     exprs: list[SymArray | None] = []
     for i, x in enumerate(xs):
         if not active[i]:
@@ -275,6 +275,16 @@ def _derive(op: Op, case: Case, params: dict[str, Any], limit: int) -> ExactVJP:
             e[k] = sp.Add(*terms[x.view(np.ndarray)[k]])
         exprs.append(e.view(SymArray))
     return ExactVJP(op.name, case, names, xs, g, out, exprs, time.perf_counter() - start)
+
+
+def _flat_steps(d: Any) -> Any:
+    """floor and ceiling are piecewise constant: off their jumps (the op's declared kink) their
+    derivative is 0, which SymPy leaves as an unevaluated Derivative (inside a Subs)."""
+    if not d.has(sp.Derivative):
+        return d
+    d = d.replace(lambda e: isinstance(e, sp.Derivative)
+                  and isinstance(e.expr, (sp.floor, sp.ceiling)), lambda e: sp.Integer(0))
+    return d.replace(lambda e: isinstance(e, sp.Subs) and e.expr == 0, lambda e: sp.Integer(0))
 
 
 def store_key(op: Op, case: Case) -> str:

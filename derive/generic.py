@@ -19,13 +19,14 @@ from typing import Any
 
 import sympy as sp
 
+from derive.generic_check import holds_at, square_sizes
 from derive.render import Derivation, latex_text, make_step, pretty
 
 __all__ = ["GenericRule", "GENERIC", "generic_derivation", "generic_ops"]
 
 m, n, p = sp.symbols("m n p", integer=True, positive=True)
 SIZES = {m: 2, n: 3, p: 2}
-SQUARE_SIZES = {n: 2, p: 3}  # inverses of symbolic 3×3 matrices take minutes to compare
+SQUARE_SIZES = {n: 2, p: 3}  # symbolic; n = 3 at an exact point (derive.generic_check)
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,7 @@ class GenericRule:
 
 
 def _had(a: Any, b: Any) -> Any:
-    if isinstance(a, sp.MatrixBase):
-        return a.multiply_elementwise(b)
-    return sp.hadamard_product(a, b)
+    return a.multiply_elementwise(b) if isinstance(a, sp.MatrixBase) else sp.hadamard_product(a, b)
 
 
 def _ew(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -180,7 +179,8 @@ def _steps(rule: GenericRule) -> list[Any]:
         loss = sp.Trace(g.T * out)
         l_tex = rf"l = \operatorname{{tr}}\left({sp.latex(g)}^{{T}} F\right)"
     used = set().union(*(set(x.shape) for x in xs)) & set(rule.sizes)
-    at = ", ".join(f"{k}={v}" for k, v in rule.sizes.items() if k in used)
+    three = " and n=3 (exact rational point)" if rule.sizes is SQUARE_SIZES else ""
+    at = ", ".join(f"{k}={v}" for k, v in rule.sizes.items() if k in used) + three
     shapes = ", ".join(rf"{x.name} \in \mathbb{{R}}^{{{sp.latex(x.shape[0])} \times "
                        rf"{sp.latex(x.shape[1])}}}" for x in xs)
     statement = rf"F = {rule.f_latex},\quad {shapes},\quad {l_tex}"
@@ -202,7 +202,8 @@ def _steps(rule: GenericRule) -> list[Any]:
             got_err = ""
         except Exception as e:  # noqa: BLE001 - SymPy cannot differentiate this form
             got, got_err = None, f"{type(e).__name__}: {e}"
-        ok_stated = _concrete_equal(rule, want, x, i, g)
+        ok_stated = _concrete_equal(rule, want, x, i, g) and (not three or holds_at(
+            rule, want, i, g, square_sizes({"n": n, "p": p})))
         ok_sympy = got is not None and _concrete_equal(rule, got, x, i, g)
         generic_same = got is not None and _generic_equal(got, want)
         lhs = rf"\frac{{\partial l}}{{\partial {x.name}}}"

@@ -33,6 +33,7 @@ _SYMBOLS = {
     "dots": "…", "ldots": "…", "cdots": "⋯", "infty": "∞", "to": "→", "mapsto": "↦",
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "theta": "θ",
     "lambda": "λ", "mu": "μ", "sigma": "σ", "odot": "⊙", "otimes": "⊗", "pm": "±",
+    "nabla": "∇", "approx": "≈",
     "{": "{", "}": "}", "_": "_", "#": "#", "%": "%", "&": "&", "$": "$", "\\": "; ",
     ",": " ", " ": " ", ";": " ", ":": " ", "!": "", "quad": _QUAD, "qquad": _QUAD,
 }

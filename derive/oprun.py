@@ -1,6 +1,7 @@
 """Running an op of the table on symbols or exact rationals: its inputs, forward and raw rules.
 
-- :func:`resolve`, :func:`for_case` — an Op from a name, bound to a case's number of inputs.
+- :func:`resolve`, :func:`for_case` — an Op from a name (or an alias in :data:`ALIASES`, e.g.
+  ``logdet`` for ``slogdet``), bound to a case's number of inputs.
 - :func:`input_symbols` — symbol arrays per input, with the assumptions its domain implies.
 - :func:`forward` — the op's forward on symbolic arrays (its declared ``Op.sym`` first).
 - :func:`run_rules` — each raw rule, then ``numeric.unbroadcast``, on the given arrays.
@@ -28,12 +29,16 @@ from numeric import Op, get_op, unbroadcast
 from numeric.cases import Case
 
 __all__ = [
-    "DeriveError", "SizeError", "Refuted", "MAX_ENTRIES", "resolve", "for_case", "input_names",
+    "DeriveError", "SizeError", "Refuted", "MAX_ENTRIES", "ALIASES", "resolve", "for_case",
+    "input_names",
     "input_symbols", "exact_params", "forward", "run_rules", "rational_point", "subs",
     "size_guard", "is_zero", "fresh_rng", "own_digest",
 ]
 
 MAX_ENTRIES = 512  # default limit on input entries and on output entries of one derivation
+# Names people call an op by that are not its name in the table. log-det is slogdet's
+# differentiable output, log |det x| (its sign is a constant): one op, one proof, two names.
+ALIASES = {"logdet": "slogdet"}
 
 
 class DeriveError(RuntimeError):
@@ -49,8 +54,8 @@ class Refuted(Exception):
 
 
 def resolve(op: Op | str) -> Op:
-    """An Op from an Op or its name."""
-    return get_op(op) if isinstance(op, str) else op
+    """An Op from an Op, its name or an alias of it (:data:`ALIASES`)."""
+    return get_op(ALIASES.get(op, op)) if isinstance(op, str) else op
 
 
 def for_case(op: Op, case: Case) -> Op:

@@ -24,6 +24,7 @@ __all__ = [
     "pretty",
 ]
 
+NOT_PASSING = ("refuted", "failed", "unavailable", "timed-out")  # step statuses that fail
 WIDTH = 100  # terminal columns a pretty-printed formula may take before it is listed by entry
 
 
@@ -87,7 +88,8 @@ class Derivation:
 
     @property
     def ok(self) -> bool:
-        return not any(s.status.startswith(("refuted", "failed")) for s in self.steps)
+        """No step refuted, failed, or left unproved (a rule derive could not check is no pass)."""
+        return not any(s.status.startswith(NOT_PASSING) for s in self.steps)
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "title": self.title, "kind": self.kind,

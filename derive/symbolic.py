@@ -5,10 +5,13 @@ the elements' ``+`` and ``*``). The functions that do not — exp, log, tanh, ma
 ``where``, ``np.linalg`` — are mapped to SymPy by the one table below, ``NUMPY_TO_SYMPY`` (ufuncs)
 and ``_FUNCTIONS`` (``__array_function__`` overrides). Every result, 0-d included, stays a
 ``SymArray``, so an op's forward and the engine's VJP rules run unchanged on symbols. Python floats
-entering a computation become exact rationals (``0.5`` is ``1/2``), so comparisons are exact.
+entering a computation become exact rationals (``0.5`` is ``1/2``), so comparisons are exact. A
+comparison is a condition, and a number with its tie value written out (``Heaviside(x - y, 0)``)
+where NumPy casts it to one (:mod:`derive.conditions`).
 
-Adding a mapping is one line in ``NUMPY_TO_SYMPY``; an op whose forward still cannot run declares a
-SymPy forward ``Op.sym(*xs, **params)`` taking and returning object arrays (a SymPy Matrix works).
+Adding a mapping is one line in ``NUMPY_TO_SYMPY`` (:mod:`derive.ufuncs`); an op whose forward
+still cannot run declares a SymPy forward ``Op.sym(*xs, **params)`` taking and returning object
+arrays (a SymPy Matrix works).
 """
 
 from __future__ import annotations
@@ -20,67 +23,13 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-__all__ = ["SymArray", "symbols", "as_sym", "NUMPY_TO_SYMPY", "to_plain"]
+from derive import symbolic_numpy
+from derive.conditions import LOGICAL, as_number, numbers
+from derive.ufuncs import NUMPY_TO_SYMPY, _where
+
+__all__ = ["SymArray", "symbols", "as_sym", "as_number", "NUMPY_TO_SYMPY", "to_plain"]
 
 
-def _where(c: Any, x: Any, y: Any) -> Any:
-    if c is True or c == sp.true:
-        return x
-    if c is False or c == sp.false:
-        return y
-    return sp.Piecewise((x, c), (y, True))
-
-
-def _bool(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Comparisons give SymPy relationals; Python bools become SymPy's true/false."""
-    return lambda *a: f(*(sp.sympify(v) for v in a))
-
-
-def _truthy(v: Any) -> Any:
-    """A logical operand: conditions stay, numbers and real expressions mean ``v != 0``."""
-    v = sp.sympify(v)
-    if isinstance(v, (sp.logic.boolalg.BooleanAtom, sp.logic.boolalg.BooleanFunction)) or \
-            v.is_Relational or (v.is_Symbol and v.is_real is None):
-        return v
-    return sp.Ne(v, 0)
-
-
-def _known(fact: bool | None, name: str, v: Any) -> Any:
-    """A test SymPy can decide from the assumptions (real symbols are finite), else an error."""
-    if fact is None:
-        raise TypeError(f"np.{name}({v}) is not decided by the symbols' assumptions")
-    return sp.true if fact else sp.false
-
-
-def _logic(f: Callable[..., Any]) -> Callable[..., Any]:
-    return lambda *a: f(*(_truthy(v) for v in a))
-
-
-# The auditable mapping: NumPy ufunc -> the SymPy function applied to each element.
-# Ufuncs not listed (add, subtract, multiply, divide, power, negative, matmul, ...) use
-# NumPy's own object-dtype loops, which call the elements' Python operators.
-NUMPY_TO_SYMPY: dict[np.ufunc, Callable[..., Any]] = {
-    np.exp: sp.exp, np.log: sp.log, np.sqrt: sp.sqrt, np.tanh: sp.tanh,
-    np.sinh: sp.sinh, np.cosh: sp.cosh, np.sin: sp.sin, np.cos: sp.cos, np.tan: sp.tan,
-    np.arcsin: sp.asin, np.arccos: sp.acos, np.arctan: sp.atan, np.arctanh: sp.atanh,
-    np.arcsinh: sp.asinh, np.arccosh: sp.acosh, np.arctan2: sp.atan2,
-    np.exp2: lambda x: 2**x, np.log2: lambda x: sp.log(x, 2), np.log10: lambda x: sp.log(x, 10),
-    np.expm1: lambda x: sp.exp(x) - 1, np.log1p: lambda x: sp.log(1 + x),
-    np.square: lambda x: x**2, np.cbrt: sp.cbrt, np.reciprocal: lambda x: 1 / x,
-    np.absolute: sp.Abs, np.sign: sp.sign, np.heaviside: sp.Heaviside,
-    np.maximum: sp.Max, np.minimum: sp.Min, np.fmax: sp.Max, np.fmin: sp.Min,
-    np.logaddexp: lambda x, y: sp.log(sp.exp(x) + sp.exp(y)),
-    np.hypot: lambda x, y: sp.sqrt(x**2 + y**2),
-    np.floor: sp.floor, np.ceil: sp.ceiling, np.conjugate: sp.conjugate,
-    np.greater: _bool(sp.Gt), np.greater_equal: _bool(sp.Ge), np.less: _bool(sp.Lt),
-    np.less_equal: _bool(sp.Le), np.equal: _bool(sp.Eq), np.not_equal: _bool(sp.Ne),
-    np.logical_and: _logic(sp.And), np.logical_or: _logic(sp.Or), np.logical_not: _logic(sp.Not),
-    np.logical_xor: _logic(sp.Xor),
-    np.isfinite: lambda v: _known(sp.sympify(v).is_finite, "isfinite", v),
-    np.isinf: lambda v: _known(sp.sympify(v).is_infinite, "isinf", v),
-    np.isnan: lambda v: _known(True if sp.sympify(v) is sp.nan else
-                               False if sp.sympify(v).is_finite else None, "isnan", v),
-}
 _PYUFUNCS: dict[np.ufunc, np.ufunc] = {}
 
 
@@ -99,7 +48,7 @@ class SymArray(np.ndarray):
         if method == "at":  # in-place scatter: leave the index argument alone
             args = [to_plain(inputs[0]), inputs[1], *(_exact(a) for a in inputs[2:])]
         else:
-            args = [_exact(a) for a in inputs]
+            args = [_exact(a) if ufunc in LOGICAL else numbers(_exact(a)) for a in inputs]
         if ufunc in NUMPY_TO_SYMPY:
             kwargs.pop("dtype", None)
             kwargs.pop("casting", None)
@@ -120,6 +69,12 @@ class SymArray(np.ndarray):
 
     def __getitem__(self, index: Any) -> Any:
         return _wrap(super().__getitem__(index), force=True)
+
+    def astype(self, dtype: Any, *args: Any, **kwargs: Any) -> Any:
+        """To a numeric dtype: the exact entries kept, conditions made 0/1 (``as_number``)."""
+        if np.dtype(dtype).kind in "fiuc":
+            return _wrap(numbers(self.view(np.ndarray)), force=True)
+        return super().astype(dtype, *args, **kwargs)
 
     def __repr__(self) -> str:
         return "SymArray" + repr(self.view(np.ndarray))[5:]
@@ -278,11 +233,16 @@ def _np_clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, **kw
     return r
 
 
+_PYSINC = np.frompyfunc(lambda v: sp.sin(sp.pi * v) / (sp.pi * v), 1, 1)
 _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.where: _np_where,
     np.clip: _np_clip,
+    np.sinc: lambda x: _PYSINC(_exact(to_plain(x))),
+    np.nansum: lambda a, *args, **kw: np.sum(as_sym(a), *args, **kw),  # symbols are never NaN
+    np.nanmean: lambda a, *args, **kw: np.mean(as_sym(a), *args, **kw),
     np.linalg.inv: _stacked(lambda a: a.inv(), 1),
     np.linalg.det: _stacked(lambda a: a.det(method="berkowitz"), 1),
     np.linalg.solve: _linalg_solve,
     np.linalg.cholesky: _stacked(lambda a: a.cholesky(hermitian=False), 1),
+    **symbolic_numpy.mapped(),
 }

@@ -2,7 +2,9 @@
 
 ``Tensor`` records the ops applied to it; ``backward`` walks the graph once, in reverse
 topological order, calling each op's VJP rule from the one op table (``numeric.ops``).
-``grad``, ``value_and_grad`` and ``vjp`` are the functional API; NumPy functions called on
+``grad``, ``value_and_grad`` and ``vjp`` are the functional API, with the rest of HIPS
+autograd's (``jacobian``, ``hessian``, ``make_jvp``, ... — ``numeric.functional``); ``import
+numeric.numpy as np`` is NumPy's namespace for code written for autograd. NumPy functions called on
 Tensors dispatch to the engine. Every op record is callable with its NumPy-style call form, so
 the ops without a NumPy twin are functions here too: ``numeric.relu(x)``, ``numeric.softmax(x,
 axis=-1)``, ``numeric.logsumexp(x)``, ``numeric.einsum("ij,jk->ik", x, y)``. Only NumPy is
@@ -11,8 +13,25 @@ needed (graphviz when drawing).
 
 from numeric import dispatch as _dispatch  # noqa: F401  (derives NumPy dispatch and methods)
 from numeric import ops as _ops  # noqa: F401  (fills the op table)
-from numeric.autodiff import grad, value_and_grad, vjp
+from numeric.autodiff import grad, make_vjp, value_and_grad, vjp
 from numeric.backprop import backward, toposort
+from numeric.functional import (
+    checkpoint,
+    deriv,
+    elementwise_grad,
+    grad_and_aux,
+    grad_named,
+    hessian,
+    hessian_tensor_product,
+    hessian_vector_product,
+    jacobian,
+    make_ggnvp,
+    make_hvp,
+    make_jvp,
+    multigrad_dict,
+    tensor_jacobian_product,
+    vector_jacobian_product,
+)
 from numeric.kind import Case, Kind
 from numeric.op import Domain, Kink, Op, all_ops, get_op, register, unbroadcast, unregister
 from numeric.tensor import Tensor, apply, is_grad_enabled, no_grad
@@ -33,6 +52,10 @@ __all__ = [
     "unregister", "get_op", "all_ops", "unbroadcast", "scatter_add", "draw_dot", "__version__",
     "sigmoid", "relu", "softplus", "softmax", "log_softmax", "logsumexp", "clip", "concatenate",
     "stack", "einsum", "slogdet", "norm",
+    "make_vjp", "make_jvp", "elementwise_grad", "deriv", "jacobian", "hessian", "make_hvp",
+    "hessian_tensor_product", "hessian_vector_product", "tensor_jacobian_product",
+    "vector_jacobian_product", "make_ggnvp", "grad_and_aux", "grad_named", "multigrad_dict",
+    "checkpoint",
 ]
 
 

@@ -105,11 +105,14 @@ def _float_dtype(value: np.ndarray) -> Any:
 
 
 def _backprop(root: Node, g: Any, *, targets: Sequence[Node], accumulate: bool,
-              retain_graph: bool, create_graph: bool) -> dict[int, Any]:
+              retain_graph: bool, create_graph: bool,
+              constants: bool = False) -> dict[int, Any]:
     """Push ``g`` from ``root`` to every node in reverse topological order.
 
     Returns the cotangents of ``targets`` (by id); with ``accumulate`` every reached node's
-    ``.grad`` is increased instead.
+    ``.grad`` is increased instead. ``create_graph`` records the pass; with ``constants`` the
+    rules see the saved values, not the nodes, so only the cotangent's path is recorded (the
+    pass is then differentiable in ``g`` alone: forward mode by reverse-of-reverse).
     """
     stop = frozenset(id(t) for t in targets)
     order = toposort(root, stop)
@@ -145,7 +148,7 @@ def _backprop(root: Node, g: Any, *, targets: Sequence[Node], accumulate: bool,
                         f"backward through a graph already freed at op {op.name!r}: "
                         "pass retain_graph=True to the first backward to backpropagate twice"
                     )
-                if create_graph:  # rules see Nodes, so the backward pass is recorded too
+                if create_graph and not constants:  # rules see Nodes: the pass is recorded
                     args = tuple(a if p is None else p for p, a in zip(parents, args))
                     out: Any = node
                 else:

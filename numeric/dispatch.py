@@ -21,19 +21,41 @@ from numeric.tensor import Tensor, apply
 
 __all__ = ["call"]
 
-# NumPy callables that are not differentiable: evaluated on values, they give constants.
+# NumPy callables that are not differentiable: evaluated on values, they give constants — their
+# results are integers, booleans, indices, shapes or piecewise-constant values (floor, round),
+# whose derivative is 0 wherever it exists. An op record for one of them takes precedence.
 _CONSTANT_UFUNCS = frozenset({
     np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
     np.logical_and, np.logical_or, np.logical_not, np.logical_xor,
     np.isfinite, np.isnan, np.isinf, np.signbit, np.floor, np.ceil, np.trunc, np.rint,
     np.heaviside,
+    np.floor_divide, np.isnat, np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert,
+    np.left_shift, np.right_shift, np.gcd, np.lcm,
 })
 _CONSTANT_FUNCTIONS = frozenset({
     np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj, np.isrealobj,
     np.ones_like, np.zeros_like, np.empty_like, np.full_like,
     np.allclose, np.isclose, np.array_equal, np.argmax, np.argmin, np.argsort,
     np.count_nonzero, np.nonzero, np.array_repr, np.array_str, np.array2string,
+    np.round, np.around, np.fix, np.all, np.any, np.argpartition, np.argwhere, np.flatnonzero,
+    np.searchsorted, np.digitize, np.histogram, np.histogram_bin_edges, np.histogram2d,
+    np.histogramdd, np.bincount, np.unique, np.unique_values, np.unique_counts,
+    np.unique_inverse, np.unique_all, np.isin, np.lexsort, np.unravel_index,
+    np.ravel_multi_index, np.isneginf, np.isposinf, np.iscomplex, np.isreal, np.array_equiv,
+    np.tril_indices_from, np.triu_indices_from, np.diag_indices_from, np.may_share_memory,
+    np.shares_memory, np.min_scalar_type, np.can_cast,
 })
+# Arguments of constant functions whose values would reach the result (a fill value, histogram
+# weights): a Tensor that requires grad there is refused rather than silently made a constant.
+# function -> (position, keyword)
+_VALUE_ARGUMENTS: dict[Any, tuple[int, str]] = {
+    np.full_like: (1, "fill_value"), np.histogram: (4, "weights"),
+    np.histogramdd: (4, "weights"), np.histogram2d: (5, "weights"), np.bincount: (1, "weights"),
+}
+# Call forms of differentiable functions that are constant: np.where(c) gives indices.
+_CONSTANT_FORMS: dict[Any, Any] = {
+    np.where: lambda args, kwargs: len(args) + len(kwargs) == 1,
+}
 _UFUNCS: dict[Any, tuple[Op, Any]] = {}
 _FUNCTIONS: dict[Any, tuple[Op, Any]] = {}
 _METHODS: dict[str, Any] = {}  # the Tensor methods this module added (name -> function)
@@ -57,9 +79,12 @@ def call(op: Op, binder: Any, args: tuple, kwargs: dict, where: str = "") -> Any
 
 
 def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+    entry = _UFUNCS.get(ufunc)
+    if entry is None and ufunc in _CONSTANT_UFUNCS:  # any method, any keyword: on values
+        return getattr(ufunc, method)(*_values(inputs), **{k: _values(v) for k, v in
+                                                            kwargs.items()})
     if method != "__call__":
         raise TypeError(f"numpy.{ufunc.__name__}.{method} is not supported on Tensor")
-    entry = _UFUNCS.get(ufunc)
     if kwargs and (entry is None or entry[1] is bind_inputs):
         raise TypeError(f"numpy.{ufunc.__name__} on Tensor takes no keyword arguments "
                         f"(got {', '.join(sorted(kwargs))})")
@@ -68,17 +93,19 @@ def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: 
             return apply(entry[0], *inputs)
         # a gufunc record with its own binder (np.vecdot's axis=) takes keywords through it
         return call(entry[0], entry[1], inputs, kwargs, f"numpy.{ufunc.__name__} on Tensor")
-    if ufunc in _CONSTANT_UFUNCS:
-        return ufunc(*(_value(x) for x in inputs))
     raise TypeError(f"numpy.{ufunc.__name__} is not supported on Tensor: "
                     "register an Op for it (numeric.register)")
 
 
 def _array_function(self: Tensor, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
     entry = _FUNCTIONS.get(func)
+    form = _CONSTANT_FORMS.get(func)
+    if form is not None and form(args, kwargs):
+        entry = None
     if entry is not None:
         return call(entry[0], entry[1], args, kwargs, f"{_numpy_name(func)} on Tensor")
-    if func in _CONSTANT_FUNCTIONS:
+    if func in _CONSTANT_FUNCTIONS or form is not None:
+        _refuse_tracked_values(func, args, kwargs)
         return func(*_values(args), **{k: _values(v) for k, v in kwargs.items()})
     raise TypeError(f"{_numpy_name(func)} is not supported on Tensor: "
                     "register an Op for it (numeric.register)")
@@ -131,8 +158,16 @@ def _numpy_name(func: Any) -> str:
     return f"{module.replace('numpy.linalg._linalg', 'numpy.linalg')}.{func.__name__}"
 
 
-def _value(x: Any) -> Any:
-    return x.value if isinstance(x, Tensor) else x
+def _refuse_tracked_values(func: Any, args: tuple, kwargs: dict) -> None:
+    where = _VALUE_ARGUMENTS.get(func)
+    if where is None:
+        return
+    pos, name = where
+    v = args[pos] if len(args) > pos else kwargs.get(name)
+    if isinstance(v, Tensor) and v.requires_grad:
+        raise TypeError(f"{_numpy_name(func)} on Tensor: its result is a constant, so its "
+                        f"argument {name!r} cannot be a Tensor that requires grad (its gradient "
+                        f"would be lost): pass {name}.value if that is what you mean")
 
 
 def _values(x: Any) -> Any:

@@ -25,7 +25,7 @@ from numeric.kind import Case, Kind
 from numeric.kinds import ELEMENTWISE
 
 __all__ = ["Domain", "Kink", "Case", "Kind", "Op", "register", "unregister", "get_op", "all_ops",
-           "unbroadcast", "bind_inputs"]
+           "unbroadcast", "bind_inputs", "op_error"]
 
 
 @dataclass(frozen=True)
@@ -223,3 +223,14 @@ def unbroadcast(g: Any, shape: tuple[int, ...], dtype: Any = None, where: str = 
     if dtype is not None and np.iscomplexobj(g) and not np.issubdtype(dtype, np.complexfloating):
         g = np.real(g)
     return g
+
+
+def op_error(op: Op, args: Any, e: Exception) -> Exception:
+    """The forward's error, saying which op and which input shapes: same type where it can be
+    rebuilt from a message (np.linalg.LinAlgError can), else its builtin base class."""
+    message = f"{op.name}: inputs of shapes {', '.join(str(np.shape(a)) for a in args)}: {e}"
+    try:
+        return type(e)(message)
+    except TypeError:
+        base = next(t for t in (ValueError, IndexError, TypeError) if isinstance(e, t))
+        return base(message)

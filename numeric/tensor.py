@@ -16,7 +16,7 @@ import numpy as np
 from numeric.backprop import Node, backward
 from numeric.copies import private, saved_params, unshared
 from numeric.mode import enabled, is_grad_enabled, no_grad
-from numeric.op import _REGISTRY, Op, get_op
+from numeric.op import _REGISTRY, Op, get_op, op_error
 
 __all__ = ["Tensor", "apply", "no_grad", "is_grad_enabled"]
 
@@ -101,7 +101,7 @@ def _apply2(op: Op | str, x: Any, y: Any, params: dict[str, Any]) -> Tensor:
     try:
         out = op.fwd(x, y, **params) if params else op.fwd(x, y)
     except (ValueError, IndexError, TypeError) as e:
-        raise _op_error(op, (x, y), e) from e
+        raise op_error(op, (x, y), e) from e
     if caller and px is None and py is None:
         out = unshared(out, (x, y))
     node = _new(Tensor)
@@ -121,19 +121,8 @@ def _forward(op: Op, args: list[Any], params: dict[str, Any]) -> np.ndarray:
     try:
         out = op.fwd(*args, **params)
     except (ValueError, IndexError, TypeError) as e:
-        raise _op_error(op, args, e) from e
+        raise op_error(op, args, e) from e
     return out if type(out) is np.ndarray else np.asarray(out)
-
-
-def _op_error(op: Op, args: Any, e: Exception) -> Exception:
-    """The forward's error, saying which op and which input shapes: same type where it can be
-    rebuilt from a message (np.linalg.LinAlgError can), else its builtin base class."""
-    message = f"{op.name}: inputs of shapes {', '.join(str(np.shape(a)) for a in args)}: {e}"
-    try:
-        return type(e)(message)
-    except TypeError:
-        base = next(t for t in (ValueError, IndexError, TypeError) if isinstance(e, t))
-        return base(message)
 
 
 _PY_SCALARS = (float, int, bool, complex)
@@ -203,17 +192,14 @@ class Tensor(Node):
         return (self[i] for i in range(len(self.value)))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        # np.asarray(t) bypasses dispatch: on a recorded graph it would drop the gradient
-        if self.requires_grad and enabled():
-            raise TypeError("converting a Tensor that requires grad to a NumPy array would drop "
-                            "its gradient: use t.value (or t.detach()) for the numbers, or a "
-                            "NumPy function the engine supports")
+        _keeps_gradient(self, "a NumPy array")  # np.asarray(t) bypasses dispatch
         if copy or dtype is not None:  # np.array(t) copies, as for an ndarray: a writable copy
             return self._value.astype(dtype or self._value.dtype)
         return self.value  # np.asarray(t): a read-only view, like t.value
 
     def __float__(self) -> float:
-        return float(self.value)
+        _keeps_gradient(self, "a Python float")  # float(x) * x would differentiate as c * x
+        return float(self._value)
 
     def item(self) -> Any:
         return self.value.item()
@@ -298,3 +284,11 @@ def _plain_index(index: Any) -> Any:
     if isinstance(index, list):
         return np.asarray(index) if index else np.asarray(index, dtype=np.intp)
     return index
+
+
+def _keeps_gradient(t: Tensor, into: str) -> None:
+    """Refuse a conversion that would silently drop a gradient being recorded."""
+    if t.requires_grad and enabled():
+        raise TypeError(f"converting a Tensor that requires grad to {into} would drop its "
+                        "gradient: use t.value or t.item() for the numbers, np.stack or "
+                        "numeric.numpy.array for a list of Tensors")

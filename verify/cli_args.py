@@ -13,7 +13,8 @@ import os
 
 from verify.errors import UsageError
 
-__all__ = ["seed", "positive_int", "count", "positive", "seconds", "names", "writable"]
+__all__ = ["seed", "positive_int", "count", "positive", "seconds", "names", "op_names",
+           "named_shapes", "bounds", "writable"]
 
 
 def _int(text: str, what: str) -> int:
@@ -85,6 +86,44 @@ def names(text: str, option: str, allowed: tuple[str, ...] | None = None) -> lis
     if bad:
         raise UsageError(f"{option}: unsupported {bad[0]!r} (use {', '.join(allowed)})")
     return found
+
+
+def op_names(found: list[str]) -> list[str]:
+    """Op names with derive's aliases (``logdet``) made the table's names (``slogdet``): one op
+    is checked, proved and reported under one name. Duplicates dropped, in order."""
+    from derive.oprun import ALIASES
+
+    return list(dict.fromkeys(ALIASES.get(n, n) for n in found))
+
+
+def named_shapes(text: str, option: str = "--shapes") -> dict[str, tuple[int, ...]]:
+    """``"x=3,2 y=2 s=()"`` -> ``{"x": (3, 2), "y": (2,), "s": ()}``, parsed, never evaluated."""
+    found: dict[str, tuple[int, ...]] = {}
+    for part in text.split():
+        name, sep, dims = part.partition("=")
+        if not sep or not name.isidentifier():
+            raise UsageError(f"{option} {text!r}: {part!r} is not NAME=SIZES (e.g. x=3,2)")
+        if name in found:
+            raise UsageError(f"{option} {text!r}: {name!r} is given twice")
+        sizes = [d for d in dims.strip("()").split(",") if d.strip()]
+        if not all(d.strip().isdigit() for d in sizes):
+            raise UsageError(f"{option} {text!r}: the sizes of {name!r} must be non-negative "
+                             f"integers, got {dims!r}")
+        found[name] = tuple(int(d) for d in sizes)
+    if not found:
+        raise UsageError(f"{option} {text!r} names no array (e.g. \"x=3,2 y=2\")")
+    return found
+
+
+def bounds(text: str) -> tuple[float, float]:
+    """``"LOW,HIGH"``: two finite numbers, LOW < HIGH (a range to sample inputs from)."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"must be LOW,HIGH, got {text!r}")
+    low, high = (_float(p, "a number") for p in parts)
+    if not low < high:
+        raise argparse.ArgumentTypeError(f"LOW must be below HIGH, got {text!r}")
+    return low, high
 
 
 def writable(path: str, option: str) -> None:

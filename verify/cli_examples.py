@@ -19,6 +19,10 @@ EXAMPLES = "verify.examples"
 _COMMANDS = {
     "train-digits": ("digits_mlp", "train an MLP on scikit-learn's bundled digits with the engine"),
     "attention": ("attention", "check an attention block's gradients with the verifier"),
+    "gp-regression": ("gp_regression", "fit a Gaussian process's kernel hyperparameters with "
+                      "scipy's L-BFGS-B on the engine's gradient"),
+    "char-rnn": ("char_rnn", "train a character-level LSTM on a packaged text and sample it"),
+    "convnet": ("convnet", "train a small convolutional net (einsum over patches) on the digits"),
 }
 
 

@@ -5,6 +5,7 @@
     gradproof report --from reports/report.json   # or an earlier report's document
     gradproof report --out site/ --ops add matmul --seed 3
     gradproof report --plugin mypkg.ops           # your own ops, registered by that module
+    gradproof report --expr "logdet(X)" --wrt X --shapes "X=n,n"   # adds a page for it
 
 Ends by printing the path of ``index.html``. The output directory and the arguments are checked
 before any work starts; bad ones raise :class:`verify.errors.UsageError` (exit status 2 through
@@ -18,6 +19,7 @@ import argparse
 import sys
 from typing import Any
 
+from verify import cli_args
 from verify.errors import UsageError
 from verify.progress import Bar
 
@@ -49,6 +51,14 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                                                "and are checked and drawn like built-ins")
     parser.add_argument("--strict", action="store_true",
                         help="exit with status 1 when any check failed")
+    parser.add_argument("--cookbook", action=argparse.BooleanOptionalAction, default=None,
+                        help="check the cookbook's identities for its page (default: when "
+                             "--ops is not given)")
+    parser.add_argument("--expr", action="append", default=[], metavar="EXPR",
+                        help="also check this expression and add a page for it (repeatable; "
+                             "each with its own --wrt and --shapes)")
+    parser.add_argument("--wrt", action="append", default=[], metavar="NAMES")
+    parser.add_argument("--shapes", action="append", default=[], metavar="SPEC")
     parser.set_defaults(run=run)
     return parser
 
@@ -59,6 +69,9 @@ def _validate(args: argparse.Namespace) -> list[str] | None:
         raise UsageError(f"--seed {args.seed}: must be 0 or more")
     if not 1 <= args.jobs <= 64:
         raise UsageError(f"--jobs {args.jobs}: must be between 1 and 64")
+    if not len(args.expr) == len(args.wrt) == len(args.shapes):
+        raise UsageError(f"each --expr needs its --wrt and --shapes ({len(args.expr)} --expr, "
+                         f"{len(args.wrt)} --wrt, {len(args.shapes)} --shapes)")
     if args.ops is None:
         return None
     ops = [name.strip() for arg in args.ops for name in arg.split(",") if name.strip()]
@@ -66,7 +79,7 @@ def _validate(args: argparse.Namespace) -> list[str] | None:
         raise UsageError("--ops names no op")
     if len(set(ops)) != len(ops):
         raise UsageError(f"--ops names an op twice: {', '.join(ops)}")
-    return ops
+    return cli_args.op_names(ops)
 
 
 def _document(args: argparse.Namespace, ops: list[str] | None) -> dict[str, Any]:
@@ -80,6 +93,7 @@ def _document(args: argparse.Namespace, ops: list[str] | None) -> dict[str, Any]
     unknown = [n for n in ops or [] if n not in all_ops()]
     if unknown:
         raise UsageError(f"--ops: unknown op {unknown[0]!r}; known: {', '.join(sorted(all_ops()))}")
+    expressions = _expressions(args, ops)
     print(f"running the verification suite (seed {args.seed}) ...", file=sys.stderr)
     bar = Bar("ops checked")
     suite = run_suite(ops, seed=args.seed, jobs=args.jobs, plugins=tuple(args.plugins),
@@ -87,9 +101,30 @@ def _document(args: argparse.Namespace, ops: list[str] | None) -> dict[str, Any]
     bar.done()
     print("derivations, FD curves and graphs ...", file=sys.stderr)
     bar = Bar("ops documented")
-    doc = complete(suite, jobs=args.jobs, plugins=tuple(args.plugins), progress=bar)
+    doc = complete(suite, jobs=args.jobs, plugins=tuple(args.plugins), progress=bar,
+                   expressions=expressions)
     bar.done()
     return doc
+
+
+def _expressions(args: argparse.Namespace, ops: list[str] | None) -> list[Any]:
+    """The ``--expr`` expressions (checked first: a refused one costs no suite run), then the
+    cookbook's identities when wanted."""
+    from verify.cookbook import cookbook
+    from verify.expression import check_expression
+
+    done = []
+    for expr, wrt, shapes in zip(args.expr, args.wrt, args.shapes):
+        try:
+            done.append(check_expression(expr, wrt, shapes, seed=args.seed))
+        except (ValueError, TypeError, KeyError, SyntaxError) as e:  # derive's refusal
+            raise UsageError(f"--expr {expr!r}: {e}") from None
+    if args.cookbook if args.cookbook is not None else ops is None:
+        print("the cookbook's identities ...", file=sys.stderr)
+        bar = Bar("identities checked")
+        done = cookbook(args.seed, progress=bar, jobs=args.jobs) + done
+        bar.done()
+    return done
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,8 +136,9 @@ def run(args: argparse.Namespace) -> int:
     ops = _validate(args)
     target = check_out(args.out, force=args.force)  # before any work: a refusal costs nothing
     if args.source:
-        if args.plugins:
-            raise UsageError("--plugin has no effect with --from: the document is rendered as "
+        if args.plugins or args.expr or args.cookbook:
+            what = "--plugin" if args.plugins else "--expr" if args.expr else "--cookbook"
+            raise UsageError(f"{what} has no effect with --from: the document is rendered as "
                              "it ran")
         raw = read(args.source)
         if ops and isinstance(raw, dict) and isinstance(raw.get("ops"), list):
@@ -119,5 +155,8 @@ def run(args: argparse.Namespace) -> int:
     failed = doc["summary"]["checks"]["fail"]
     if failed:
         print(f"{failed} checks failed: see the report", file=sys.stderr)
+    if doc["summary"].get("expressions", {}).get("failed"):
+        print(f"{doc['summary']['expressions']['failed']} expressions failed: see the report",
+              file=sys.stderr)
     print(index)
     return 1 if args.strict and not doc["summary"]["ok"] else 0

@@ -2,6 +2,8 @@
 
     gradproof verify [--ops NAMES] [--plugin MODULE] [--json PATH] [--junit PATH] [--seed N]
                      [--dtype float64,float32] [--jobs N] [--random-cases N] [--timeout S]
+    gradproof verify --expr EXPR --wrt NAMES --shapes SPEC [--sizes SETS] [--json PATH]
+    gradproof verify --function MODULE:NAME --shapes "x=3,2 y=2" [--range LOW,HIGH]
 
 Every argument and output path is checked before the suite starts (exit status 2 and one line
 on a bad one); lists are comma-separated and de-duplicated in order. ``--jobs`` is capped at the
@@ -9,6 +11,7 @@ number of ops to check (one task per op: more workers would idle), and the cap i
 stderr. Progress goes to stderr: a bar on a terminal, a line every few seconds when piped.
 ``--plugin`` modules (loaded by ``gradproof`` before this runs) add their ops to the suite, in
 the worker processes too. ``--timeout`` is the time budget per case (``verify.options``).
+``--function`` checks a whole function written in NumPy instead (``verify.cli_function``).
 """
 
 from __future__ import annotations
@@ -22,12 +25,12 @@ import time
 from xml.etree import ElementTree as ET
 
 from numeric import all_ops
-from verify import cli_args
+from verify import cli_args, cli_expr
 from verify.api import DTYPE_CODE
 from verify.errors import FAILED, OK, USAGE, UsageError
 from verify.options import TIMEOUT, Options
 from verify.progress import Bar
-from verify.results import VERDICTS, SuiteResult
+from verify.results import NOT_PASSING, VERDICTS, SuiteResult
 from verify.suite import run_suite
 
 __all__ = ["add_parser", "run", "write_junit", "summary_table"]
@@ -59,15 +62,35 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help=f"time budget per case (forward, rules, checks); a case over it is "
                         f"reported as timed out and the suite goes on (default {TIMEOUT:g}; "
                         "0: none)")
+    p.add_argument("--function", metavar="MODULE:NAME",
+                   help="check a whole function written in NumPy instead of ops: the engine's "
+                        "gradient, the exact one (derive) and finite differences")
+    p.add_argument("--shapes", metavar='"x=3,2 y=2"',
+                   help="with --function: its array arguments by name and shape; with --expr: "
+                        "the names' shapes, letters generic (\"X=n,n A=n,n b=m\")")
+    p.add_argument("--range", type=cli_args.bounds, default=(-1.0, 1.0), metavar="LOW,HIGH",
+                   help="with --function: inputs are drawn uniformly from it (default -1,1)")
+    cli_expr.add_arguments(p)
     p.set_defaults(run=run, outputs=("json", "junit"))
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the suite as the arguments say; the exit status is 0 only when every check passes."""
+    if getattr(args, "expr", None) is not None:  # one expression: derive → implement → check
+        return cli_expr.run(args)
+    if any(getattr(args, o, None) for o in ("wrt", "sizes")):
+        raise UsageError("--wrt and --sizes go with --expr EXPR")
     dtypes = cli_args.names(args.dtype, "--dtype", tuple(DTYPE_CODE))
+    if getattr(args, "function", None):
+        from verify.cli_function import run_function
+
+        return run_function(args, dtypes)
+    if getattr(args, "shapes", None) is not None:
+        raise UsageError("--shapes goes with --function (an op's cases come from its kind)")
     table = all_ops()
-    ops = cli_args.names(args.ops, "--ops") if args.ops is not None else list(table)
+    ops = cli_args.op_names(cli_args.names(args.ops, "--ops")) if args.ops is not None \
+        else list(table)
     unknown = [n for n in ops if n not in table]
     if unknown:
         raise UsageError(f"--ops: unknown op {unknown[0]!r}" + (
@@ -91,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
     n = s["checks"]
     added = getattr(args, "plugin_ops", [])
     print(f"\n{s['ops']} ops, {s['cases']} cases, {n['pass']} checks pass, {n['fail']} fail, "
-          f"{n['unreliable']} unreliable, {n['skipped']} skipped in {seconds:.1f} s "
+          f"{n['unreliable']} unreliable, {n['skipped']} skipped, {n['unavailable']} unavailable "
+          f"in {seconds:.1f} s "
           f"(seed {args.seed}" + (f"; plugin ops: {', '.join(added)}" if added else "") + ")")
     for o in result.ops:
         if not o.ok:
@@ -163,7 +187,7 @@ def _junit(result: SuiteResult) -> ET.ElementTree:
         for c in o.cases:
             tc = ET.SubElement(suite, "testcase", classname=f"gradproof.{o.op}",
                                name=f"{c.case} {c.label} {c.dtype}".strip())
-            bad = [k for k in c.checks if k.verdict == "fail"]
+            bad = [k for k in c.checks if k.verdict in NOT_PASSING]
             if bad:
                 msg = "; ".join(f"{k.check}: {k.detail}" for k in bad)
                 f = ET.SubElement(tc, "failure", message=msg[:500])

@@ -4,9 +4,10 @@
 ``gradproof.verify/2`` document: the suite's results (cases, every check, proofs, each case's
 three-way verdict in words, the summary, the environment) plus, per op, the derivation steps
 (LaTeX and MathML, with statuses), the FD error-vs-step curve and the example graph as SVG, and
-the seed notebook's claims. The report (``verify.report``) renders this document and computes
-nothing, so ``gradproof report --from FILE`` shows exactly what ran. docs/results-schema.md
-describes the fields.
+the seed notebook's claims, and the checked expressions (``expressions``: derive's closed forms
+and the verification of the generated code, :mod:`verify.expression`). The report
+(``verify.report``) renders this document and computes nothing, so ``gradproof report --from
+FILE`` shows exactly what ran. docs/results-schema.md describes the fields.
 
 >>> doc = complete(verify.run_suite(ops=["exp"]))        # doctest: +SKIP
 >>> doc["ops"][0]["cases"][0]["agreement"]["text"]      # doctest: +SKIP
@@ -15,13 +16,14 @@ describes the fields.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numeric
 from verify.artefacts import fd_curve, graph_svg, why
 from verify.budget import TimedOut, budget
+from verify.expression_result import ExpressionResult, expression_summary
 from verify.options import PROOF_TIMEOUT, TIMEOUT
 from verify.results import OpResult, SuiteResult
 
@@ -61,8 +63,8 @@ def claims_of() -> dict[str, Any]:
 
 
 def _failing(op: OpResult) -> bool:
-    """Whether a check of ``op`` failed or a proof of its rule was refuted."""
-    return bool(op.failures()) or any(p.get("status") == "refuted" for p in op.proof)
+    """Whether a check of ``op`` failed or a proof of its rule was refuted (or unavailable)."""
+    return not op.ok
 
 
 def op_artefacts(op: numeric.Op, failing: bool, seed: int, proved: tuple[str, ...] = (),
@@ -114,13 +116,16 @@ def _unavailable(name: str) -> dict[str, Any]:
 def complete(suite: SuiteResult, *, jobs: int = 1, plugins: tuple[str, ...] = (),
              table: Mapping[str, numeric.Op] | None = None,
              progress: Callable[[int, int, str], None] | None = None,
-             timeout: float | None = TIMEOUT) -> dict[str, Any]:
+             timeout: float | None = TIMEOUT,
+             expressions: Sequence[ExpressionResult] = ()) -> dict[str, Any]:
     """The ``gradproof.verify/2`` document of ``suite``: its results plus every artefact.
 
     ``table`` maps names to ops (default: ``numeric.all_ops()``, plugins included); an op of the
     suite missing from it gets "unavailable" notes. ``jobs`` > 1 computes the artefacts of
     different ops in that many processes (each loads ``plugins`` first). ``timeout``: the time
     budget of each artefact that runs an op's rules (the suite's per-case budget).
+    ``expressions``: checked expressions (the cookbook, ``--expr``), in the ``expressions``
+    section; the summary's ``ok`` covers them too.
     """
     doc = suite.to_dict()
     parallel = table is None and jobs > 1  # workers rebuild the table from the plugins
@@ -138,6 +143,8 @@ def complete(suite: SuiteResult, *, jobs: int = 1, plugins: tuple[str, ...] = ()
     for op in doc["ops"]:
         op.update(done.get(op["op"]) or _unavailable(op["op"]))
     doc["claims"] = claims_of()
+    doc["expressions"] = [e.to_dict() for e in expressions]
+    doc["summary"] = expression_summary(doc["summary"], expressions)
     return doc
 
 

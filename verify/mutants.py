@@ -39,6 +39,10 @@ DROPPED: dict[str, dict[int, Callable[..., Any]]] = {
     "multiply": {0: lambda g, out, x, y: g},                           # drops the factor y
     "sigmoid": {0: lambda g, out, x: g * out},                         # out (1 - out): drops 1-out
     "where": {1: lambda g, out, c, x, y: g},                           # drops the mask
+    # remainder/fmod: the y-rule -q g dropped (q = 0, as if y did not count): the domains must
+    # give quotients other than 0, or this would pass
+    "remainder": {1: lambda g, out, x, y: 0 * g},
+    "fmod": {1: lambda g, out, x, y: 0 * g},
     # getitem without accumulation: repeated indices lose all but one term
     "getitem": {0: lambda g, out, x, index: _assign(g, index, np.shape(x))},
 }

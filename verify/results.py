@@ -13,19 +13,22 @@ import datetime
 import os
 import platform
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-__all__ = ["SCHEMA", "SCHEMAS", "CHECKS", "VERDICTS", "CheckResult", "CaseResult", "OpResult",
-           "SuiteResult", "environment"]
+__all__ = ["SCHEMA", "SCHEMAS", "CHECKS", "VERDICTS", "NOT_PASSING", "NOT_PASSING_PROOFS",
+           "CheckResult", "CaseResult", "OpResult", "SuiteResult", "environment"]
 
 SCHEMA = "gradproof.verify/2"
 SCHEMAS = ("gradproof.verify/1", SCHEMA)  # what from_dict reads (/1: results, no artefacts)
 CHECKS = ("symbolic", "fd", "adjoint", "raw_shape", "kink", "taylor")
-VERDICTS = ("pass", "fail", "unreliable", "skipped")
-_VERB = {"pass": "agree", "fail": "disagree"}
+VERDICTS = ("pass", "fail", "unreliable", "skipped", "unavailable")
+# "unavailable": derive had no proof and no exact value, the check could not be made; never a pass
+NOT_PASSING, NOT_PASSING_PROOFS = ("fail", "unavailable"), ("refuted", "unavailable")
+_VERB, _FAILED = {"pass": "agree", "fail": "disagree"}, {"fail": "failed"}
 _AGREEMENT = {  # (symbolic verdict, fd verdict) -> (the odd one out, in words)
     ("pass", "pass"): (None, "all three agree: the engine's rule, the symbolic derivation and "
                              "finite differences"),
@@ -76,7 +79,7 @@ class CaseResult:
 
     @property
     def ok(self) -> bool:
-        return all(c.verdict != "fail" for c in self.checks)
+        return all(c.verdict not in NOT_PASSING for c in self.checks)
 
     def get(self, check: str) -> CheckResult | None:
         return next((c for c in self.checks if c.check == check), None)
@@ -132,12 +135,12 @@ class OpResult:
     cases: list[CaseResult] = field(default_factory=list)
 
     @property
-    def ok(self) -> bool:  # a refuted proof fails the op even where a document lost the check
+    def ok(self) -> bool:  # a refuted/unavailable proof fails the op even if the check is lost
         return all(c.ok for c in self.cases) and all(
-            p.get("status") != "refuted" for p in self.proof)
+            p.get("status") not in NOT_PASSING_PROOFS for p in self.proof)
 
     def failures(self) -> list[tuple[CaseResult, CheckResult]]:
-        return [(c, k) for c in self.cases for k in c.checks if k.verdict == "fail"]
+        return [(c, k) for c in self.cases for k in c.checks if k.verdict in NOT_PASSING]
 
     def caught_by(self) -> list[str]:
         """The checks that failed somewhere, in the order of ``CHECKS``."""
@@ -145,11 +148,8 @@ class OpResult:
         return [c for c in CHECKS if c in failed]
 
     def counts(self) -> dict[str, int]:
-        n = dict.fromkeys(VERDICTS, 0)
-        for c in self.cases:
-            for k in c.checks:
-                n[k.verdict] += 1
-        return n
+        n = Counter(k.verdict for c in self.cases for k in c.checks)
+        return {v: n[v] for v in VERDICTS}
 
     def explain(self) -> str:
         """A readable account of every failure: op, case, dtype, check, detail, diagnosis."""
@@ -159,7 +159,7 @@ class OpResult:
             size = (f" (error {chk.error:.3g} > tol {chk.tol:.3g})"
                     if chk.error is not None and chk.tol is not None else "")
             lines.append(f"{self.op} [{case.case}] {case.label} {case.dtype}: {chk.check} "
-                         f"failed{size}: {chk.detail}")
+                         f"{_FAILED.get(chk.verdict, chk.verdict)}{size}: {chk.detail}")
             d = chk.diagnosis
             if d and d != shown.get(case.case + case.dtype):
                 shown[case.case + case.dtype] = d
@@ -173,7 +173,8 @@ class OpResult:
         n = self.counts()
         state = "ok" if self.ok else "FAILED (" + ", ".join(self.caught_by()) + ")"
         return (f"{self.op}: {len(self.cases)} cases, {n['pass']} pass, {n['fail']} fail, "
-                f"{n['unreliable']} unreliable, {n['skipped']} skipped — {state}")
+                f"{n['unreliable']} unreliable, {n['skipped']} skipped, "
+                f"{n['unavailable']} unavailable — {state}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"op": self.op, "doc": self.doc, "kink": self.kink, "kind": self.kind,

@@ -3,8 +3,10 @@
 A cached or fresh proof (``proved`` / ``spot-checked`` / ``refuted``) decides; a proof that ran
 out of time (``verify.budget``) skips the check, saying so; without a proof, the exact VJP derive
 computes for the case is evaluated in float64 and compared with the engine's cotangents at the
-dtype's symbolic tolerance. ``symbolic_check`` takes the state of one case
-(``verify.checks._Run``) and returns a :class:`verify.results.CheckResult`.
+dtype's symbolic tolerance. A proof derive could not make (``unavailable``: the rule cannot run
+on symbols or rationals) is never a pass: the check is ``unavailable`` (non-passing), or
+``fail`` if the engine also disagrees with the exact VJP in float64. ``symbolic_check`` takes
+the state of one case (``verify.checks._Run``) and returns a :class:`verify.results.CheckResult`.
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ def symbolic_check(run: Any) -> CheckResult:
     if p is not None and p.get("status") == "timed out":  # the case's own budget judges a
         return CheckResult("symbolic", "skipped", detail=p.get("detail", ""))  # hung rule
     reason = (p or {}).get("detail") or (p or {}).get("reason") or ""
+    unproved = p is not None and p.get("status") == "unavailable"
     exact = exact_values(run.op, run.case, run.xs64, run.g64)
     if isinstance(exact, str):
-        return CheckResult("symbolic", "skipped",
+        return CheckResult("symbolic", "unavailable" if unproved else "skipped",
                            detail="; ".join(s for s in (reason, exact) if s))
     if (bad := run.engine_error("symbolic")) is not None:
         return bad
@@ -54,6 +57,8 @@ def symbolic_check(run: Any) -> CheckResult:
         if err > worst:
             worst, worst_i = err, i
     verdict = "pass" if worst <= tol else "fail"
+    if unproved and verdict == "pass":  # agreeing in float64 at one point is no proof
+        verdict, reason = "unavailable", f"no proof ({reason})"
     return CheckResult("symbolic", verdict, worst, tol,
                        detail=f"engine vs derive's exact VJP evaluated in float64 "
                               f"(worst input {worst_i})" + (f"; {reason}" if reason else ""))

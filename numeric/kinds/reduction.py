@@ -17,7 +17,7 @@ from numeric.kinds.broadcasting import fixed, same_shape
 if TYPE_CHECKING:
     from numeric.op import Op
 
-__all__ = ["REDUCE", "MOMENT", "SOFTMAX", "NORM"]
+__all__ = ["REDUCE", "MOMENT", "SOFTMAX", "NORM", "AVERAGE"]
 
 
 def _c(*shapes: tuple[int, ...], label: str = "", **params: Any) -> Case:
@@ -136,3 +136,13 @@ NORM = Kind("norm", fixed(
     _c((3, 2, 2), ord="nuc", axis=(2, 1), label="nuclear, stack, axes swapped"),
     _c((2, 3), axis=(0, 1), ord=3, vector=True, label="vector_norm over two axes"),
 ), _norm, same_shape)
+
+# average(a, w): w has a's number of axes (the binder reshapes NumPy's 1-d weights along axis so),
+# size 1 where it is broadcast; both raw rules return a's shape and unbroadcast sums w's back.
+AVERAGE = Kind("average", fixed(
+    _c((3,), (3,), label="vector"), _c((2, 3), (2, 3), label="all axes"),
+    _c((2, 3), (1, 3), axis=1, label="weights along axis 1"),
+    _c((2, 3, 2), (2, 3, 2), axis=(0, 2), label="tuple of axes"),
+    _c((2, 3, 2), (1, 3, 1), axis=1, keepdims=True, label="keepdims"),
+    _c((2, 3), (2, 1), axis=0, label="weights along axis 0"),
+), None, lambda op, xs, out, i: np.shape(xs[0]))

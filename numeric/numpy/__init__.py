@@ -1,35 +1,45 @@
 """NumPy's namespace, Tensor-aware: ``import numeric.numpy as np`` in code written for autograd.
 
-Skeleton (issue 11 fills it in): NumPy's own functions already dispatch to the engine on
-Tensors (``__array_function__``), so they are re-exported as they are; ``array``/``asarray``
-build a Tensor from nested lists that hold Tensors.
+NumPy's functions already dispatch to the engine on Tensors (``__array_ufunc__``,
+``__array_function__``, derived from the op table), so they are NumPy's own, re-exported: an op
+registered later is picked up with no edit here. What NumPy cannot dispatch is defined in
+``numeric.numpy.construct``: ``array``/``asarray`` of lists holding Tensors, ``r_``, ``c_``, and
+creation functions given Tensors; in ``numeric.numpy.lists``, reductions and scans of lists of
+Tensors. ``linalg``, ``random`` and ``fft`` are NumPy's submodules; any other name is NumPy's.
 """
-
-from __future__ import annotations
-
-from typing import Any
 
 import numpy as _np
 from numpy import *  # noqa: F403  (NumPy's namespace; its functions dispatch on Tensors)
 
-from numeric.numpy import linalg, random  # noqa: F401
-from numeric.tensor import Tensor
+# The submodules themselves: "from numeric.numpy import linalg" would find the numpy.linalg that
+# the star import above bound, and never load numeric/numpy/linalg.py.
+import numeric.numpy.fft as fft  # noqa: F401
+import numeric.numpy.linalg as linalg  # noqa: F401
+import numeric.numpy.random as random  # noqa: F401
+from numeric.numpy.construct import (  # noqa: F401
+    arange,
+    array,
+    asanyarray,
+    asarray,
+    ascontiguousarray,
+    c_,
+    empty,
+    eye,
+    full,
+    identity,
+    ones,
+    r_,
+    tri,
+    zeros,
+)
+from numeric.numpy.lists import *  # noqa: F403  (reductions of lists of Tensors)
+
+__version__ = _np.__version__
 
 
-def _holds_tensor(obj: Any) -> bool:
-    if isinstance(obj, Tensor):
-        return True
-    return isinstance(obj, (list, tuple)) and any(_holds_tensor(o) for o in obj)
-
-
-def array(obj: Any, *args: Any, **kwargs: Any) -> Any:
-    """``np.array``; a (nested) list holding Tensors becomes one Tensor, differentiably."""
-    if not _holds_tensor(obj):
-        return _np.array(obj, *args, **kwargs)
-    if isinstance(obj, Tensor):
-        return obj
-    return _np.stack([array(o) if _holds_tensor(o) else _np.asarray(o) for o in obj])
-
-
-def asarray(obj: Any, *args: Any, **kwargs: Any) -> Any:
-    return array(obj, *args, **kwargs) if _holds_tensor(obj) else _np.asarray(obj, *args, **kwargs)
+def __getattr__(name: str) -> object:
+    """Any other attribute of NumPy's namespace (names its ``__all__`` does not list)."""
+    try:
+        return getattr(_np, name)
+    except AttributeError:
+        raise AttributeError(f"module 'numeric.numpy' has no attribute {name!r}") from None

@@ -11,16 +11,19 @@ arrays of SymPy symbols (``derive`` proves it). Each group's helpers and call bi
 Nothing here imports SymPy: the few ``sym`` forwards import it when derive calls them.
 
 Each group is one module of this package, registered in this order:
-``elementwise``, ``products``, ``reductions``, ``layout``, ``linalg``, then ``einsum``,
-``vectors``, ``norms``, ``decompositions``, ``inverses``; ``common`` holds what they share.
-A new op is one ``register(Op(...))`` in its group.
+``elementwise``, ``products``, ``reductions``, ``layout``, ``linalg``; ``common`` holds what they
+share. A new op is one ``register(Op(...))`` in its group.
+``building`` and ``ordering`` (NumPy's building and ordering functions) register after
+``linalg``; ``forms`` holds the NumPy call forms of the ``layout`` ops.
+``parts`` and ``remainders`` (more elementwise ops), ``scans`` and ``statistics`` register last.
+``einsum``, ``vectors``, ``norms``, ``decompositions`` and ``inverses`` (products, norms,
+decompositions) register after them, in this order.
 """
 
 from numeric.ops import elementwise, layout, linalg, products, reductions  # noqa: F401
 
-# registered after the groups above, in this order (the reference lists ops so)
-# isort: off
-from numeric.ops import einsum, vectors, norms, decompositions, inverses  # noqa: F401
-# isort: on
+from numeric.ops import building, ordering  # noqa: F401  # isort: skip (after linalg)
+from numeric.ops import parts, remainders, scans, statistics  # noqa: F401  # isort: skip
+from numeric.ops import einsum, vectors, norms, decompositions, inverses  # noqa: F401  # isort: skip
 
 __all__: list[str] = []

@@ -3,6 +3,8 @@ broadcast axes back."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from numeric.op import BOOL, POSITIVE, REALS, Domain, Kink, Op, register
@@ -11,6 +13,8 @@ from numeric.ops.common import (
     TIE,
     _case,
     _dtype,
+    _like,
+    _sp,
     _unsupported,
 )
 
@@ -76,6 +80,11 @@ register(Op("logaddexp", np.logaddexp, (
     lambda g, out, x, y: g * np.exp(x - out),
     lambda g, out, x, y: g * np.exp(y - out)),
     numpy=(np.logaddexp,), doc="out = log(e^x + e^y), without overflow"))
+# logaddexp2: the slopes are the base-2 softmax weights 2^(x - out), 2^(y - out).
+register(Op("logaddexp2", np.logaddexp2, (
+    lambda g, out, x, y: g * np.exp2(x - out),
+    lambda g, out, x, y: g * np.exp2(y - out)),
+    numpy=(np.logaddexp2,), doc="out = log2(2^x + 2^y), without overflow"))
 # The condition is not differentiated; each branch receives g where it was chosen.
 register(Op("where", np.where, (
     None,
@@ -150,6 +159,25 @@ register(Op("arccosh", np.arccosh, (lambda g, out, x: g / np.sqrt(x * x - 1),),
             domain=(Domain(1.2, 3.0),), numpy=(np.arccosh,), doc="out = cosh⁻¹ x"))
 register(Op("arctanh", np.arctanh, (lambda g, out, x: g / (1 - x * x),),
             domain=(Domain(-0.9, 0.9),), numpy=(np.arctanh,), doc="out = tanh⁻¹ x"))
+# Other bases: ln 2 and ln 10 are exact constants on derive's symbols (_ln), Python floats
+# (NumPy's weak scalars: float32 stays float32) elsewhere.
+register(Op("log2", np.log2, (lambda g, out, x: g / (x * _ln(2, x)),),
+            domain=(POSITIVE,), numpy=(np.log2,), doc="out = log₂ x"))
+register(Op("log10", np.log10, (lambda g, out, x: g / (x * _ln(10, x)),),
+            domain=(POSITIVE,), numpy=(np.log10,), doc="out = log₁₀ x"))
+register(Op("exp2", np.exp2, (lambda g, out, x: g * out * _ln(2, x),),
+            numpy=(np.exp2,), doc="out = 2 ** x"))
+# Linear maps: the cotangent is scaled by the same factor (π exact on symbols; written as a product,
+# not np.deg2rad(g), which has no complex loop for the adjoint test's complex cotangents).
+register(Op("deg2rad", np.deg2rad, (lambda g, out, x: g * (_pi(x) / 180),),
+            numpy=(np.deg2rad, np.radians), doc="out = x π / 180 (np.radians too)"))
+register(Op("rad2deg", np.rad2deg, (lambda g, out, x: g * (180 / _pi(x)),),
+            numpy=(np.rad2deg, np.degrees), doc="out = x 180 / π (np.degrees too)"))
+# sinc x = sin(πx) / (πx), 1 at 0; sinc' x = (cos(πx) - sinc x) / x, 0 at 0. At x == 0 exactly
+# the rule uses x (π⁴x²/30 - π²/3), the start of sinc's Taylor series: 0 there, and its
+# derivatives there are sinc's (grad of grad at 0 is -π²/3, not the 0 of a constant branch).
+register(Op("sinc", np.sinc, (lambda g, out, x: g * _sinc_slope(out, x),),
+            domain=(NONZERO,), numpy=(np.sinc,), doc="out = sin(πx) / (πx), normalised sinc"))
 register(Op("reciprocal", np.reciprocal, (lambda g, out, x: -g * out * out,),
             domain=(NONZERO,), numpy=(np.reciprocal,), doc="out = 1 / x"))
 # sigmoid x = (1 + tanh(x/2)) / 2 exactly: no exp to overflow at large |x|.
@@ -171,6 +199,11 @@ register(Op("abs", np.abs, (lambda g, out, x: g * np.sign(x),),
                       place=lambda x: (np.zeros_like(x),), slope=(0.0,)),
             domain=(Domain(-2.0, 2.0, avoid=(0.0,)),), numpy=(np.absolute,), methods=("abs",),
             doc="out = |x|"))
+register(Op("fabs", np.fabs, (lambda g, out, x: g * np.sign(x),),
+            kink=Kink("fabs'(0) = 0 (sign(0) = 0, as for abs)",
+                      place=lambda x: (np.zeros_like(x),), slope=(0.0,)),
+            domain=(Domain(-2.0, 2.0, avoid=(0.0,)),), numpy=(np.fabs,),
+            doc="out = |x| (floats only)"))
 register(Op("sign", np.sign, (lambda g, out, x: 0 * g,),
             kink=Kink("sign'(0) = 0, like everywhere else (the jump has no finite slope)",
                       place=lambda x: (np.zeros_like(x),), slope=(0.0,)),
@@ -205,4 +238,27 @@ def _bind_clip(a, a_min, a_max, out, lo, hi):
     hi = a_max if a_max is not None else hi
     return (a,), {"a_min": -np.inf if lo is None else lo, "a_max": np.inf if hi is None else hi}
 
+
+
+
+def _ln(base, x):
+    """ln(base) in the dtype ``x`` computes in: exact (SymPy's log) on arrays of symbols."""
+    if _dtype(x).kind == "O":
+        return _like(np.asarray(_sp().log(base), dtype=object), x)
+    return math.log(base)
+
+
+def _pi(x):
+    """π for a rule on ``x``: SymPy's exact π on arrays of symbols, a Python float otherwise."""
+    if _dtype(x).kind == "O":
+        return _like(np.asarray(_sp().pi, dtype=object), x)
+    return math.pi
+
+
+def _sinc_slope(out, x):
+    pi = _pi(x)
+    at0 = x == 0
+    safe = _where1(at0, x, x)
+    return np.where(at0, x * (pi ** 4 * x * x / 30 - pi * pi / 3),
+                    (np.cos(pi * x) - out) / safe)
 

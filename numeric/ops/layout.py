@@ -1,4 +1,8 @@
-"""Shape ops: reshape, transpose, indexing, joining, flipping, padding."""
+"""Shape ops: reshape, transpose, indexing, joining, flipping, padding.
+
+NumPy's functions that are one of these ops called another way (hstack, split, take, ravel,
+moveaxis, fliplr, ...) are call forms of its record; their binders are in ``numeric.ops.forms``.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from numeric.kinds import (
     TRANSPOSE,
 )
 from numeric.op import Op, register
+from numeric.ops import forms as f
 from numeric.ops.common import (
     _axis,
     _unsupported,
@@ -35,8 +40,11 @@ register(Op("reshape", lambda x, shape: np.reshape(x, shape), (
     lambda g, out, x, shape: np.reshape(g, np.shape(x)),),
     kind=RESHAPE, bind=lambda a, shape=None, order="C", *, newshape=None, copy=None:
         _bind_reshape(a, shape if shape is not None else newshape, order, copy),
-    numpy=(np.reshape,), methods=(("reshape", lambda a, *shape, order="C":
-                                   _bind_reshape(a, _shape_arg(shape), order, None)),),
+    numpy=(np.reshape, (np.ravel, f.bind_ravel), (np.atleast_1d, f.bind_atleast_1d),
+           (np.atleast_2d, f.bind_atleast_2d), (np.atleast_3d, f.bind_atleast_3d)),
+    methods=(("reshape", lambda a, *shape, order="C":
+              _bind_reshape(a, _shape_arg(shape), order, None)),
+             ("ravel", f.bind_ravel), ("flatten", f.bind_ravel)),
     doc="out = x with a new shape"))
 register(Op("transpose", lambda x, axes=None: np.transpose(x, axes), (
     # Negative axes are normalised first: argsort((-1, 0)) is not the inverse of (1, 0).
@@ -44,7 +52,8 @@ register(Op("transpose", lambda x, axes=None: np.transpose(x, axes), (
         np.transpose(g, None if axes is None else np.argsort(np.mod(axes, np.ndim(x)))),),
     kind=TRANSPOSE, bind=lambda a, axes=None: ((a,), {
         "axes": None if axes is None else tuple(axes)}),
-    numpy=(np.transpose,), methods=(("transpose", lambda a, *axes: ((a,), {
+    numpy=(np.transpose, (np.moveaxis, f.bind_moveaxis), (np.rollaxis, f.bind_rollaxis)),
+    methods=(("transpose", lambda a, *axes: ((a,), {
         "axes": _shape_arg(axes) or None})),),
     doc="out = x with axes permuted"))
 register(Op("swapaxes", lambda x, axis1, axis2: np.swapaxes(x, axis1, axis2), (
@@ -68,7 +77,11 @@ register(Op("broadcast_to", lambda x, shape: np.broadcast_to(x, shape), (
 # Repeated integer indices each receive their share: scatter_add accumulates.
 register(Op("getitem", lambda x, index: x[index], (
     lambda g, out, x, index: _scatter_add(g, index, np.shape(x)),),
-    kind=INDEX, doc="out = x[index]"))
+    kind=INDEX, numpy=(
+        (np.take, f.bind_take), (np.take_along_axis, f.bind_take_along_axis),
+        (np.repeat, f.bind_repeat), (np.split, f.bind_split), (np.array_split, f.bind_array_split),
+        (np.hsplit, f.bind_hsplit), (np.vsplit, f.bind_vsplit), (np.dsplit, f.bind_dsplit)),
+    methods=(("take", f.bind_take), ("repeat", f.bind_repeat)), doc="out = x[index]"))
 _SCATTER_ADD = register(Op("scatter_add", lambda g, index, shape: _scatter(g, index, shape), (
     lambda g2, out, g, index, shape: g2[index],),
     kind=SCATTER, bind=lambda g, index, shape: ((g,), {"index": index, "shape": tuple(shape)}),
@@ -79,7 +92,10 @@ register(Op("concatenate", lambda *xs, axis=0: np.concatenate(xs, axis=axis), (
     each=lambda i, g, out, *xs, axis=0: _concat_part(i, g, xs, axis),
     kind=CONCATENATE, bind=lambda arrays, axis=0, out=None, *, dtype=None, casting=None:
         _bind_join(arrays, axis, out=out, dtype=dtype, casting=casting),
-    numpy=(np.concatenate,), doc="out = the inputs joined along an existing axis"))
+    numpy=(np.concatenate, (np.hstack, f.bind_hstack), (np.vstack, f.bind_vstack),
+           (np.dstack, f.bind_dstack), (np.column_stack, f.bind_column_stack),
+           (np.append, f.bind_append)),
+    doc="out = the inputs joined along an existing axis"))
 register(Op("stack", lambda *xs, axis=0: np.stack(xs, axis=axis), (
     lambda g, out, *xs, axis=0: _take(g, 0, axis % np.ndim(out)),
     lambda g, out, *xs, axis=0: _take(g, 1, axis % np.ndim(out))),
@@ -90,7 +106,8 @@ register(Op("stack", lambda *xs, axis=0: np.stack(xs, axis=axis), (
 register(Op("flip", lambda x, axis=None: np.flip(x, axis), (
     lambda g, out, x, axis=None: np.flip(g, axis),),
     kind=FLIP, bind=lambda m, axis=None: ((m,), {"axis": _axis(axis)}),
-    numpy=(np.flip,), methods=("flip",), doc="out = x reversed along axis"))
+    numpy=(np.flip, (np.fliplr, f.bind_fliplr), (np.flipud, f.bind_flipud)), methods=("flip",),
+    doc="out = x reversed along axis"))
 # Only mode="constant": the padding is a constant, so g's padded border is dropped.
 register(Op("pad", lambda x, pad_width, constant_values=0:
             np.pad(x, pad_width, constant_values=constant_values), (
@@ -129,7 +146,7 @@ def _scatter(g, index, shape):
 
 def _scatter_add(g, index, shape):
     """getitem's VJP: on arrays NumPy's own scatter, on Tensors (higher order) the op itself."""
-    if isinstance(g, np.ndarray):
+    if isinstance(g, (np.ndarray, np.generic)):  # a scalar element's cotangent is np.generic
         return _scatter(g, index, shape)
     return _SCATTER_ADD(g, index, shape)
 

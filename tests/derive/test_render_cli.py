@@ -75,7 +75,8 @@ def test_cli_generic_latex_and_mathml(capsys):
 def test_cli_claims_table(capsys):
     assert main(["derive", "claims"]) == 0
     out = capsys.readouterr().out
-    assert "[confirmed]" in out and "[refuted] maximum (code), at ties" in out
+    assert "[confirmed]" in out and "[subgradient] maximum (code), at ties" in out
+    assert "[refuted] matmul code: a 1-D operand against a stack" in out
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -38,6 +38,15 @@ def test_value_and_grad():
     np.testing.assert_array_equal(g, [2.0, 4.0])
 
 
+def test_grad_through_scalar_elements_is_a_plain_array():
+    """``p[0]`` of a parameter vector gives a NumPy scalar cotangent: the gradient must still
+    come back as an ndarray, not a Tensor (scipy.optimize cannot use a Tensor)."""
+    p = np.array([0.3, -0.7])
+    g = grad(lambda p: np.exp(p[0]) * p[1])(p)
+    assert type(g) is np.ndarray
+    np.testing.assert_allclose(g, [np.exp(0.3) * -0.7, np.exp(0.3)], rtol=1e-15)
+
+
 def test_grad_of_an_unused_argument_is_zero():
     g = grad(lambda x, y: (x * 2).sum(), argnum=1)(np.ones(2), np.ones(3))
     np.testing.assert_array_equal(g, np.zeros(3))

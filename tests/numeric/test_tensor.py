@@ -248,6 +248,15 @@ def test_converting_a_tracked_tensor_to_an_array_is_refused_not_silently_detache
         np.testing.assert_array_equal(np.asarray(t), X)
 
 
+def test_float_of_a_tracked_tensor_is_refused_not_silently_a_constant():
+    # float(x) * x would otherwise differentiate as c * x: 3 at x = 3, not 6
+    with pytest.raises(TypeError, match="Python float would drop its gradient"):
+        numeric.grad(lambda x: float(x) * x)(3.0)
+    assert numeric.grad(lambda x: x.item() * x)(3.0) == 3.0  # explicit: the numbers, a constant
+    with numeric.no_grad():
+        assert float(Tensor(2.5)) == 2.5
+
+
 def test_an_unsupported_numpy_function_is_a_type_error_naming_it():
     t = Tensor(X)
     with pytest.raises(TypeError, match="unwrap"):
@@ -292,7 +301,7 @@ def test_array_like_attributes_and_conversions():
     t = Tensor(X)
     assert t.shape == (2, 3) and t.ndim == 2 and t.size == 6 and t.dtype == np.float64
     assert len(t) == 2 and t.is_leaf and t.requires_grad
-    assert float(Tensor(2.5)) == 2.5 and Tensor([[7.0]]).item() == 7.0
+    assert float(Tensor(2.5, requires_grad=False)) == 2.5 and Tensor([[7.0]]).item() == 7.0
     assert Tensor(t).value is t.value
     d = (t * 2).detach()
     assert d.is_leaf and not d.requires_grad

@@ -25,7 +25,8 @@ SOFTSIGN = Op("user_softsign", lambda x: x / (1 + np.abs(x)),
 # The same op with a rule that forgot the square.
 WRONG = Op("user_softsign_wrong", SOFTSIGN.fwd, (lambda g, out, x: g / (1 + np.abs(x)),),
            domain=SOFTSIGN.domain)
-# A forward SymPy cannot run (it converts to float): the symbolic check is not possible.
+# A forward SymPy cannot run (it converts to float): the symbolic check is not possible, which
+# is "unavailable" — never a pass.
 OPAQUE = Op("user_opaque", lambda x: np.sin(np.asarray(x, dtype=np.float64)),
             (lambda g, out, x: g * np.cos(x),))
 
@@ -48,8 +49,9 @@ def test_user_op_without_registration_and_symbolic_status():
     assert r.ok, r.explain()
     r = verify.check_op(OPAQUE, (3,))
     sym = r.cases[0].get("symbolic")
-    assert sym.verdict == "skipped" and sym.detail      # says why it was not possible
-    assert r.ok, r.explain()
+    assert sym.verdict == "unavailable" and sym.detail  # says why it was not possible
+    assert not r.ok and "symbolic unavailable" in r.explain()
+    assert r.cases[0].get("fd").verdict == "pass"  # the rule is right; it is just not proved
 
 
 def test_assert_op_raises_with_the_diagnosis():
@@ -107,7 +109,8 @@ def test_results_json_follows_the_schema():
     d = json.loads(json.dumps(verify.run_suite(["maximum", "exp"]).to_dict()))
     assert d["schema"] == SCHEMA and d["summary"]["ok"] is True
     assert set(d["environment"]) == {"python", "numpy", "sympy", "platform", "cpus"}
-    assert set(d["summary"]["checks"]) == {"pass", "fail", "unreliable", "skipped"}
+    assert set(d["summary"]["checks"]) == {"pass", "fail", "unreliable", "skipped",
+                                           "unavailable"}
     op = d["ops"][0]
     assert set(op) == {"op", "doc", "kink", "kind", "proof", "cases"}
     assert op["kink"] and op["proof"] and op["proof"][0]["status"] in ("proved", "spot-checked")

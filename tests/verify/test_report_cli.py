@@ -134,7 +134,7 @@ def test_user_ops_end_to_end(tmp_path):
     assert done.returncode == 0, done.stderr  # a report of failures is still a report
     assert done.stdout.strip().endswith("index.html") and "checks failed" in done.stderr
     pages = list(out.rglob("*.html"))
-    assert len(pages) == 4
+    assert len(pages) == 5  # index, claims, cookbook (empty: --ops without --cookbook), 2 ops
     for page in pages:
         assert "<script" not in page.read_text(encoding="utf-8").lower(), page
     evil = (out / "ops" / f"{slug(EVIL)}.html").read_text(encoding="utf-8")

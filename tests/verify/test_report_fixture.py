@@ -13,6 +13,7 @@ import functools
 from dataclasses import replace
 
 import numpy as np
+from expression_helpers import make_expressions
 
 import numeric
 from numeric.cases import standard_cases
@@ -73,7 +74,7 @@ def make_results(ops: tuple[str, ...] = ("add", "multiply", "maximum", "matmul",
         entries.append(_op_entry(EVIL, f"user op {EVIL} & co", "elementwise",
                                  list(standard_cases(table["exp"]))[:2], f"at {EVIL}",
                                  False, rng))
-    counts = {"pass": 0, "fail": 0, "unreliable": 0, "skipped": 0}
+    counts = {"pass": 0, "fail": 0, "unreliable": 0, "skipped": 0, "unavailable": 0}
     worst = []
     for op in entries:
         for case in op["cases"]:
@@ -115,6 +116,7 @@ def make_document(ops: tuple[str, ...] = ("add", "multiply", "maximum", "matmul"
     for op in doc["ops"]:
         op.update(copy.deepcopy(_artefacts(op["op"], op["op"] in failing, seed)))
     doc["claims"] = claims_of()
+    doc["expressions"] = make_expressions()  # the cookbook page and an --expr page
     return doc
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import numeric
 from verify.cli_args import positive, positive_int, seed
 from verify.errors import UsageError
+from verify.examples.training import Adam
 
 __all__ = ["load_data", "init_params", "loss", "predict", "train", "TrainResult", "main"]
 
@@ -93,7 +94,7 @@ def train(epochs: int = 30, hidden: int = 64, lr: float = 3e-3, batch: int = 64,
     onehot = np.eye(10)[y_train]
     step = numeric.value_and_grad(lambda *p: loss(list(p[:-2]), p[-2], p[-1]),
                                   argnum=tuple(range(len(params))))
-    adam = _Adam(params, lr)
+    adam = Adam(params, lr)
     rng = np.random.default_rng(seed)
     losses, start = [], time.perf_counter()
     steps_per_epoch = -(-len(x_train) // batch)
@@ -114,27 +115,6 @@ def train(epochs: int = 30, hidden: int = 64, lr: float = 3e-3, batch: int = 64,
         test_accuracy=float(np.mean(predict(params, x_test) == y_test)),
         train_accuracy=float(np.mean(predict(params, x_train) == y_train)),
         losses=losses, seconds=time.perf_counter() - start, params=params)
-
-
-class _Adam:
-    """Adam (Kingma & Ba) on plain arrays, updated in place."""
-
-    def __init__(self, params: list[np.ndarray], lr: float, b1: float = 0.9, b2: float = 0.999,
-                 eps: float = 1e-8) -> None:
-        self.lr, self.b1, self.b2, self.eps, self.t = lr, b1, b2, eps, 0
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
-
-    def update(self, params: list[np.ndarray], grads: tuple[np.ndarray, ...]) -> None:
-        self.t += 1
-        for p, g, m, v in zip(params, grads, self.m, self.v):
-            m *= self.b1
-            m += (1 - self.b1) * g
-            v *= self.b2
-            v += (1 - self.b2) * g * g
-            mhat = m / (1 - self.b1 ** self.t)
-            vhat = v / (1 - self.b2 ** self.t)
-            p -= self.lr * mhat / (np.sqrt(vhat) + self.eps)
 
 
 def _bar(out: TextIO, epoch: int, epochs: int, frac: float, running: float, width: int = 30):

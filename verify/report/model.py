@@ -16,10 +16,12 @@ from verify.results import CHECKS  # the contract's order of check kinds
 
 __all__ = ["VERDICT_ORDER", "slug", "check_names", "op_verdicts", "index_model", "op_model"]
 
-VERDICT_ORDER = {"fail": 0, "refuted": 0, "unreliable": 1, "pass": 2, "proved": 2,
-                 "spot-checked": 2, "skipped": 3, "unavailable": 3, "none": 4}
+# "unavailable" (derive could not prove or check the rule) is a status of its own, non-passing.
+VERDICT_ORDER = {"fail": 0, "refuted": 0, "unavailable": 1, "unreliable": 2, "pass": 3,
+                 "proved": 3, "spot-checked": 3, "skipped": 4, "none": 5}
 PROOF_VERDICT = {"proved": "pass", "spot-checked": "pass", "refuted": "fail",
-                 "unavailable": "skipped"}
+                 "unavailable": "unavailable"}
+_NOT_PASSING = ("fail", "unavailable")
 
 
 def slug(name: str) -> str:
@@ -31,7 +33,7 @@ def slug(name: str) -> str:
 
 
 def _worst(verdicts: list[str]) -> str:
-    return min(verdicts, key=lambda v: VERDICT_ORDER.get(v, 4)) if verdicts else "none"
+    return min(verdicts, key=lambda v: VERDICT_ORDER.get(v, 5)) if verdicts else "none"
 
 
 def check_names(results: dict[str, Any]) -> list[str]:
@@ -60,7 +62,7 @@ def op_verdicts(op: dict[str, Any], checks: list[str]) -> dict[str, dict[str, An
 
 def _op_rank(op: dict[str, Any], checks: list[str]) -> int:
     cells = op_verdicts(op, checks)
-    return VERDICT_ORDER.get(_worst([c["verdict"] for c in cells.values()]), 4)
+    return VERDICT_ORDER.get(_worst([c["verdict"] for c in cells.values()]), 5)
 
 
 def index_model(results: dict[str, Any]) -> dict[str, Any]:
@@ -79,21 +81,25 @@ def index_model(results: dict[str, Any]) -> dict[str, Any]:
                  "error": chk.get("error"), "tol": chk.get("tol"),
                  "detail": chk.get("detail", "")}
                 for op in ops for case in op.get("cases", []) for chk in case.get("checks", [])
-                if chk.get("verdict") == "fail"]
+                if chk.get("verdict") in _NOT_PASSING]
     failures += [{"op": op["op"], "slug": slug(op["op"]), "case": p.get("case", ""),
                   "dtype": "exact", "check": "proof", "error": None, "tol": None,
-                  "detail": p.get("detail", "")}
-                 for op in ops for p in op.get("proof", []) if p.get("status") == "refuted"]
+                  "detail": p.get("detail", ""), "status": p.get("status")}
+                 for op in ops for p in op.get("proof", [])
+                 if p.get("status") in ("refuted", "unavailable")]
     summary = results.get("summary", {})
     counts = summary.get("checks", {})
     failures = _group_failures(failures)
     verdicts = [c.get("verdict") for c in claims.get("claims", [])]
     return {
         "checks": checks, "rows": rows, "summary": summary, "failures": failures,
-        "counts": {k: counts.get(k, 0) for k in ("pass", "fail", "unreliable", "skipped")},
+        "counts": {k: counts.get(k, 0) for k in ("pass", "fail", "unreliable", "skipped",
+                                                 "unavailable")},
         "worst": summary.get("worst", []), "environment": results.get("environment", {}),
         "meta": {k: results.get(k) for k in ("seed", "created", "gradproof_version", "schema")},
         "claims_counts": dict(Counter(verdicts)),
+        "proofs_word": "refuted" if all(f.get("status") == "refuted" for f in failures
+                                        if f["check"] == "proof") else "refuted or unavailable",
         "ok": summary["ok"],
     }
 
@@ -128,14 +134,14 @@ def op_model(op: dict[str, Any], results: dict[str, Any]) -> dict[str, Any]:
         by = {chk.get("check"): chk for chk in case.get("checks", [])}
         cases.append({**case, "by_check": by,
                       "worst": _worst([c.get("verdict", "none") for c in by.values()])})
-    cases.sort(key=lambda c: VERDICT_ORDER.get(c["worst"], 4))
+    cases.sort(key=lambda c: VERDICT_ORDER.get(c["worst"], 5))
     failures = [(case, chk) for case in cases for chk in case.get("checks", [])
-                if chk.get("verdict") in ("fail", "unreliable")]
+                if chk.get("verdict") in ("fail", "unavailable", "unreliable")]
     return {"name": op["op"], "slug": slug(op["op"]), "doc": op.get("doc", ""),
             "kink": op.get("kink"), "kind": op.get("kind", ""),
             "proofs": op.get("proof", []), "cases": cases, "checks": checks,
             "cells": op_verdicts(op, checks), "failures": failures,
-            "failing": any(chk.get("verdict") == "fail" for _, chk in failures)
-            or any(p.get("status") == "refuted" for p in op.get("proof", [])),
+            "failing": any(chk.get("verdict") in _NOT_PASSING for _, chk in failures)
+            or any(p.get("status") in ("refuted", "unavailable") for p in op.get("proof", [])),
             "derivation": op["derivation"], "claims": _claims_for(op["op"], claims),
             "fd": op["fd"], "graph": op["graph"]}

@@ -4,9 +4,9 @@
 ``verify.results.SuiteResult.from_dict`` (the one definition of the records), so the summary
 and each case's three-way verdict are recomputed from the checks — a document claiming
 ``"ok": true`` over failing checks shows its failures. The artefacts (derivations, FD curves,
-graphs, claims) are checked against the schema (docs/results-schema.md). Anything that does not
-match is refused with a :class:`verify.errors.UsageError` naming the entry; nothing here runs
-``numeric`` or ``derive``.
+graphs, claims, the expressions' derivations) are checked against the schema
+(docs/results-schema.md). Anything that does not match is refused with a
+:class:`verify.errors.UsageError` naming the entry; nothing here runs ``numeric`` or ``derive``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from verify.errors import UsageError
+from verify.expression_result import ExpressionResult, expression_summary
 from verify.results import SCHEMAS, SuiteResult
 
-__all__ = ["read", "load", "normalize"]
+__all__ = ["read", "load", "normalize", "expression_entry"]
 
 NUM = "number"  # an int or float, not a bool (NaN and infinities are shown as such)
 _STR_OR_NONE = (str, type(None))
@@ -37,6 +38,15 @@ _SPECS: dict[str, dict[str, Any]] = {
 _CLAIM = {"section": str, "latex": str, "verdict": str, "detail": str, "op?": _STR_OR_NONE,
           "case?": _STR_OR_NONE, "sympy?": str, "layout?": str, "mathml?": str}
 _CLAIMS = {"ok": {"claims": ["list", _CLAIM]}, "unavailable": {"why": str, "claims?": list}}
+# An expression's derivation (verify.expression_derive.data_of) and its published form.
+_FORM = {"wrt": str, "text": str, "latex": str, "mathml?": str,
+         "exact?": ["list", {"sizes": str, "verdict": str, "detail?": str}],
+         "sympy?": ("opt", {"verdict": str, "detail?": str, "latex?": str, "mathml?": str}),
+         "ok?": bool}
+_EXPRESSION = {"ok": {"ok": bool, "seconds": NUM, "steps": ["list", _STEP],
+                      "forms": ["list", _FORM], "numpy_source": str, "forward_source?": str},
+               "unavailable": {"why": str}}
+_REFERENCE = {"source": str, "eq": str, "latex": str, "mathml?": str}
 
 
 def load(path: str | Path) -> dict[str, Any]:
@@ -81,9 +91,32 @@ def normalize(doc: Any, source: str = "document") -> dict[str, Any]:
                 op[part] = _variant(value, specs, f"{where}: {part}")
         claims = doc.get("claims", {"status": "unavailable", "why": "not in this document"})
         out["claims"] = _variant(claims, _CLAIMS, "claims")
+        _expressions(doc, out)
     except (ValueError, TypeError, RecursionError) as e:
         raise UsageError(f"{source}: does not match the results schema: {e}") from e
     return out
+
+
+def _expressions(doc: dict[str, Any], out: dict[str, Any]) -> None:
+    """The ``expressions`` section: records read back (``ok`` and agreements recomputed),
+    derivations and published forms checked; the summary counts them."""
+    raw = doc.get("expressions", [])
+    if not isinstance(raw, list):
+        raise ValueError(f"'expressions' must be a list, got {type(raw).__name__}")
+    records = [ExpressionResult.from_dict(e, f"expression #{k}") for k, e in enumerate(raw)]
+    out["expressions"] = [expression_entry(record) for record in records]
+    out["summary"] = expression_summary(out["summary"], records)
+
+
+def expression_entry(record: ExpressionResult) -> dict[str, Any]:
+    """A record's document entry, its derivation and published form checked against the
+    schema (ValueError naming the entry when they do not match)."""
+    entry = record.to_dict()
+    where = f"expression {record.expr!r:.60}"
+    _variant(entry["derivation"], _EXPRESSION, f"{where}: derivation")
+    if entry["reference"] is not None:
+        _check(entry["reference"], _REFERENCE, f"{where}: reference")
+    return entry
 
 
 def _variant(value: Any, specs: dict[str, Any], where: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Render the report's pages with Jinja2 (autoescape on): index, one page per op, claims.
+"""Render the report's pages with Jinja2 (autoescape on): index, one page per op, claims, the
+cookbook and one page per checked expression (``gradproof report --expr``).
 
 Only markup this module has sanitized (MathML, SVG) is marked safe; every other value — op
 names, docs, details, environment strings — is escaped by the template engine.
@@ -14,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from verify.report.expressions import cookbook_model, user_expressions
 from verify.report.mathml import latex_to_mathml, sanitize
 from verify.report.model import index_model, op_model, slug
 from verify.report.svgplot import Mark, Series, line_plot_svg
@@ -48,12 +50,17 @@ def _shape(shapes: Any) -> str:
     return " ; ".join("×".join(map(str, s)) if s else "()" for s in shapes or [])
 
 
+_CLAIM_CLASS = {"confirmed": "pass", "refuted": "fail", "subgradient": "subgradient"}
+
+
 def _step_verdict(status: str) -> str:
     """A derivation step's status ("verified exactly at sizes ...", "refuted: ...") as a colour."""
     status = (status or "").lower()
     if status.startswith(("refuted", "fail", "wrong")):
         return "fail"
-    if status.startswith(("verified", "proved", "confirmed", "checked", "derived")):
+    if status.startswith(("unavailable", "timed-out")):  # no proof: not a pass either
+        return "unavailable"
+    if status.startswith(("verified", "proved", "confirmed", "checked", "derived", "agree")):
         return "pass"
     return "skipped"
 
@@ -66,6 +73,7 @@ def _env() -> Environment:
     env.filters["prose"] = _prose
     env.filters["slug"] = slug
     env.filters["step_verdict"] = _step_verdict
+    env.filters["claim_class"] = lambda v: _CLAIM_CLASS.get(v, "skipped")
     env.filters["math"] = lambda latex: Markup(latex_to_mathml(latex or ""))
     env.filters["inline_math"] = lambda latex: Markup(latex_to_mathml(latex or "", "inline"))
     env.filters["formula"] = _formula
@@ -119,7 +127,9 @@ def render_pages(results: dict[str, Any]) -> dict[str, str]:
     claims = results["claims"]
     index = index_model(results)
     common = {"meta": index["meta"], "ok": index["ok"]}
-    pages = {"index.html": env.get_template("index.html").render(root="", page="index", **index)}
+    cookbook, own = cookbook_model(results), user_expressions(results)
+    pages = {"index.html": env.get_template("index.html").render(
+        root="", page="index", cookbook=cookbook, expressions=own, **index)}
     op_template = env.get_template("op.html")
     for op in results.get("ops", []):
         view = op_model(op, results)
@@ -131,4 +141,10 @@ def render_pages(results: dict[str, Any]) -> dict[str, str]:
     known = {op["op"] for op in results.get("ops", [])}
     pages["claims.html"] = env.get_template("claims.html").render(
         root="", page="claims", claims=claims, known=known, **common)
+    pages["cookbook.html"] = env.get_template("cookbook.html").render(
+        root="", page="cookbook", cookbook=cookbook, **common)
+    expression = env.get_template("expression.html")
+    for view in own:
+        pages[f"expressions/{view['slug']}.html"] = expression.render(
+            root="../", page="expression", e=view, **common)
     return pages
