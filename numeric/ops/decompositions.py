@@ -23,25 +23,12 @@ from numeric.kinds import QR_KIND, SVD_KIND, SYMMETRIC
 from numeric.op import Domain, Op, register
 from numeric.ops.common import _mask, _mT
 
-__all__ = ["DISTINCT_SINGULAR", "DISTINCT_EIGEN", "FULL_RANK", "no_exact_form"]
+__all__ = ["DISTINCT_SINGULAR", "DISTINCT_EIGEN", "FULL_RANK"]
 
 DISTINCT_SINGULAR = Domain(-1.0, 1.0, kind="distinct singular values")  # U diag(s) Vᵀ, s apart
 DISTINCT_EIGEN = Domain(-1.0, 1.0, kind="distinct eigenvalues")  # Q diag(w) Qᵀ, w apart
 FULL_RANK = Domain(-1.0, 1.0, kind="full rank")  # a dominant diagonal
 GAP = 1e-6  # relative gap below which two singular values or eigenvalues count as repeated
-
-
-def no_exact_form(why):
-    """A ``sym`` forward that says why derive has none: derive reports its message."""
-    def no_exact_form(*xs, **params):
-        raise NotImplementedError(why)
-
-    return no_exact_form
-
-
-_WHY = ("LAPACK's {} has no SymPy twin: no closed form past small sizes, and the signs of "
-        "its vectors are LAPACK's choice; finite differences, the adjoint and Taylor tests and "
-        "autograd check it")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -55,8 +42,8 @@ _WHY = ("LAPACK's {} has no SymPy twin: no closed form past small sizes, and the
 # With A = Q R (m ≥ n), M = R R̄ᵀ − Q̄ᵀ Q, sym(M) = its lower triangle mirrored:
 #   Ā = (Q̄ + Q sym(M)) R⁻ᵀ;  m < n: A = [X | Y], R = [U | V]: Ȳ = Q V̄, X̄ as above with
 #   Q̄ + Y V̄ᵀ for Q̄ and Ū for R̄.
-# derive cannot run LAPACK's decompositions on symbols (no closed form past 2x2 and no twin of
-# its sign choices): these records are checked against finite differences and autograd.
+# derive checks them on SymPy forwards (numeric.ops.exact_forms): closed forms with two
+# singular values or eigenvalues, SymPy's QR; past that finite differences and autograd do.
 # ---------------------------------------------------------------------------------------------
 register(Op("svd", lambda x, full_matrices=True, compute_uv=True:
             _svd(x, full_matrices, compute_uv), (
@@ -66,21 +53,37 @@ register(Op("svd", lambda x, full_matrices=True, compute_uv=True:
     bind=lambda a, full_matrices=True, compute_uv=True, hermitian=False:
         _bind_svd(a, full_matrices, compute_uv, hermitian),
     numpy=(np.linalg.svd, (np.linalg.svdvals, lambda x: _bind_svd(x, False, False, False))),
-    sym=no_exact_form(_WHY.format("singular value decomposition")),
+    sym=lambda x, full_matrices=True, compute_uv=True: _exact().svd(x, full_matrices, compute_uv),
     doc="U, s, Vh with x = U diag(s) Vh (a named tuple like NumPy's; compute_uv=False: s)"))
 register(Op("eigh", lambda x, UPLO="L", vectors=True: _eigh(x, UPLO, vectors), (
     lambda g, out, x, UPLO="L", vectors=True: _eigh_part(g, out, x, UPLO, vectors),),
     domain=(DISTINCT_EIGEN,), kind=SYMMETRIC,
     bind=lambda a, UPLO="L": _bind_eigh(a, UPLO, True),
     numpy=(np.linalg.eigh, (np.linalg.eigvalsh, lambda a, UPLO="L": _bind_eigh(a, UPLO, False))),
-    sym=no_exact_form(_WHY.format("symmetric eigendecomposition")),
+    sym=lambda x, UPLO="L", vectors=True: _exact().eigh(x, UPLO, vectors),
     doc="eigenvalues (ascending) and eigenvectors of the symmetric matrix read from x's "
         "UPLO triangle, as NumPy; the gradient is with respect to that triangle"))
 register(Op("qr", lambda x, mode="reduced": _qr(x, mode), (
     lambda g, out, x, mode="reduced": _qr_part(g, out, x, mode),),
     domain=(FULL_RANK,), kind=QR_KIND, bind=lambda a, mode="reduced": _bind_qr(a, mode),
-    numpy=(np.linalg.qr,), sym=no_exact_form(_WHY.format("QR decomposition (Householder)")),
+    numpy=(np.linalg.qr,), sym=lambda x, mode="reduced": _exact().qr(x, mode),
     doc="Q, R with x = Q R, R upper triangular (mode 'reduced', 'complete' or 'r')"))
+
+
+def _symbolic(x):
+    """Whether x holds SymPy numbers (derive): LAPACK cannot factor it, exact_forms can."""
+    return isinstance(x, np.ndarray) and x.dtype == object
+
+
+def _svd_factors(x):
+    """U, s, Vh of the reduced SVD: LAPACK's, or exact_forms' on derive's symbols."""
+    return _exact().factors(x, "svd") if _symbolic(x) else np.linalg.svd(x, full_matrices=False)
+
+
+def _exact():
+    from numeric.ops import exact_forms  # SymPy forwards: loaded when derive calls them
+
+    return exact_forms
 
 
 # --- packing several outputs into one array ---------------------------------------------------
@@ -141,7 +144,7 @@ def _svd_part(g, out, x, full_matrices, compute_uv):
     m, n = np.shape(x)[-2:]
     k, batch = min(m, n), tuple(np.shape(x)[:-2])
     if not compute_uv:
-        u, _, vh = np.linalg.svd(x, full_matrices=False)
+        u, _, vh = _svd_factors(x)
         return np.matmul(u * np.expand_dims(g, -2), vh)
     mu, nv = (m, n) if full_matrices else (k, k)
     u, s, vh = _unpack(out, batch, (m, mu), (k,), (nv, n))
@@ -196,7 +199,7 @@ def _eigh_part(g, out, x, uplo, vectors):
         f = (1 - eye) / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
         inner = eye * np.expand_dims(gw, -1) + f * np.matmul(_mT(v), gv)
     else:
-        w, v = np.linalg.eigh(x, UPLO=uplo)
+        w, v = _exact().factors(x, "eigh", uplo) if _symbolic(x) else np.linalg.eigh(x, uplo)
         inner = _mask(np.eye(n), g) * np.expand_dims(g, -1)
     s = np.matmul(np.matmul(v, inner), _mT(v))
     tri = _mask(np.tril(np.ones((n, n)), -1) if uplo == "L" else np.triu(np.ones((n, n)), 1), s)
@@ -226,8 +229,9 @@ def _qr(x, mode):
 def _qr_part(g, out, x, mode):
     m, n = np.shape(x)[-2:]
     batch, k = tuple(np.shape(x)[:-2]), min(m, n)
-    if mode == "r":
-        q, r = np.linalg.qr(x)
+    if mode == "r":  # Q = X R⁻¹ from the R computed (LAPACK's, or derive's exact one)
+        r = out
+        q = _mT(np.linalg.solve(_mT(r[..., :, :k]), _mT(x[..., :, :k])))
         gq, gr = _mask(np.zeros(np.shape(q)), g), g
     else:
         kq = m if mode == "complete" else k

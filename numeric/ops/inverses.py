@@ -10,9 +10,10 @@ from numeric.ops.common import INVERTIBLE, _mask, _mT
 from numeric.ops.decompositions import (
     DISTINCT_SINGULAR,
     FULL_RANK,
+    _exact,
     _pack,
+    _svd_factors,
     _unpack,
-    no_exact_form,
 )
 from numeric.ops.linalg import _sym_matrix
 
@@ -42,9 +43,7 @@ register(Op("lstsq", lambda x, y, rcond=None: _lstsq(x, y, rcond), (
     lambda g, out, x, y, rcond=None: _lstsq_part(g, out, x, y, 1, rcond)),
     domain=(DISTINCT_SINGULAR, REALS), kind=LSTSQ,
     bind=lambda a, b, rcond=None: _bind_lstsq(a, b, rcond), numpy=(np.linalg.lstsq,),
-    sym=no_exact_form("lstsq returns a's singular values, which LAPACK computes and SymPy has "
-                      "no closed form of past small sizes; its solution and residuals are "
-                      "pinv's and solve's, which derive proves"),
+    sym=lambda x, y, rcond=None: _exact().lstsq(x, y, rcond),
     doc="(solution, residuals, rank, s) as np.linalg.lstsq; rank is a constant, the rest "
         "differentiable on full-rank a"))
 register(Op("matrix_power", lambda x, n: _matrix_power(x, n), (
@@ -128,7 +127,9 @@ def _lstsq_part(g, out, a, b, which, rcond):
         raise ValueError(f"lstsq: a of shape {np.shape(a)} is rank deficient (rank {rank} < {k} "
                          f"at rcond={rcond}): its solution jumps there and has no gradient "
                          "(declared domain: full rank)")
-    p = np.linalg.pinv(a)
+    # a⁺ on the full-rank domain, by solve: it runs on derive's symbols, where pinv cannot
+    p = np.linalg.solve(np.matmul(_mT(a), a), _mT(a)) if m >= n \
+        else _mT(np.linalg.solve(np.matmul(a, _mT(a)), a))
     vec = np.ndim(b) == 1
     if which == 1:
         db = np.matmul(_mT(p), gx)
@@ -141,7 +142,7 @@ def _lstsq_part(g, out, a, b, which, rcond):
     if nres:
         r = (b - np.matmul(a, x)) * (gres if not vec else gres[0])
         da = da - 2 * outer(r, x)
-    u, _, vh = np.linalg.svd(a, full_matrices=False)
+    u, _, vh = _svd_factors(a)
     return da + np.matmul(u * np.expand_dims(gs, -2), vh)
 
 

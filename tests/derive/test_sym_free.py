@@ -12,12 +12,13 @@ from derive import prove_rule
 from numeric.cases import Case, standard_cases
 
 KEEP_SYM = {"slogdet", "cholesky", "logsumexp", "pinv"}  # still need their own SymPy forward
+KEEP_SYM |= {"svd", "eigh", "qr", "lstsq"}  # LAPACK's factorings: exact_forms' closed forms
 KEEP_SYM |= {"gradient"}  # np.gradient allocates a float64 output, which cannot hold symbols
 
 
 def _no_exact_form(op, case):
     """Whether ``op``'s sym declares (by raising NotImplementedError) that it has no exact form
-    at ``case``: svd, eigh, qr and lstsq prove neither with nor without it."""
+    at ``case``: it proves neither with nor without it."""
     from derive.symbolic import symbols
 
     try:

@@ -289,10 +289,35 @@ def test_pinv_sym_forward_is_numpys_pseudo_inverse_at_full_rank():
         np.testing.assert_allclose(got, np.linalg.pinv(x), rtol=1e-10, atol=1e-12)
 
 
-def test_decompositions_say_why_derive_has_no_exact_form():
-    for name in ("svd", "eigh", "qr", "lstsq"):
-        with pytest.raises(NotImplementedError, match="SymPy|closed form"):
-            numeric.get_op(name).sym(np.ones((2, 2), dtype=object))
+def test_decompositions_say_why_derive_has_no_exact_form_past_two_values():
+    for name, shape, params in (("svd", (3, 3), {}), ("svd", (2, 2), {"compute_uv": True}),
+                                ("eigh", (3, 3), {}), ("qr", (3, 2), {"mode": "complete"}),
+                                ("lstsq", (3, 3), {})):
+        shapes = [shape] + ([(shape[0],)] if name == "lstsq" else [])
+        with pytest.raises(NotImplementedError, match="SymPy|closed form|budget|basis"):
+            numeric.get_op(name).sym(*(np.ones(s, dtype=object) for s in shapes), **params)
+
+
+@pytest.mark.parametrize("name, params", [
+    ("eigh", {}), ("eigh", {"UPLO": "U", "vectors": False}), ("svd", {"compute_uv": False}),
+    ("qr", {"mode": "r"}), ("lstsq", {}),
+])
+def test_exact_forms_agree_with_lapack_up_to_the_signs_of_vectors(name, params):
+    op, rng = numeric.get_op(name), np.random.default_rng(12)
+    checked = 0
+    for case in standard_cases(op):  # each case with ``params`` put over its own
+        xs = [np.round(x * 8) / 8 for x in sample_inputs(op, case, rng)]
+        exact = [np.vectorize(lambda a: sympy.Rational(a), otypes=[object])(x) for x in xs]
+        try:
+            got = np.asarray(op.sym(*exact, **{**case.params, **params}), dtype=object)
+        except NotImplementedError:
+            continue
+        got = np.vectorize(lambda e: float(sympy.N(e, 30)))(got)
+        want = op.fwd(*xs, **{**case.params, **params})
+        np.testing.assert_allclose(np.abs(got), np.abs(want), rtol=1e-10, atol=1e-12,
+                                   err_msg=f"{name} at {case}")
+        checked += 1
+    assert checked
 
 
 @settings(derandomize=True, max_examples=60, deadline=None)
