@@ -9,6 +9,7 @@ import numpy as np
 from numeric.kinds import NORM
 from numeric.op import Kink, Op, register
 from numeric.ops.common import NONZERO, _mask
+from numeric.ops.decompositions import _svd_factors, _symbolic
 
 __all__: list[str] = []
 
@@ -19,8 +20,8 @@ __all__: list[str] = []
 #   ±inf:         ĝ sign x on the entries of largest/smallest |x|, ties split evenly
 #   matrix ±1, ±inf: ĝ sign x on the column (row) of largest/smallest Σ|x|, ties split evenly
 #   'nuc':        ĝ U Vᵀ      2: ĝ u₁ v₁ᵀ      -2: ĝ u_k v_kᵀ (x = U diag(s) Vᵀ, s descending)
-# At x = 0 every rule gives 0, the smallest subgradient; 'nuc' and ±2 need an SVD, so derive
-# checks them against finite differences only.
+# At x = 0 every rule gives 0, the smallest subgradient; 'nuc' and ±2 need an SVD, which
+# derive takes from numeric.ops.exact_forms (two singular values).
 # ---------------------------------------------------------------------------------------------
 register(Op("norm", lambda x, ord=None, axis=None, keepdims=False, vector=False:
             _norm(x, ord, axis, keepdims, vector), (
@@ -102,15 +103,10 @@ def _norm(x, ord, axis, keepdims, vector):
     r, c = axes
     if ord in (None, "fro"):
         return np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdims))
-    if ord in ("nuc", 2, -2):
-        if np.asarray(x).dtype == object:  # derive's symbols: say why there is no exact form
-            raise NotImplementedError(f"norm ord={ord!r} is a function of singular values, "
-                                      "which SymPy has no closed form of past small sizes; "
-                                      "finite differences, the adjoint and Taylor tests and "
-                                      "autograd check it")
-        s = np.linalg.svd(_last_two(x, r, c), compute_uv=False)
-        red = np.sum(s, axis=-1) if ord == "nuc" else np.max(s, axis=-1) if ord == 2 \
-            else np.min(s, axis=-1)
+    if ord in ("nuc", 2, -2):  # singular values, descending (derive: exact_forms' closed form)
+        s = _svd_factors(_last_two(x, r, c))[1] if _symbolic(x) else \
+            np.linalg.svd(_last_two(x, r, c), compute_uv=False)
+        red = np.sum(s, axis=-1) if ord == "nuc" else s[..., 0] if ord == 2 else s[..., -1]
         return np.expand_dims(red, (r, c)) if keepdims else red
     summed, other = (r, c) if abs(ord) == 1 else (c, r)
     sums = np.sum(a, axis=summed, keepdims=True)
@@ -157,7 +153,7 @@ def _last_two(x, r, c):
 def _svd_direction(x, ord, axes):
     """d‖x‖/dx for 'nuc' (U Vᵀ) and ±2 (the outer product of the extreme singular vectors)."""
     r, c = axes
-    u, s, vh = np.linalg.svd(_last_two(x, r, c), full_matrices=False)
+    u, s, vh = _svd_factors(_last_two(x, r, c))
     if ord == "nuc":
         d = np.matmul(u, vh)
     else:
