@@ -31,7 +31,7 @@ from derive.expression.evaluate import evaluate, symbol_array
 from derive.expression.nodes import Node, walk
 from derive.expression.shapes import NoSizes, candidates, concrete, describe
 
-__all__ = ["Check", "check_closed_forms", "is_zero", "rational_point", "POLYNOMIAL"]
+__all__ = ["Check", "check_closed_forms", "recheck", "is_zero", "rational_point", "POLYNOMIAL"]
 
 MAX_ENTRIES = 160  # entries of all inputs at one set of sizes; beyond, SymPy takes minutes
 SYMBOLIC_ENTRIES = 8  # a rational (inverse, determinant) expression this small: all symbols
@@ -172,8 +172,36 @@ def check_closed_forms(expr: Node, grads: dict[str, Node], shapes: dict[str, tup
     return results
 
 
+def recheck(expr: Node, grads: dict[str, Node], checks: dict[str, Check],
+            rng: random.Random) -> bool:
+    """Each verified closed form once more, at a point drawn from ``rng`` (fresh: from the
+    OS) and one random entry, at its last checked sizes: a stored verdict is of what the closed
+    form computes there. False if any entry differs or no point tried can be evaluated."""
+    names = {k.value: k.shape for k in walk(expr) if k.op == "name"}
+    if expr.shape:
+        names["G"] = expr.shape
+    for w, closed in grads.items():
+        sizes = checks[w].sizes[-1] if checks[w].sizes else {}
+        try:
+            shape = concrete(names[w], sizes)
+        except KeyError:
+            return False
+        for _ in range(3):
+            entry = tuple(rng.randrange(d) for d in shape)
+            try:
+                same = _compare(expr, w, closed, names, sizes, False, rng, only=entry)
+            except (ZeroDivisionError, ValueError, TypeError, sp.PoleError):
+                continue  # a singular point: another one
+            if same is not True:
+                return False
+            break
+        else:
+            return False
+    return True
+
+
 def _compare(expr: Node, w: str, closed: Node, names: dict[str, tuple], sizes: dict[str, int],
-             symbolic: bool, rng: random.Random) -> Any:
+             symbolic: bool, rng: random.Random, only: tuple[int, ...] | None = None) -> Any:
     # real symbols where all entries are symbols (|x|' = sign x); plain ones for one entry at a
     # time: SymPy's diff then asks no assumptions, which is most of its time
     real = symbolic or _kinked(expr)
@@ -189,7 +217,7 @@ def _compare(expr: Node, w: str, closed: Node, names: dict[str, tuple], sizes: d
         return {"status": f"refuted: the closed form has shape {cf.shape}, {w} has "
                 f"{target.shape} at {describe(sizes)}", "sizes": sizes}
     l_all = _loss(expr, env, sizes, False) if symbolic else None
-    for k in np.ndindex(*target.shape):
+    for k in np.ndindex(*target.shape) if only is None else [only]:
         if symbolic:
             d = sp.diff(l_all, target[k])
             verdict = is_zero(d - cf[k])
