@@ -93,3 +93,12 @@ def test_the_key_binds_the_trees_not_their_text():
     assert len(keys) == 4
     assert cache.key(tree, {"X": parse("A.T", declared)}, declared, 0, True) == cache.key(
         parse(" trace( A@X )", declared), {"X": parse("(A).T", declared)}, declared, 0, True)
+
+
+def test_clear_cache_forgets_expression_checks(fresh, monkeypatch):
+    calls = _counting(monkeypatch)
+    derive.expression(EXPR, WRT, SHAPES)
+    derive.clear_cache(disk=True)
+    assert not list((fresh / cache.NAMESPACE).rglob("*.json"))
+    derive.expression(EXPR, WRT, SHAPES)
+    assert len(calls) == 2
