@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 
 from derive.expression.nodes import Dim, ExprError, Node, Shape, walk
 
@@ -130,15 +131,14 @@ def _letters(exprs: list[Node], shapes: dict[str, Shape]) -> list[str]:
     return letters
 
 
-def _assignments(letters: list[str], low: int, limit: int = 720) -> list[dict[str, int]]:
+def _assignments(letters: list[str], low: int, limit: int = 720) -> Iterator[dict[str, int]]:
     k = len(letters)
-    seen: list[dict[str, int]] = []
+    seen: set[tuple[int, ...]] = set()
     for pool in (range(low, low + k), range(low, low + k + 1)):
         for values in itertools.islice(itertools.permutations(pool, k), limit):
-            sizes = dict(zip(letters, values))
-            if sizes not in seen:
-                seen.append(sizes)
-    return seen
+            if values not in seen:
+                seen.add(values)
+                yield dict(zip(letters, values))
 
 
 def concrete(shape: Shape, sizes: dict[str, int]) -> tuple[int, ...]:
