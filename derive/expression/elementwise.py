@@ -20,8 +20,9 @@ from derive.expression.nodes import ExprError, Node
 
 __all__ = ["slope", "sym_apply", "EXTRA"]
 
-# Functions derivatives use that are not ops of the table: name -> (SymPy, NumPy code)
-EXTRA = {"heaviside": (sp.Heaviside, "_heaviside")}
+# Functions derivatives use that are not ops of the table: name -> (SymPy, NumPy code).
+# heaviside is relu's slope with the table's kink convention: 0 at x = 0.
+EXTRA = {"heaviside": (lambda x: sp.Heaviside(x, 0), "_heaviside")}
 _SYMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
                 "acosh": "arccosh", "atanh": "arctanh", "Abs": "abs", "Heaviside": "heaviside"}
 

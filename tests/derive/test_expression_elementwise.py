@@ -71,3 +71,12 @@ def test_stated_forms_with_pi_and_log2_are_judged(expr, right, wrong):
 def test_pi_is_not_a_name_of_user_expressions():
     with pytest.raises(ExprError, match="unknown name 'pi'"):
         derive.expression("sum(pi * X)", "X", "X=n")
+
+
+def test_relu_slope_at_zero_follows_the_op_tables_kink_convention():
+    # relu's record says relu'(0) = 0; the generated gradient must say the same as the engine
+    x = np.array([-1.0, 0.0, 2.0])
+    generated = derive.expression("sum(relu(x))", "x", "x=n").numpy_function(x=x)
+    engine = numeric.grad(lambda t: numeric.relu(t).sum())(x)
+    np.testing.assert_array_equal(generated, engine)
+    assert generated[1] == 0.0
