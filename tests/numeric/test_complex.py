@@ -14,7 +14,8 @@ import pytest
 from numdiff_util import bound, differentiated, standard_items
 
 import numeric
-from numeric import Tensor, numpy as nnp
+from numeric import Tensor
+from numeric import numpy as nnp
 from numeric.autodiff import grad
 from numeric.cases import sample_inputs
 
@@ -25,14 +26,14 @@ EPS = 1e-6
 
 def _l(op, xs, i, G, params):
     """l(z_i) = Re Σ G · f(..., z_i, ...): a real function whose gradient in f's output is G."""
-    def l(zi):
+    def loss(zi):
         args = list(xs)
         args[i] = zi
         return float(np.real(np.sum(G * op.fwd(*args, **params))))
-    return l
+    return loss
 
 
-def _fd_gradient(l, z):
+def _fd_gradient(loss, z):
     """∂l/∂x − i ∂l/∂y, entry by entry, by central differences (autograd's convention)."""
     out = np.zeros(z.shape, dtype=complex)
     flat = out.reshape(-1)
@@ -40,7 +41,7 @@ def _fd_gradient(l, z):
         step = np.zeros(z.size, dtype=complex)
         for unit, sign in ((1.0, 1), (1j, -1j)):  # the real direction, then the imaginary one
             step[k] = unit * EPS
-            d = (l(z + step.reshape(z.shape)) - l(z - step.reshape(z.shape))) / (2 * EPS)
+            d = (loss(z + step.reshape(z.shape)) - loss(z - step.reshape(z.shape))) / (2 * EPS)
             flat[k] += sign * d
     return out
 
