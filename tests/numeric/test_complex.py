@@ -11,6 +11,9 @@ import autograd
 import autograd.numpy as anp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from numdiff_util import bound, differentiated, standard_items
 
 import numeric
@@ -124,6 +127,26 @@ def test_second_order_matches_autograd(name):
     want = autograd.grad(second(anp, autograd.grad))(z)
     got = grad(second(nnp, grad))(z)
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-11)
+
+
+_PARTS = st.floats(-3.0, 3.0).filter(lambda v: abs(v) > 0.05)
+
+
+@settings(max_examples=30, deadline=None)
+@given(re=hnp.arrays(np.float64, hnp.array_shapes(max_dims=2, max_side=3), elements=_PARTS),
+       seed=st.integers(0, 2**16))
+def test_elementwise_programs_match_autograd_at_any_values(re, seed):
+    """Shapes and real parts from hypothesis, imaginary parts from a seeded generator, both at
+    least 0.05 from 0: away from z = 0, where abs and angle have no derivative, and from ±i."""
+    rng = np.random.default_rng(seed)
+    z = re + 1j * rng.choice([-1, 1], re.shape) * rng.uniform(0.05, 3.0, re.shape)
+
+    def f(np_, z):
+        return np_.sum(np_.abs(np_.sin(z) * z) + np_.angle(z) * np_.real(np_.exp(-z * z))
+                       + np_.imag(np_.conj(z) / (1 + z * z)))
+
+    want = autograd.grad(lambda z: f(anp, z))(z)
+    np.testing.assert_allclose(grad(lambda z: f(nnp, z))(z), want, rtol=1e-10, atol=1e-12)
 
 
 def test_the_convention_on_abs_squared():
