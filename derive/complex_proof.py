@@ -72,16 +72,41 @@ def prove_complex(op: Op | str, case: Case, seconds: float = 10.0, points: int =
         out = forward(op, zs, params)
     except DeriveError as e:
         return say("unavailable", str(e))
+    try:
+        with budget(seconds):
+            diffs = _differences(op, case, out, xs, ys, zs)
+    except OutOfTime:
+        return say("timed-out", f"building rule − (∂l/∂x − i ∂l/∂y) on complex symbols ran over "
+                                f"its {seconds:g} s budget")
+    if isinstance(diffs, str):
+        return say("unavailable", diffs)
+    try:
+        with budget(seconds):
+            if all(sp.simplify(sp.expand(d)) == 0 for d in diffs):
+                return say("proved", f"every entry of rule − (∂l/∂x − i ∂l/∂y) is 0 "
+                                     f"({len(diffs)} entries, complex symbols)")
+    except OutOfTime:
+        pass
+    try:
+        with budget(seconds):
+            return _spot(say, diffs, case, op, points, seed)
+    except OutOfTime:
+        return say("timed-out", f"SymPy did not reduce the difference to 0, and its rational "
+                                f"spot checks ran over their {seconds:g} s budget")
+
+
+def _differences(op: Op, case: Case, out: Any, xs: list[Any], ys: list[Any], zs: list[Any]
+                 ) -> list[Any] | str:
+    """Rule − (∂l/∂x − i ∂l/∂y) per differentiated input entry, or why it cannot be formed."""
+    params = dict(case.params)
     flat = _entries(out)
     if not _faithful(op, case, flat, xs, ys):
-        return say("unavailable", "its NumPy forward does not run faithfully on complex symbols "
-                                  "(on an array of objects np.real(z) is z itself); verify "
-                                  "--dtype complex128 checks it numerically")
+        return ("its NumPy forward does not run faithfully on complex symbols (on an array of "
+                "objects np.real(z) is z itself); verify --dtype complex128 checks it numerically")
     if any(e.has(*_NOT_HOLOMORPHIC) for e in flat) or not _cauchy_riemann(flat, xs, ys):
-        return say("unavailable", "not holomorphic (its forward uses conj, re, im, |z|, the angle "
-                                  "or an ordering): its rule branches on np.iscomplexobj, which an "
-                                  "array of symbols does not carry; verify --dtype complex128 "
-                                  "checks it numerically")
+        return ("not holomorphic (its forward uses conj, re, im, |z|, the angle or an ordering): "
+                "its rule branches on np.iscomplexobj, which an array of symbols does not carry; "
+                "verify --dtype complex128 checks it numerically")
     real_out = np.isrealobj(op.fwd(*sample_inputs(op, case, np.random.default_rng(0),
                                                   dtype=np.complex128), **params))
     a = symbols("a_", np.shape(out), real=True)
@@ -96,19 +121,7 @@ def prove_complex(op: Op | str, case: Case, seconds: float = 10.0, points: int =
         got = np.broadcast_to(np.asarray(got, dtype=object), tuple(case.shapes[i]))
         for g, x, y in zip(_entries(got), _entries(xs[i]), _entries(ys[i])):
             diffs.append(g - (sp.diff(loss, x) - sp.I * sp.diff(loss, y)))
-    try:
-        with budget(seconds):
-            if all(sp.simplify(sp.expand(d)) == 0 for d in diffs):
-                return say("proved", f"every entry of rule − (∂l/∂x − i ∂l/∂y) is 0 "
-                                     f"({len(diffs)} entries, complex symbols)")
-    except OutOfTime:
-        pass
-    try:
-        with budget(seconds):
-            return _spot(say, diffs, case, op, points, seed)
-    except OutOfTime:
-        return say("timed-out", f"SymPy did not reduce the difference to 0, and its rational "
-                                f"spot checks ran over their {seconds:g} s budget")
+    return diffs
 
 
 def _spot(say: Any, diffs: list[Any], case: Case, op: Op, points: int, seed: int) -> ComplexProof:
