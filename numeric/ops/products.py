@@ -27,7 +27,7 @@ __all__: list[str] = []
 register(Op("matmul", np.matmul, (
     lambda g, out, x, y: _matmul_dx(g, x, y),
     lambda g, out, x, y: _matmul_dy(g, x, y)),
-    kind=MATMUL, numpy=(np.matmul,), doc="out = x @ y"))
+    kind=MATMUL, numpy=(np.matmul,), complex=True, doc="out = x @ y"))
 
 
 def _matmul_dx(g, x, y):
@@ -57,19 +57,19 @@ register(Op("dot", lambda x, y: _dot(x, y), (
     lambda g, out, x, y: _dot_dx(g, x, y),
     lambda g, out, x, y: _dot_dy(g, x, y)),
     kind=DOT, bind=lambda a, b, out=None: _bind_out((a, b), out),
-    numpy=(np.dot,), methods=("dot",), doc="out = np.dot(x, y) (y at most 2-d)"))
+    numpy=(np.dot,), methods=("dot",), complex=True, doc="out = np.dot(x, y) (y at most 2-d)"))
 register(Op("outer", np.outer, (
     lambda g, out, x, y: np.reshape(np.matmul(g, np.reshape(y, (-1,))), np.shape(x)),
     lambda g, out, x, y: np.reshape(np.matmul(np.reshape(x, (-1,)), g), np.shape(y))),
     kind=OUTER, bind=lambda a, b, out=None: _bind_out((a, b), out),
-    numpy=(np.outer,), doc="out[i, j] = x.flat[i] y.flat[j]"))
+    numpy=(np.outer,), complex=True, doc="out[i, j] = x.flat[i] y.flat[j]"))
 register(Op("einsum", lambda *xs, subscripts: np.einsum(_checked(subscripts, xs), *xs), (
     lambda g, out, *xs, subscripts: _einsum_part(0, g, xs, subscripts),
     lambda g, out, *xs, subscripts: _einsum_part(1, g, xs, subscripts)),
     each=lambda i, g, out, *xs, subscripts: _einsum_part(i, g, xs, subscripts),
     kind=EINSUM, bind=lambda subscripts, *operands, out=None, optimize=False:
         _bind_out(operands, out, subscripts=subscripts),
-    numpy=(np.einsum,), doc="out = np.einsum(subscripts, *xs) (no ellipsis)"))
+    numpy=(np.einsum,), complex=True, doc="out = np.einsum(subscripts, *xs) (no ellipsis)"))
 
 
 def _dot(x, y):
