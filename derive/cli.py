@@ -109,6 +109,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=float, default=None, metavar="S",
                    help="time budget of the symbolic proof before exact rational spot checks "
                         "take over (default 5)")
+    p.add_argument("--complex", action="store_true",
+                   help="prove the rule on complex inputs, with complex symbols, against "
+                        "autograd's convention dl/dx - i dl/dy (ops declaring complex=True)")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--latex", action="store_const", dest="fmt", const="latex",
                      help="print each step as LaTeX")
@@ -167,6 +170,8 @@ def run(args: argparse.Namespace) -> int:
             traceback.print_exc()
         print(f"gradproof derive: {e.args[0] if e.args else e}", file=sys.stderr)
         return 2
+    if getattr(args, "complex", False):
+        return _run_complex(op, case, args.seconds, busy)
     try:
         limits = Limits(max_entries=args.max_entries,
                         **({"symbolic_seconds": args.seconds} if args.seconds else {}))
@@ -189,3 +194,17 @@ def run(args: argparse.Namespace) -> int:
               + f" (gradproof derive {op.name} --shapes ... shows it entry by entry)")
         return 0 if d.ok and proof.ok else 1
     return 0 if d.ok else 1
+
+
+def _run_complex(op: Any, case: Any, seconds: float | None, busy: Any) -> int:
+    """``derive NAME --complex``: one line per case; exit status 1 if a rule is refuted."""
+    from derive.complex_proof import prove_complex
+    from numeric.cases import standard_cases
+
+    refuted = False
+    for c in [case] if case is not None else standard_cases(op):
+        with busy(f"proving {op.name} on complex symbols at {c}"):
+            p = prove_complex(op, c, **({"seconds": seconds} if seconds else {}))
+        print(f"{op.name} at {c} (complex): {p.status} — {p.detail}")
+        refuted |= p.status == "refuted"
+    return 1 if refuted else 0

@@ -17,6 +17,7 @@ Limits: expression size grows fast with shapes, so cases with more than ``max_en
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -214,11 +215,14 @@ def matches_forward(op: Op, exact: ExactVJP, params: dict[str, Any],
 
 
 def clear_cache(disk: bool = False) -> None:
-    """Forget derivations held in memory (and every stored derivation and proof with
+    """Forget derivations and expression checks held in memory (and every stored one with
     ``disk=True``)."""
     _MEMORY.clear()
+    expressions = sys.modules.get("derive.expression.cache")  # only if loaded: no SymPy import
+    if expressions is not None:
+        expressions._MEMORY.clear()
     if disk:
-        for ns in ("exact", "proof", "derivation"):
+        for ns in ("exact", "proof", "derivation", "expression"):
             store.clear(ns)
 
 

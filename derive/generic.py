@@ -19,7 +19,7 @@ from typing import Any
 
 import sympy as sp
 
-from derive.generic_check import holds_at, square_sizes
+from derive.generic_check import differential_holds_at, holds_at, square_sizes
 from derive.render import Derivation, latex_text, make_step, pretty
 
 __all__ = ["GenericRule", "GENERIC", "generic_derivation", "generic_ops"]
@@ -188,8 +188,8 @@ def _steps(rule: GenericRule) -> list[Any]:
                        text=latex_text(rf"F = {rule.f_latex},\quad {shapes}") + "\n"
                        + pretty(sp.Eq(sp.Symbol("l"), loss, evaluate=False)))]
     if rule.title in DIFFERENTIALS:
-        tex, _ = DIFFERENTIALS[rule.title]
-        ok = _differential_holds(rule)
+        tex, dif = DIFFERENTIALS[rule.title]
+        ok = _differential_holds(rule) and (not three or differential_holds_at(rule, dif))
         steps.append(make_step(
             "differential (then dl = tr(Gᵀ dF), rearranged as Σ tr(Xᵀ dInput))", tex,
             f"verified exactly at sizes {at} (directional derivative of F)" if ok else

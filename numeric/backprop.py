@@ -22,7 +22,7 @@ import numpy as np
 from numeric.mode import recording
 from numeric.op import unbroadcast
 
-__all__ = ["Node", "toposort", "backward"]
+__all__ = ["Node", "toposort", "backward", "ordered"]
 
 
 class Node:
@@ -162,6 +162,8 @@ def _backprop(root: Node, g: Any, *, targets: Sequence[Node], accumulate: bool,
                     # unbroadcast's own early return, tested here first: most cotangents need
                     # no sum, and the call would be a tenth of a small op's backward.
                     if type(gi) is not np.ndarray or gi.shape != pv.shape or gi.dtype.kind == "c":
+                        if pv.dtype.kind == "c" and not op.complex:
+                            raise _real_only(op, i, pv)
                         try:
                             gi = unbroadcast(gi, pv.shape, pv.dtype)
                         except ValueError as e:
@@ -175,6 +177,23 @@ def _backprop(root: Node, g: Any, *, targets: Sequence[Node], accumulate: bool,
             node._pending = None
         raise
     return found
+
+
+def _real_only(op: Any, i: int, value: np.ndarray) -> TypeError:
+    """The error for a complex input of an op defined on real numbers only (checked where a
+    complex cotangent reaches it, off the real path: the real path pays nothing)."""
+    return TypeError(f"{op.name}: input {i} is complex (dtype {value.dtype}, shape {value.shape}), "
+                     f"but {op.name} is defined on real numbers only (its record does not declare "
+                     "complex=True): differentiate np.real / np.abs of it, or register an op")
+
+
+def ordered(x: Any, y: Any, how: str) -> tuple[Any, Any]:
+    """``(x, y)`` for an ordering comparison, refusing complex numbers, which have no order."""
+    for v in (x, y):
+        if np.iscomplexobj(v):
+            raise TypeError(f"comparison {how}: a complex operand (dtype {np.result_type(v)}, "
+                            f"shape {np.shape(v)}) has no order: compare np.real or np.abs of it")
+    return x, y
 
 
 def _leading_to(order: list[Node], stop: frozenset[int]) -> set[int]:

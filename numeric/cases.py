@@ -36,22 +36,33 @@ def has_standard_cases(op: Op) -> bool:
 
 def sample_inputs(op: Op, case: Case, rng: np.random.Generator,
                   dtype: Any = np.float64) -> list[np.ndarray]:
-    """Random inputs for ``case`` inside each input's declared domain."""
+    """Random inputs for ``case`` inside each input's declared domain.
+
+    With a complex ``dtype`` the real and the imaginary parts are each drawn from the domain
+    (a box: a positive domain gives the open first quadrant, away from log's branch cut).
+    """
     xs = []
     for shape, dom in zip(case.shapes, op.domains()):
         if dom.kind == "bool":
             xs.append(rng.random(shape) < 0.5)
             continue
-        x = rng.uniform(dom.low, dom.high, size=shape)
-        if dom.kind in ("invertible", "spd"):
-            x = _square_matrices(x, dom.kind, rng)
-        elif dom.kind in ("full rank", "distinct singular values", "distinct eigenvalues"):
-            x = _spread_matrices(x, dom.kind, rng)
-        for point in dom.avoid:
-            near = np.abs(x - point) < dom.margin
-            x = np.where(near, point + np.where(x >= point, dom.margin, -dom.margin) * 2, x)
+        x = _draw(dom, shape, rng)
+        if np.dtype(dtype).kind == "c":
+            x = x + 1j * _draw(dom, shape, rng)
         xs.append(np.asarray(x, dtype=dtype))
     return xs
+
+
+def _draw(dom: Any, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+    x = rng.uniform(dom.low, dom.high, size=shape)
+    if dom.kind in ("invertible", "spd"):
+        x = _square_matrices(x, dom.kind, rng)
+    elif dom.kind in ("full rank", "distinct singular values", "distinct eigenvalues"):
+        x = _spread_matrices(x, dom.kind, rng)
+    for point in dom.avoid:
+        near = np.abs(x - point) < dom.margin
+        x = np.where(near, point + np.where(x >= point, dom.margin, -dom.margin) * 2, x)
+    return x
 
 
 def _square_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray:

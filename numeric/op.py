@@ -91,6 +91,10 @@ class Op:
     A variadic op (concatenate, stack, einsum) takes any number of inputs: ``each(i, g, out,
     *xs, **params)`` is its rule for input ``i``, and ``vjp`` holds it bound to two inputs (the
     table's row, what its cases use); :meth:`arity` gives the same op bound to ``n`` inputs.
+
+    ``complex``: the op is defined on complex inputs and its rules follow autograd's convention
+    (docs/numeric.md, "Complex numbers"); backward refuses a complex input of an op without it,
+    and ``verify --dtype complex128`` checks only the ops with it.
     """
 
     name: str
@@ -106,6 +110,7 @@ class Op:
     sym: Callable[..., Any] | None = None
     doc: str = ""
     each: Callable[..., Any] | None = None
+    complex: bool = False
 
     @property
     def nargs(self) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from numeric.backprop import Node, backward
+from numeric.backprop import Node, backward, ordered
 from numeric.copies import private, saved_params, unshared
 from numeric.mode import enabled, is_grad_enabled, no_grad
 from numeric.op import _REGISTRY, Op, get_op, op_error
@@ -236,11 +236,11 @@ class Tensor(Node):
     def __abs__(self): return apply("abs", self)
     def __getitem__(self, index): return apply("getitem", self, index=_plain_index(index))
 
-    # Comparisons are not differentiable: they return plain boolean arrays.
-    def __lt__(self, y): return self.value < _value(y)
-    def __le__(self, y): return self.value <= _value(y)
-    def __gt__(self, y): return self.value > _value(y)
-    def __ge__(self, y): return self.value >= _value(y)
+    # Comparisons are not differentiable: they return plain boolean arrays (real numbers only).
+    def __lt__(self, y): return np.less(*ordered(self.value, _value(y), "<"))
+    def __le__(self, y): return np.less_equal(*ordered(self.value, _value(y), "<="))
+    def __gt__(self, y): return np.greater(*ordered(self.value, _value(y), ">"))
+    def __ge__(self, y): return np.greater_equal(*ordered(self.value, _value(y), ">="))
     def __eq__(self, y): return self.value == _value(y)  # type: ignore[override]
     def __ne__(self, y): return self.value != _value(y)  # type: ignore[override]
     __hash__ = object.__hash__

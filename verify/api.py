@@ -18,6 +18,8 @@ from numeric import Op, get_op
 from numeric.cases import Case, sample_inputs, standard_cases
 from verify.budget import TimedOut, budget
 from verify.checks import check_case as _check_case
+from verify.complex_checks import DTYPE as COMPLEX
+from verify.complex_checks import check_complex_case
 from verify.kinks import kink_distance
 from verify.options import Options
 from verify.proofs import prove
@@ -25,7 +27,7 @@ from verify.results import CaseResult, CheckResult, OpResult
 
 __all__ = ["check_op", "assert_op", "case_rng"]
 
-DTYPE_CODE = {"float64": 64, "float32": 32}
+DTYPE_CODE = {"float64": 64, "float32": 32, "complex128": 128}
 RESAMPLE = 3  # new inputs for a case whose FD reference was unreliable
 RESAMPLED = ("fd", "adjoint", "taylor")
 
@@ -72,6 +74,12 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
             raise ValueError(f"check_op({op.name!r}): the forward fails on the given arrays "
                              f"({shapes}; params {params or {}}): {type(e).__name__}: {e}"
                              ) from None
+    if dtype == COMPLEX and not op.complex:  # complex inputs only where the record says so
+        why = (f"not run: {op.name} does not declare complex support (complex=True in its "
+               "record), so complex inputs are refused by the engine")
+        result = OpResult(op.name, op.doc, op.kink.text if op.kink else None, op.kind.name)
+        result.cases = [_broken(c, dtype, options, why, verdict="skipped") for c in cases]
+        return result
     if len(cases[0].shapes) != op.nargs and op.each is None:
         raise ValueError(f"op {op.name!r} takes {op.nargs} inputs; {len(cases[0].shapes)} "
                          f"shapes or arrays were given")
@@ -89,7 +97,7 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
             late = str(case)  # before derive's proof, which would wait for the rule too
             continue
         proof = None
-        if "symbolic" in options.checks:
+        if "symbolic" in options.checks and dtype != COMPLEX:  # complex: no proof (checks)
             proof = (proofs or {}).get(str(case)) or _prove(run_op, case, options)
             if proofs is not None:
                 proofs[str(case)] = proof
@@ -130,6 +138,10 @@ def _check(op: Op, case: Case, given: list[np.ndarray] | None, dtype: str,
            rng: np.random.Generator, options: Options, proof: dict[str, Any] | None
            ) -> CaseResult:
     """One case: at the given arrays, or at sampled inputs (drawn again while FD is unsure)."""
+    if dtype == COMPLEX:
+        xs = given if given is not None else sample_inputs(op, case, rng, dtype=np.complex128)
+        with np.errstate(all="ignore"):
+            return check_complex_case(op, case, xs, rng, options)
     xs = given if given is not None else _sample(op, case, rng)
     try:
         res = check_case(op, case, xs, dtype, rng, options, proof)

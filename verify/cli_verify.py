@@ -53,7 +53,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=cli_args.seed, default=0,
                    help="random seed, a non-negative integer (default 0)")
     p.add_argument("--dtype", default="float64,float32",
-                   help="comma-separated dtypes (default float64,float32)")
+                   help="comma-separated dtypes (default float64,float32); complex128 checks "
+                        "the ops declaring complex=True on complex inputs")
     p.add_argument("--jobs", type=cli_args.positive_int, default=1,
                    help="worker processes, at most one per op (default 1)")
     p.add_argument("--random-cases", type=cli_args.count, default=0, metavar="N",

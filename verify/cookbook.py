@@ -198,33 +198,28 @@ def identity(expr: str) -> Identity:
 
 def check_identity(ident: Identity, seed: int = 0, cache: bool = False) -> Any:
     """``verify.check_expression`` of one identity, its published form as the reference;
-    ``cache``: reuse the entry the report filed for the same code (``verify.expression_cache``)."""
+    ``cache``: derive's exact checks and SymPy's answer from derive's store when filed
+    (``derive.expression(..., cache=True)``; the generated code is verified every time)."""
     from verify.expression import check_expression
+    from verify.expression_derive import derive_expression
 
     def reference(xs: dict[str, Any], g: Any) -> dict[str, Any]:
         return ident.published(**xs) if g is None else ident.published(**xs, G=g)
 
-    def make() -> Any:
-        result = check_expression(ident.expr, list(ident.wrt), ident.shapes, seed=seed,
-                                  reference=reference, group=ident.group,
-                                  title=f"({ident.eq})" if ident.group == _C else ident.eq)
-        result.reference = {"source": "The Matrix Cookbook" if ident.group == _C else "by hand",
-                            "eq": ident.eq, "latex": ident.latex}
-        return result
-
-    if not cache:
-        return make()
-    from verify.expression_cache import cached
-
-    return cached((ident.group, ident.eq, ident.expr, ident.wrt, ident.shapes, ident.latex,
-                   seed), make)
+    derivation = derive_expression(ident.expr, list(ident.wrt), ident.shapes, seed, cache=cache)
+    result = check_expression(ident.expr, list(ident.wrt), ident.shapes, seed=seed,
+                              derivation=derivation, reference=reference, group=ident.group,
+                              title=f"({ident.eq})" if ident.group == _C else ident.eq)
+    result.reference = {"source": "The Matrix Cookbook" if ident.group == _C else "by hand",
+                        "eq": ident.eq, "latex": ident.latex}
+    return result
 
 
 def cookbook(seed: int = 0, progress: Callable[[int, int, str], None] | None = None,
              jobs: int = 1, cache: bool = True) -> list[Any]:
     """Every identity of the table, checked (``progress(done, total, expr)`` after each);
     ``jobs`` > 1 checks them in that many processes (the results in the table's order);
-    ``cache``: through the report's cache (``verify.expression_cache``)."""
+    ``cache``: derive's checks from its store (see :func:`check_identity`)."""
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as ex:
             futures = [ex.submit(_check_nth, k, seed, cache) for k in range(len(IDENTITIES))]

@@ -60,14 +60,15 @@ def parse_shapes(shapes: str | Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
 
 
 def derive_expression(expr: str, wrt: list[str], shapes: str | Mapping[str, Any],
-                      seed: int = 0) -> Any:
-    """``derive.expression``'s result; its refusal (``ExprError``, a ValueError pointing at
-    the place in the expression) goes through."""
+                      seed: int = 0, cache: bool = True) -> Any:
+    """``derive.expression``'s result (``cache``: its checks from derive's store when filed);
+    its refusal (``ExprError``, a ValueError pointing at the place in the expression) goes
+    through."""
     import derive
 
     text = shapes if isinstance(shapes, str) else " ".join(
         f"{k}={','.join(map(str, v))}" for k, v in parse_shapes(shapes).items())
-    return derive.expression(expr, list(wrt), text, seed=seed)
+    return derive.expression(expr, list(wrt), text, seed=seed, cache=cache)
 
 
 def forward_of(result: Any) -> Callable[..., Any]:

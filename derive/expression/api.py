@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from derive.expression import cache as stored
 from derive.expression import nodes as N
 from derive.expression.check import Check, check_closed_forms
 from derive.expression.codegen import compile_source, forward_source, gradient_source
@@ -21,7 +22,7 @@ from derive.expression.nodes import ExprError, Node, fmt_shape
 from derive.expression.parse import parse
 from derive.expression.render import to_latex, to_text
 from derive.expression.rules import adjoints, fuse
-from derive.expression.shapes import parse_shapes, size_sets
+from derive.expression.shapes import NoSizes, parse_shapes, size_sets
 from derive.expression.sympy_answer import SympyAnswer, sympy_answer
 from derive.render import Step, make_step
 
@@ -118,11 +119,13 @@ def _split_wrt(wrt: str | list[str] | tuple[str, ...]) -> list[str]:
 
 
 def expression(expr: str, wrt: str | list[str], shapes: str | dict[str, Any], *,
-               sympy: bool = True, seed: int = 0) -> Expression:
+               sympy: bool = True, seed: int = 0, cache: bool = True) -> Expression:
     """Derive, check and generate code: ``expression("trace(A @ X)", "X", "X=n,n A=n,n")``.
 
     ``wrt``: a name or names (``"A,x"``); ``shapes``: ``"X=n,n A=n,n b=m"`` or a dict of
-    tuples. Raises :class:`ExprError` (a ValueError naming the column) on a bad expression.
+    tuples. ``cache``: serve the exact checks and SymPy's answers from derive's store when
+    filed for the same trees (re-checked at a fresh point; :mod:`derive.expression.cache`).
+    Raises :class:`ExprError` (a ValueError naming the column) on a bad expression.
     """
     start = time.perf_counter()
     declared = parse_shapes(shapes)
@@ -137,9 +140,19 @@ def expression(expr: str, wrt: str | list[str], shapes: str | dict[str, Any], *,
     seed_node = N.const(1) if not tree.shape else N.name("G", tree.shape)
     grads, rule_steps, raw = adjoints(fused, names, seed_node)
     marks = [time.perf_counter()]
-    checks = check_closed_forms(fused, grads, declared, seed)
+    digest = stored.key(fused, grads, declared, seed, sympy) if cache else ""
+    found = stored.load(digest, grads, fused) if cache else None
+    checks = found[0] if found else check_closed_forms(fused, grads, declared, seed)
     marks.append(time.perf_counter())
-    big = size_sets([fused, *grads.values()], declared)[0]
+    try:
+        big = size_sets([fused, *grads.values()], declared)[0]
+    except NoSizes:  # each check says why; SymPy is then not asked
+        big = {}
+    answers = found[1] if found else {w: _sympy(fused, w, g, checks[w], big, seed) if sympy else
+                                      SympyAnswer("not asked", "", "", "sympy=False")
+                                      for w, g in grads.items()}
+    if cache and not found:
+        stored.save(digest, checks, answers)
     steps = _opening(expr, tree, fused, declared)
     for r in rule_steps:
         status = (f"applied: the differential behind op {r.op!r}, whose VJP rule gradproof "
@@ -147,8 +160,7 @@ def expression(expr: str, wrt: str | list[str], shapes: str | dict[str, Any], *,
         steps.append(_step(r.rule, r.latex, status, r.text))
     gradients = {}
     for w, g in grads.items():
-        ans = (_sympy(fused, w, g, checks[w], big, seed) if sympy else
-               SympyAnswer("not asked", "", "", "sympy=False"))
+        ans = answers[w]
         more, more_l = (" + …", r" + \dots") if len(names) > 1 else ("", "")
         summed = "" if raw[w] == g else f"{to_text(raw[w])}\n   = "
         text = (f"dl = tr({w}̄ᵀ d{w}){more},  {w}̄ = {summed}{to_text(g)}\n"

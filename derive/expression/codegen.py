@@ -25,7 +25,7 @@ _HELPERS = {
     "_log_softmax": "def _log_softmax(z):\n    return z - _logsumexp(z)\n",
     "_diag": "def _diag(a):\n    return np.diagonal(a) if np.ndim(a) == 2 else "
              "np.eye(np.shape(a)[0]) * a\n",
-    "_heaviside": "def _heaviside(x):\n    return np.heaviside(x, 0.5)\n",
+    "_heaviside": "def _heaviside(x):\n    return np.heaviside(x, 0.0)\n",
     "_op": "from numeric import all_ops as _all_ops\n\n_op = _all_ops()\n",
 }
 

@@ -20,8 +20,9 @@ from derive.expression.nodes import ExprError, Node
 
 __all__ = ["slope", "sym_apply", "EXTRA"]
 
-# Functions derivatives use that are not ops of the table: name -> (SymPy, NumPy code)
-EXTRA = {"heaviside": (sp.Heaviside, "_heaviside")}
+# Functions derivatives use that are not ops of the table: name -> (SymPy, NumPy code).
+# heaviside is relu's slope with the table's kink convention: 0 at x = 0.
+EXTRA = {"heaviside": (lambda x: sp.Heaviside(x, 0), "_heaviside")}
 _SYMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh",
                 "acosh": "arccosh", "atanh": "arctanh", "Abs": "abs", "Heaviside": "heaviside"}
 
@@ -52,6 +53,20 @@ _TABLE = {
     "negative": lambda a, out: N.const(-1),
     "relu": lambda a, out: _ew("heaviside", a),
     "abs": lambda a, out: _ew("sign", a),
+    # π and 2ᵗ: deg2rad' = π/180, rad2deg' = 180/π, exp2' = 2ᵗ log 2
+    "deg2rad": lambda a, out: N.binary("div", N.pi(), N.const(180)),
+    "rad2deg": lambda a, out: N.binary("div", N.const(180), N.pi()),
+    "exp2": lambda a, out: N.binary("mul", out, _ew("log", N.const(2))),
+    # sinc x = sin(πx)/(πx): sinc' x = (cos(πx) − sinc x)/x off 0 (the op's domain: x ≠ 0)
+    "sinc": lambda a, out: N.binary("div", N.binary("sub", _ew("cos", N.binary(
+        "mul", N.pi(), a)), out), a),
+    # jumps, with the table's kink conventions: sign' = 0 everywhere (sign'(0) = 0: the jump has
+    # no finite slope); clip' = 1 inside (-1, 1), 0 outside, 1/2 at a bound (ties split), which
+    # is (sign(x + 1) + sign(1 − x)) / 2 at every x, the bounds included
+    "sign": lambda a, out: N.const(0),
+    "clip": lambda a, out: N.binary("div", N.binary(
+        "add", _ew("sign", N.binary("add", a, N.const(1))),
+        _ew("sign", N.binary("sub", N.const(1), a))), N.const(2)),
 }
 
 
@@ -104,6 +119,10 @@ def _from_sympy(fn: str, e: sp.Expr, t: sp.Symbol, a: Node) -> Node:
         return a
     if e.is_Rational:
         return N.const(Fraction(int(e.p), int(e.q)))
+    if e == sp.pi:
+        return N.pi()
+    if isinstance(e, sp.Pow) and e.base == 2 and not e.exp.is_Rational:  # 2ᵗ
+        return _ew("exp2", _from_sympy(fn, e.exp, t, a))
     if isinstance(e, sp.Add):
         out = None
         for x in e.args:

@@ -73,6 +73,8 @@ def _one(n: Node, xs: list[np.ndarray], env: dict, sizes: dict, exact: bool) -> 
         return env[n.value]
     if op == "const":
         return sp.Rational(n.value.numerator, n.value.denominator)
+    if op == "pi":
+        return sp.pi
     if op == "eye":
         d = concrete((n.value,), sizes)[0]
         return np.array(sp.eye(d).tolist(), dtype=object)

@@ -17,8 +17,8 @@ from fractions import Fraction
 from typing import Any
 
 __all__ = ["Node", "ExprError", "FUNCTIONS", "Dim", "Shape", "name", "const", "call", "binary",
-           "neg", "transpose", "power", "eye", "ones", "zeros", "is_scalar", "walk", "names_in",
-           "fmt_shape"]
+           "neg", "transpose", "power", "pi", "eye", "ones", "zeros", "is_scalar", "walk",
+           "names_in", "fmt_shape"]
 
 Dim = str | int
 Shape = tuple[Dim, ...]
@@ -46,7 +46,7 @@ class ExprError(ValueError):
 
 @dataclass(frozen=True)
 class Node:
-    """One operation: ``op`` in name const add sub mul div matmul neg pow T call eye ones."""
+    """One operation: ``op`` in name const pi add sub mul div matmul neg pow T call eye ones."""
 
     op: str
     args: tuple[Node, ...] = ()
@@ -95,6 +95,11 @@ def name(ident: str, shape: Shape, pos: int = 0) -> Node:
 
 def const(v: Any, pos: int = 0) -> Node:
     return Node("const", (), Fraction(v), (), pos)
+
+
+def pi() -> Node:
+    """The number π (derivatives of deg2rad, rad2deg, sinc), exact wherever it is evaluated."""
+    return Node("pi")
 
 
 def eye(d: Dim) -> Node:

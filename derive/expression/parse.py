@@ -42,7 +42,7 @@ def parse(text: str, shapes: dict[str, Shape], *, allow_internal: bool = False) 
     """The checked tree of ``text``: ``parse("trace(A @ X)", {"A": ("n", "n"), ...})``.
 
     ``allow_internal`` also accepts what derive writes in closed forms (``G``, ``eye(n)``,
-    ``ones(m, n)``, ``outer``, ``log_softmax``), for checking a closed form someone states.
+    ``ones(m, n)``, ``outer``, ``log_softmax``, ``pi``), for checking a closed form someone states.
     """
     if not isinstance(text, str):
         raise ExprError(f"an expression is text, got {type(text).__name__}")
@@ -135,6 +135,8 @@ class _Reader:
         ident = e.id
         if ident.startswith("_"):
             raise self.fail(f"name {ident!r} not allowed (names may not start with '_')", e)
+        if ident == "pi" and self.internal and ident not in self.shapes:
+            return nodes.pi()
         if ident not in self.shapes:
             if ident in nodes.FUNCTIONS or ident in elementwise_ops():
                 raise self.fail(f"{ident!r} is a function: call it, e.g. {ident}(X)", e)

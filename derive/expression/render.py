@@ -87,6 +87,8 @@ class _Printer:
             return self.wrap(a[0], prec(a[0]) < 5) + "**" + self.exponent(n.value)
         if op == "T":
             return self.wrap(a[0], prec(a[0]) < 5) + ".T"
+        if op == "pi":
+            return f"{'np.' * self.code}pi"
         if op == "eye":
             return f"{'np.' * self.code}eye({self.dim(n.value)})"
         if op in ("ones", "zeros"):
@@ -141,6 +143,8 @@ def to_latex(n: Node) -> str:
         if a[0].op == "call" and a[0].value == "inv":
             return _sup(a[0].args[0], "-T")
         return _sup(a[0], "T")
+    if op == "pi":
+        return r"\pi"
     if op == "eye":
         return "I"
     if op == "zeros":

@@ -4,17 +4,23 @@ A dimension is a letter (generic) or a positive integer; a name with one dimensi
 with none (``s=`` or ``s=()``) a scalar. :func:`size_sets` picks the sizes of the exact check:
 every letter gets a different size, so rectangular dimensions are unequal, and one set has every
 square (letter) dimension ≥ 3 — at n = 2 false identities such as adj(S) = tr(S)·I − S hold.
+Both sets are where the expression is defined (:mod:`derive.expression.defined`: no inverse or
+log-determinant of a matrix singular whatever its entries, as XᵀX is for X m×n with m < n); where
+there are none, :class:`NoSizes` says so.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 
 from derive.expression.nodes import Dim, ExprError, Node, Shape, walk
 
-__all__ = ["parse_shapes", "size_sets", "concrete", "MAX_DIM"]
+__all__ = ["parse_shapes", "size_sets", "candidates", "concrete", "NoSizes", "MAX_DIM"]
 
 MAX_DIM = 64
+WANTED = 6  # admissible assignments kept per size set (the first is used; the rest are retries)
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
 
 
@@ -68,27 +74,71 @@ def _dim(ident: str, d: object) -> Dim:
     return text
 
 
-def size_sets(exprs: list[Node], shapes: dict[str, Shape]) -> list[dict[str, int]]:
-    """Two assignments letter -> size: all different, the first with square dimensions ≥ 3.
+class NoSizes(ExprError):
+    """No sizes to check at: with the letters unequal, the expression is undefined at all of
+    them (an inverse or log-determinant of a matrix singular whatever its entries)."""
 
-    Letters are taken in order of first appearance; if a set makes a matrix singular the
-    caller tries :func:`permuted` of it.
-    """
+
+def size_sets(exprs: list[Node], shapes: dict[str, Shape]) -> list[dict[str, int]]:
+    """Two assignments letter -> size, each with all letters different, where the expressions
+    are defined (:mod:`derive.expression.defined`): the first with every letter ≥ 3, the second
+    from 2 up. Raises :class:`NoSizes` when there is no such assignment."""
+    return [cands[0] for cands in candidates(exprs, shapes)]
+
+
+def candidates(exprs: list[Node], shapes: dict[str, Shape]) -> list[list[dict[str, int]]]:
+    """Per size set (≥ 3, then from 2), the admissible assignments in the order tried: letters
+    in order of first appearance get 3, 4, 5... (2, 3, 4...), then those values permuted, then
+    with one value more to choose from; where a determinant would be identically 0, last.
+    The caller moves to the next one if a point it draws is singular."""
+    from derive.expression.defined import degenerate, violations
+
+    letters = _letters(exprs, shapes)
+    if not letters:  # integer sizes only: one set, the declared one
+        why = violations(exprs, {})
+        if why:
+            raise NoSizes(f"no sizes to check at: at the declared sizes: {'; '.join(why)}")
+        return [[{}]]
+    out: list[list[dict[str, int]]] = []
+    for low in (3, 2):
+        found, first_why = [], []
+        for sizes in _assignments(letters, low):
+            if out and sizes == out[0][0]:  # the second set differs from the first
+                continue
+            why = violations(exprs, sizes)
+            if why and len(first_why) < 2:
+                first_why.append(f"at {describe(sizes)}: {'; '.join(why)}")
+            elif why:
+                continue
+            else:
+                found.append(sizes)
+                if len(found) == WANTED:
+                    break
+        if not found:
+            raise NoSizes(f"no sizes to check at: with every letter a different size from {low} "
+                          f"up, the expression is undefined at all of them ({'; '.join(first_why)}"
+                          "; ...)")
+        out.append(sorted(found, key=lambda s: degenerate(exprs, s)))  # stable: order kept
+    return out
+
+
+def _letters(exprs: list[Node], shapes: dict[str, Shape]) -> list[str]:
     letters: list[str] = []
     for shape in list(shapes.values()) + [k.shape for e in exprs for k in walk(e)]:
         for d in shape:
             if isinstance(d, str) and d not in letters:
                 letters.append(d)
-    big = {d: 3 + i for i, d in enumerate(letters)}
-    small = {d: 2 + i for i, d in enumerate(letters)}
-    return [big, small] if letters else [big]  # integer sizes only: one set, the declared one
+    return letters
 
 
-def permuted(sizes: dict[str, int]) -> dict[str, int]:
-    """The same sizes given to the letters in reverse order (X = m×n with m < n may make
-    XᵀX singular; reversed, m > n)."""
-    keys = list(sizes)
-    return dict(zip(keys, [sizes[k] for k in reversed(keys)]))
+def _assignments(letters: list[str], low: int, limit: int = 720) -> Iterator[dict[str, int]]:
+    k = len(letters)
+    seen: set[tuple[int, ...]] = set()
+    for pool in (range(low, low + k), range(low, low + k + 1)):
+        for values in itertools.islice(itertools.permutations(pool, k), limit):
+            if values not in seen:
+                seen.add(values)
+                yield dict(zip(letters, values))
 
 
 def concrete(shape: Shape, sizes: dict[str, int]) -> tuple[int, ...]:

@@ -65,6 +65,8 @@ def _one(n: Node, xs: list[Any], sizes: dict[str, int] | None) -> Any:
         return sp.MatrixSymbol(n.value, shape[0], shape[1] if len(shape) == 2 else 1)
     if op == "const":
         return sp.Rational(n.value.numerator, n.value.denominator)
+    if op == "pi":
+        return sp.pi
     if op in ("add", "sub"):
         return xs[0] + xs[1] if op == "add" else xs[0] - xs[1]
     if op == "neg":

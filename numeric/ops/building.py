@@ -29,31 +29,34 @@ _NP_ASTYPE = hasattr(np, "astype")  # NumPy >= 2.1; derive maps it to the identi
 register(Op("tile", lambda x, reps: np.tile(x, reps), (
     lambda g, out, x, reps: _untile(g, x, reps),),
     kind=TILE, bind=lambda A, reps: ((A,), {"reps": _ints(reps)}), numpy=(np.tile,),
-    doc="out = x repeated as a block reps times along each axis"))
+    complex=True, doc="out = x repeated as a block reps times along each axis"))
 register(Op("rot90", lambda x, k=1, axes=(0, 1): np.rot90(x, k, axes), (
     lambda g, out, x, k=1, axes=(0, 1): np.rot90(g, -k, axes),),
     kind=ROT90, bind=lambda m, k=1, axes=(0, 1): ((m,), {"k": k, "axes": _ints(axes)}),
+    complex=True,
     numpy=(np.rot90,), doc="out = x turned k quarter turns from axes[0] towards axes[1]"))
 register(Op("roll", lambda x, shift, axis=None: np.roll(x, shift, axis), (
     lambda g, out, x, shift, axis=None: np.roll(g, _negated(shift), axis),),
     kind=ROLL, bind=lambda a, shift, axis=None: ((a,), {"shift": _ints(shift),
                                                         "axis": _axis(axis)}),
+    complex=True,
     numpy=(np.roll,), doc="out = x shifted cyclically by shift along axis (None: flattened)"))
 register(Op("diag", lambda x, k=0: np.diag(x, k), (
     lambda g, out, x, k=0:
         np.diagonal(g, k) if np.ndim(x) == 1 else _diagonal_part(g, x, k, 0, 1),),
     kind=DIAG, bind=lambda v, k=0: ((v,), {"k": k}),
     numpy=(np.diag, (np.diagflat, lambda v, k=0: ((np.ravel(v),), {"k": k}))),
+    complex=True,
     doc="out = a matrix with the vector x on its k-th diagonal, or the k-th diagonal of the "
         "matrix x (np.diagflat: of x flattened)"))
 register(Op("tril", lambda x, k=0: np.tril(x, k), (
     lambda g, out, x, k=0: np.tril(g, k),),
     kind=TRI, bind=lambda m, k=0: ((m,), {"k": k}), numpy=(np.tril,),
-    doc="out = x with the entries above its k-th diagonal zeroed (last two axes)"))
+    complex=True, doc="out = x with the entries above its k-th diagonal zeroed (last two axes)"))
 register(Op("triu", lambda x, k=0: np.triu(x, k), (
     lambda g, out, x, k=0: np.triu(g, k),),
     kind=TRI, bind=lambda m, k=0: ((m,), {"k": k}), numpy=(np.triu,),
-    doc="out = x with the entries below its k-th diagonal zeroed (last two axes)"))
+    complex=True, doc="out = x with the entries below its k-th diagonal zeroed (last two axes)"))
 # Inputs: the choices, then the default; the conditions are constants (a parameter).
 register(Op("select", lambda *xs, condlist: np.select(condlist, xs[:-1], xs[-1]), (
     lambda g, out, *xs, condlist: _chosen(0, g, len(xs) - 1, condlist),

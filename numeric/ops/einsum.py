@@ -33,7 +33,7 @@ register(Op("einsum", lambda *xs, subscripts, optimize=False:
     each=lambda i, g, out, *xs, subscripts, optimize=False: _einsum_part(i, g, xs, subscripts),
     kind=EINSUM, bind=lambda *args, out=None, optimize=False, **unsupported:
         _bind_einsum(args, out, optimize, unsupported),
-    numpy=(np.einsum,),
+    numpy=(np.einsum,), complex=True,
     doc="out = np.einsum(subscripts, *xs): strings with ... and implicit output, or sublists"))
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

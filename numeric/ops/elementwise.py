@@ -27,19 +27,19 @@ __all__: list[str] = []
 register(Op("add", np.add, (
     lambda g, out, x, y: g,
     lambda g, out, x, y: g),
-    numpy=(np.add,), doc="out = x + y"))
+    numpy=(np.add,), complex=True, doc="out = x + y"))
 register(Op("subtract", np.subtract, (
     lambda g, out, x, y: g,
     lambda g, out, x, y: -g),
-    numpy=(np.subtract,), doc="out = x - y"))
+    numpy=(np.subtract,), complex=True, doc="out = x - y"))
 register(Op("multiply", np.multiply, (
     lambda g, out, x, y: g * y,
     lambda g, out, x, y: g * x),
-    numpy=(np.multiply,), doc="out = x * y (Hadamard)"))
+    numpy=(np.multiply,), complex=True, doc="out = x * y (Hadamard)"))
 register(Op("divide", np.divide, (
     lambda g, out, x, y: g / y,
     lambda g, out, x, y: -g * out / y),
-    domain=(REALS, NONZERO), numpy=(np.divide,), doc="out = x / y"))
+    domain=(REALS, NONZERO), numpy=(np.divide,), complex=True, doc="out = x / y"))
 # d/dx x**y = y x**(y-1), with exponent 1 where x == y == 0 so that 0**-1 never appears
 # (guarding y == 0 alone would cut the rule's own dependence on y: grad-of-grad d/dy at y = 0
 # must see y x**(y-1), whose y-derivative there is 1/x);
@@ -48,7 +48,7 @@ register(Op("divide", np.divide, (
 register(Op("power", np.power, (
     lambda g, out, x, y: g * y * x ** _where1((y == 0) & (x == 0), y - 1, x, y),
     lambda g, out, x, y: g * out * np.log(_where1(x == 0, x, x, y))),
-    domain=(POSITIVE, REALS), numpy=(np.power,), doc="out = x ** y"))
+    domain=(POSITIVE, REALS), numpy=(np.power,), complex=True, doc="out = x ** y"))
 register(Op("maximum", np.maximum, (
     lambda g, out, x, y: g * _share(x, y),
     lambda g, out, x, y: g * _share(y, x)),
@@ -95,7 +95,13 @@ register(Op("where", np.where, (
     cases=(_case((2, 3), (2, 3), (2, 3), label="same shape"),
            _case((2, 3), (), (3,), label="broadcast branches"),
            _case((2, 1), (1, 3), (), label="size-1 axes")),
-    doc="out = x where c else y"))
+    complex=True, doc="out = x where c else y"))
+
+
+def _abs_complex(g, out, z):
+    """g conj(z) / |z|, and 0 at z = 0: written without np.sign, whose rule (slope 0) holds on
+    real numbers only, so that the rule's own derivative is right at higher order."""
+    return g * np.conjugate(z) / np.where(out == 0, 1.0, out)
 
 
 def _share(x, y):
@@ -127,46 +133,48 @@ def _bind_where(condition, x, y):
 # ---------------------------------------------------------------------------------------------
 # name           forward                            d/dx
 register(Op("negative", np.negative, (lambda g, out, x: -g,),
-            numpy=(np.negative,), doc="out = -x"))
+            numpy=(np.negative,), complex=True, doc="out = -x"))
 register(Op("exp", np.exp, (lambda g, out, x: g * out,),
-            numpy=(np.exp,), methods=("exp",), doc="out = e ** x"))
+            numpy=(np.exp,), methods=("exp",), complex=True, doc="out = e ** x"))
 register(Op("log", np.log, (lambda g, out, x: g / x,),
-            domain=(POSITIVE,), numpy=(np.log,), methods=("log",), doc="out = ln x"))
+            domain=(POSITIVE,), numpy=(np.log,), methods=("log",), complex=True, doc="out = ln x"))
 register(Op("sqrt", np.sqrt, (lambda g, out, x: g / (2 * out),),
+            complex=True,
             domain=(POSITIVE,), numpy=(np.sqrt,), methods=("sqrt",), doc="out = x ** 0.5"))
 register(Op("tanh", np.tanh, (lambda g, out, x: g * (1 - out * out),),
-            numpy=(np.tanh,), methods=("tanh",), doc="out = tanh x"))
+            numpy=(np.tanh,), methods=("tanh",), complex=True, doc="out = tanh x"))
 register(Op("sin", np.sin, (lambda g, out, x: g * np.cos(x),),
-            numpy=(np.sin,), methods=("sin",), doc="out = sin x"))
+            numpy=(np.sin,), methods=("sin",), complex=True, doc="out = sin x"))
 register(Op("cos", np.cos, (lambda g, out, x: -g * np.sin(x),),
-            numpy=(np.cos,), methods=("cos",), doc="out = cos x"))
+            numpy=(np.cos,), methods=("cos",), complex=True, doc="out = cos x"))
 register(Op("tan", np.tan, (lambda g, out, x: g * (1 + out * out),),
+            complex=True,
             domain=(Domain(-1.2, 1.2),), numpy=(np.tan,), methods=("tan",), doc="out = tan x"))
 register(Op("sinh", np.sinh, (lambda g, out, x: g * np.cosh(x),),
-            numpy=(np.sinh,), methods=("sinh",), doc="out = sinh x"))
+            numpy=(np.sinh,), methods=("sinh",), complex=True, doc="out = sinh x"))
 register(Op("cosh", np.cosh, (lambda g, out, x: g * np.sinh(x),),
-            numpy=(np.cosh,), methods=("cosh",), doc="out = cosh x"))
+            numpy=(np.cosh,), methods=("cosh",), complex=True, doc="out = cosh x"))
 # Inverse trigonometric and hyperbolic functions: each slope from the identity it inverts.
 register(Op("arcsin", np.arcsin, (lambda g, out, x: g / np.sqrt(1 - x * x),),
-            domain=(Domain(-0.9, 0.9),), numpy=(np.arcsin,), doc="out = sin⁻¹ x"))
+            domain=(Domain(-0.9, 0.9),), numpy=(np.arcsin,), complex=True, doc="out = sin⁻¹ x"))
 register(Op("arccos", np.arccos, (lambda g, out, x: -g / np.sqrt(1 - x * x),),
-            domain=(Domain(-0.9, 0.9),), numpy=(np.arccos,), doc="out = cos⁻¹ x"))
+            domain=(Domain(-0.9, 0.9),), numpy=(np.arccos,), complex=True, doc="out = cos⁻¹ x"))
 register(Op("arctan", np.arctan, (lambda g, out, x: g / (1 + x * x),),
-            numpy=(np.arctan,), doc="out = tan⁻¹ x"))
+            numpy=(np.arctan,), complex=True, doc="out = tan⁻¹ x"))
 register(Op("arcsinh", np.arcsinh, (lambda g, out, x: g / np.sqrt(x * x + 1),),
-            numpy=(np.arcsinh,), doc="out = sinh⁻¹ x"))
+            numpy=(np.arcsinh,), complex=True, doc="out = sinh⁻¹ x"))
 register(Op("arccosh", np.arccosh, (lambda g, out, x: g / np.sqrt(x * x - 1),),
-            domain=(Domain(1.2, 3.0),), numpy=(np.arccosh,), doc="out = cosh⁻¹ x"))
+            domain=(Domain(1.2, 3.0),), numpy=(np.arccosh,), complex=True, doc="out = cosh⁻¹ x"))
 register(Op("arctanh", np.arctanh, (lambda g, out, x: g / (1 - x * x),),
-            domain=(Domain(-0.9, 0.9),), numpy=(np.arctanh,), doc="out = tanh⁻¹ x"))
+            domain=(Domain(-0.9, 0.9),), numpy=(np.arctanh,), complex=True, doc="out = tanh⁻¹ x"))
 # Other bases: ln 2 and ln 10 are exact constants on derive's symbols (_ln), Python floats
 # (NumPy's weak scalars: float32 stays float32) elsewhere.
 register(Op("log2", np.log2, (lambda g, out, x: g / (x * _ln(2, x)),),
-            domain=(POSITIVE,), numpy=(np.log2,), doc="out = log₂ x"))
+            domain=(POSITIVE,), numpy=(np.log2,), complex=True, doc="out = log₂ x"))
 register(Op("log10", np.log10, (lambda g, out, x: g / (x * _ln(10, x)),),
-            domain=(POSITIVE,), numpy=(np.log10,), doc="out = log₁₀ x"))
+            domain=(POSITIVE,), numpy=(np.log10,), complex=True, doc="out = log₁₀ x"))
 register(Op("exp2", np.exp2, (lambda g, out, x: g * out * _ln(2, x),),
-            numpy=(np.exp2,), doc="out = 2 ** x"))
+            numpy=(np.exp2,), complex=True, doc="out = 2 ** x"))
 # Linear maps: the cotangent is scaled by the same factor (π exact on symbols; written as a product,
 # not np.deg2rad(g), which has no complex loop for the adjoint test's complex cotangents).
 register(Op("deg2rad", np.deg2rad, (lambda g, out, x: g * (_pi(x) / 180),),
@@ -179,7 +187,7 @@ register(Op("rad2deg", np.rad2deg, (lambda g, out, x: g * (180 / _pi(x)),),
 register(Op("sinc", np.sinc, (lambda g, out, x: g * _sinc_slope(out, x),),
             domain=(NONZERO,), numpy=(np.sinc,), doc="out = sin(πx) / (πx), normalised sinc"))
 register(Op("reciprocal", np.reciprocal, (lambda g, out, x: -g * out * out,),
-            domain=(NONZERO,), numpy=(np.reciprocal,), doc="out = 1 / x"))
+            domain=(NONZERO,), numpy=(np.reciprocal,), complex=True, doc="out = 1 / x"))
 # sigmoid x = (1 + tanh(x/2)) / 2 exactly: no exp to overflow at large |x|.
 register(Op("sigmoid", lambda x: (1 + np.tanh(x / 2)) / 2, (
     lambda g, out, x: g * out * (1 - out),),
@@ -189,16 +197,18 @@ register(Op("softplus", lambda x: np.logaddexp(0, x), (lambda g, out, x: g * np.
             methods=("softplus",), doc="out = log(1 + e^x)"))
 register(Op("log1p", np.log1p, (lambda g, out, x: g / (1 + x),),
             domain=(Domain(-0.5, 2.0),), numpy=(np.log1p,), methods=("log1p",),
-            doc="out = log(1 + x)"))
+            complex=True, doc="out = log(1 + x)"))
 register(Op("expm1", np.expm1, (lambda g, out, x: g * (out + 1),),
-            numpy=(np.expm1,), methods=("expm1",), doc="out = e^x - 1"))
+            numpy=(np.expm1,), methods=("expm1",), complex=True, doc="out = e^x - 1"))
 register(Op("square", np.square, (lambda g, out, x: g * 2 * x,),
-            numpy=(np.square,), methods=("square",), doc="out = x * x"))
-register(Op("abs", np.abs, (lambda g, out, x: g * np.sign(x),),
+            numpy=(np.square,), methods=("square",), complex=True, doc="out = x * x"))
+# On a complex z: d|z| = (x dx + y dy) / |z|, so its cotangent is g conj(z) / |z| (0 at z = 0).
+register(Op("abs", np.abs, (
+    lambda g, out, x: g * np.sign(x) if not np.iscomplexobj(x) else _abs_complex(g, out, x),),
             kink=Kink("abs'(0) = 0 (sign(0) = 0, the midpoint of the one-sided slopes)",
                       place=lambda x: (np.zeros_like(x),), slope=(0.0,)),
             domain=(Domain(-2.0, 2.0, avoid=(0.0,)),), numpy=(np.absolute,), methods=("abs",),
-            doc="out = |x|"))
+            complex=True, doc="out = |x|"))
 register(Op("fabs", np.fabs, (lambda g, out, x: g * np.sign(x),),
             kink=Kink("fabs'(0) = 0 (sign(0) = 0, as for abs)",
                       place=lambda x: (np.zeros_like(x),), slope=(0.0,)),

@@ -45,7 +45,7 @@ register(Op("reshape", lambda x, shape: np.reshape(x, shape), (
     methods=(("reshape", lambda a, *shape, order="C":
               _bind_reshape(a, _shape_arg(shape), order, None)),
              ("ravel", f.bind_ravel), ("flatten", f.bind_ravel)),
-    doc="out = x with a new shape"))
+    complex=True, doc="out = x with a new shape"))
 register(Op("transpose", lambda x, axes=None: np.transpose(x, axes), (
     # Negative axes are normalised first: argsort((-1, 0)) is not the inverse of (1, 0).
     lambda g, out, x, axes=None:
@@ -55,25 +55,26 @@ register(Op("transpose", lambda x, axes=None: np.transpose(x, axes), (
     numpy=(np.transpose, (np.moveaxis, f.bind_moveaxis), (np.rollaxis, f.bind_rollaxis)),
     methods=(("transpose", lambda a, *axes: ((a,), {
         "axes": _shape_arg(axes) or None})),),
-    doc="out = x with axes permuted"))
+    complex=True, doc="out = x with axes permuted"))
 register(Op("swapaxes", lambda x, axis1, axis2: np.swapaxes(x, axis1, axis2), (
     lambda g, out, x, axis1, axis2: np.swapaxes(g, axis1, axis2),),
     kind=SWAPAXES, bind=lambda a, axis1, axis2: ((a,), {"axis1": axis1, "axis2": axis2}),
+    complex=True,
     numpy=(np.swapaxes,), methods=("swapaxes",), doc="out = x with two axes exchanged"))
 register(Op("expand_dims", lambda x, axis: np.expand_dims(x, axis), (
     lambda g, out, x, axis: np.reshape(g, np.shape(x)),),
     kind=EXPAND_DIMS, bind=lambda a, axis: ((a,), {"axis": _axis(axis)}),
-    numpy=(np.expand_dims,), doc="out = x with new size-1 axes"))
+    numpy=(np.expand_dims,), complex=True, doc="out = x with new size-1 axes"))
 register(Op("squeeze", lambda x, axis=None: np.squeeze(x, axis), (
     lambda g, out, x, axis=None: np.reshape(g, np.shape(x)),),
     kind=SQUEEZE, bind=lambda a, axis=None: ((a,), {"axis": _axis(axis)}),
-    numpy=(np.squeeze,), methods=("squeeze",), doc="out = x without size-1 axes"))
+    numpy=(np.squeeze,), methods=("squeeze",), complex=True, doc="out = x without size-1 axes"))
 # The rule returns g as it is: unbroadcast's sum is exactly broadcast_to's VJP.
 register(Op("broadcast_to", lambda x, shape: np.broadcast_to(x, shape), (
     lambda g, out, x, shape: g,),
     kind=BROADCAST_TO, bind=lambda array, shape, subok=False: ((array,), {
         "shape": tuple(np.atleast_1d(shape).tolist())}),
-    numpy=(np.broadcast_to,), doc="out = x broadcast to shape"))
+    numpy=(np.broadcast_to,), complex=True, doc="out = x broadcast to shape"))
 # Repeated integer indices each receive their share: scatter_add accumulates.
 register(Op("getitem", lambda x, index: x[index], (
     lambda g, out, x, index: _scatter_add(g, index, np.shape(x)),),
@@ -81,11 +82,11 @@ register(Op("getitem", lambda x, index: x[index], (
         (np.take, f.bind_take), (np.take_along_axis, f.bind_take_along_axis),
         (np.repeat, f.bind_repeat), (np.split, f.bind_split), (np.array_split, f.bind_array_split),
         (np.hsplit, f.bind_hsplit), (np.vsplit, f.bind_vsplit), (np.dsplit, f.bind_dsplit)),
-    methods=(("take", f.bind_take), ("repeat", f.bind_repeat)), doc="out = x[index]"))
+    methods=(("take", f.bind_take), ("repeat", f.bind_repeat)), complex=True, doc="out = x[index]"))
 _SCATTER_ADD = register(Op("scatter_add", lambda g, index, shape: _scatter(g, index, shape), (
     lambda g2, out, g, index, shape: g2[index],),
     kind=SCATTER, bind=lambda g, index, shape: ((g,), {"index": index, "shape": tuple(shape)}),
-    doc="out = zeros(shape); out[index] += g (getitem's VJP)"))
+    complex=True, doc="out = zeros(shape); out[index] += g (getitem's VJP)"))
 register(Op("concatenate", lambda *xs, axis=0: np.concatenate(xs, axis=axis), (
     lambda g, out, *xs, axis=0: _concat_part(0, g, xs, axis),
     lambda g, out, *xs, axis=0: _concat_part(1, g, xs, axis)),
@@ -95,26 +96,26 @@ register(Op("concatenate", lambda *xs, axis=0: np.concatenate(xs, axis=axis), (
     numpy=(np.concatenate, (np.hstack, f.bind_hstack), (np.vstack, f.bind_vstack),
            (np.dstack, f.bind_dstack), (np.column_stack, f.bind_column_stack),
            (np.append, f.bind_append)),
-    doc="out = the inputs joined along an existing axis"))
+    complex=True, doc="out = the inputs joined along an existing axis"))
 register(Op("stack", lambda *xs, axis=0: np.stack(xs, axis=axis), (
     lambda g, out, *xs, axis=0: _take(g, 0, axis % np.ndim(out)),
     lambda g, out, *xs, axis=0: _take(g, 1, axis % np.ndim(out))),
     each=lambda i, g, out, *xs, axis=0: _take(g, i, axis % np.ndim(out)),
     kind=STACK, bind=lambda arrays, axis=0, out=None, *, dtype=None, casting=None:
         _bind_join(arrays, axis, out=out, dtype=dtype, casting=casting),
-    numpy=(np.stack,), doc="out = the inputs joined along a new axis"))
+    numpy=(np.stack,), complex=True, doc="out = the inputs joined along a new axis"))
 register(Op("flip", lambda x, axis=None: np.flip(x, axis), (
     lambda g, out, x, axis=None: np.flip(g, axis),),
     kind=FLIP, bind=lambda m, axis=None: ((m,), {"axis": _axis(axis)}),
     numpy=(np.flip, (np.fliplr, f.bind_fliplr), (np.flipud, f.bind_flipud)), methods=("flip",),
-    doc="out = x reversed along axis"))
+    complex=True, doc="out = x reversed along axis"))
 # Only mode="constant": the padding is a constant, so g's padded border is dropped.
 register(Op("pad", lambda x, pad_width, constant_values=0:
             np.pad(x, pad_width, constant_values=constant_values), (
     lambda g, out, x, pad_width, constant_values=0: g[_unpad(pad_width, np.shape(x))],),
     kind=PAD, bind=lambda array, pad_width, mode="constant", constant_values=0:
         _bind_pad(array, pad_width, mode, constant_values),
-    numpy=(np.pad,), doc="out = x surrounded by constant_values (mode='constant')"))
+    numpy=(np.pad,), complex=True, doc="out = x surrounded by constant_values (mode='constant')"))
 
 
 def _bind_reshape(a, shape, order, copy):

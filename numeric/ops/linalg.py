@@ -36,19 +36,20 @@ register(Op("trace", lambda x, offset=0, axis1=0, axis2=1: np.trace(x, offset, a
     lambda g, out, x, offset=0, axis1=0, axis2=1: _trace_part(g, x, offset, axis1, axis2),),
     kind=DIAGONAL, bind=lambda a, offset=0, axis1=0, axis2=1, dtype=None, out=None:
         _bind_diagonal(a, offset, axis1, axis2, dtype=dtype, out=out),
-    numpy=(np.trace,), methods=("trace",), doc="out = Σ of x's diagonal"))
+    numpy=(np.trace,), methods=("trace",), complex=True, doc="out = Σ of x's diagonal"))
 register(Op("diagonal", lambda x, offset=0, axis1=0, axis2=1:
             np.diagonal(x, offset, axis1, axis2), (
     lambda g, out, x, offset=0, axis1=0, axis2=1: _diagonal_part(g, x, offset, axis1, axis2),),
     kind=DIAGONAL, bind=lambda a, offset=0, axis1=0, axis2=1:
         _bind_diagonal(a, offset, axis1, axis2),
+    complex=True,
     numpy=(np.diagonal,), methods=("diagonal",), doc="out = x's diagonal (last axis)"))
 register(Op("inv", np.linalg.inv, (
     lambda g, out, x: -np.matmul(np.matmul(_mT(out), g), _mT(out)),),
-    domain=(INVERTIBLE,), kind=SQUARE, numpy=(np.linalg.inv,), doc="out = x⁻¹"))
+    domain=(INVERTIBLE,), kind=SQUARE, numpy=(np.linalg.inv,), complex=True, doc="out = x⁻¹"))
 register(Op("det", np.linalg.det, (
     lambda g, out, x: np.expand_dims(g * out, (-2, -1)) * _mT(np.linalg.inv(x)),),
-    domain=(INVERTIBLE,), kind=SQUARE, numpy=(np.linalg.det,), doc="out = det x"))
+    domain=(INVERTIBLE,), kind=SQUARE, numpy=(np.linalg.det,), complex=True, doc="out = det x"))
 register(Op("slogdet", lambda x: np.linalg.slogdet(x)[1], (
     lambda g, out, x: np.expand_dims(g, (-2, -1)) * _mT(np.linalg.inv(x)),),
     domain=(INVERTIBLE,), kind=SQUARE,
@@ -65,7 +66,7 @@ register(Op("solve", np.linalg.solve, (
            _case((2, 2, 2), (2,), label="stack of a, one vector b"),
            _case((2, 2, 2), (2, 2, 1), label="stacks of a and b"),
            _case((2, 1, 2, 2), (3, 1, 2, 2, 1), label="stretched size-1 batch axes")),
-    doc="out = a⁻¹ b"))
+    complex=True, doc="out = a⁻¹ b"))
 # NumPy's function exactly: LAPACK reads x's lower triangle and ignores the upper one, whose
 # entries therefore get a zero gradient; the sym forward reads the same triangle.
 register(Op("cholesky", np.linalg.cholesky, (

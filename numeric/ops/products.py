@@ -30,7 +30,7 @@ __all__: list[str] = []
 register(Op("matmul", np.matmul, (
     lambda g, out, x, y: _matmul_dx(g, x, y),
     lambda g, out, x, y: _matmul_dy(g, x, y)),
-    kind=MATMUL, numpy=(np.matmul,), doc="out = x @ y"))
+    kind=MATMUL, numpy=(np.matmul,), complex=True, doc="out = x @ y"))
 
 
 def _matmul_dx(g, x, y):
@@ -65,7 +65,7 @@ register(Op("dot", np.dot, (
     lambda g, out, x, y: _contract_dx(g, x, y, _dot_axes(x, y)),
     lambda g, out, x, y: _contract_dy(g, x, y, _dot_axes(x, y))),
     kind=DOT, bind=lambda a, b, out=None: _bind_out((a, b), out),
-    numpy=(np.dot,), methods=("dot",),
+    numpy=(np.dot,), methods=("dot",), complex=True,
     doc="out = np.dot(x, y): Σ over x's last axis and y's second-to-last (last if 1-d)"))
 register(Op("inner", np.inner, (
     lambda g, out, x, y: _contract_dx(g, x, y, _inner_axes(x, y)),
@@ -82,7 +82,7 @@ register(Op("outer", np.outer, (
     lambda g, out, x, y: np.reshape(np.matmul(g, np.reshape(y, (-1,))), np.shape(x)),
     lambda g, out, x, y: np.reshape(np.matmul(np.reshape(x, (-1,)), g), np.shape(y))),
     kind=OUTER, bind=lambda a, b, out=None: _bind_out((a, b), out),
-    numpy=(np.outer, np.linalg.outer), doc="out[i, j] = x.flat[i] y.flat[j]"))
+    numpy=(np.outer, np.linalg.outer), complex=True, doc="out[i, j] = x.flat[i] y.flat[j]"))
 register(Op("vdot", np.vdot, (
     lambda g, out, x, y: g * np.reshape(y, np.shape(x)),
     lambda g, out, x, y: g * np.reshape(x, np.shape(y))),

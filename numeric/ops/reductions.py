@@ -50,13 +50,13 @@ register(Op("sum", lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, kee
     kind=REDUCE, bind=lambda a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
     where=None: _bind_reduce(a, axis, keepdims, dtype=dtype, out=out, initial=initial,
                              where=where),
-    numpy=(np.sum,), methods=("sum",), doc="out = Σ x along axis"))
+    numpy=(np.sum,), methods=("sum",), complex=True, doc="out = Σ x along axis"))
 register(Op("mean", lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims), (
     lambda g, out, x, axis=None, keepdims=False:
         _unreduce(g, x, axis, keepdims) / _count(x, out),),
     kind=REDUCE, bind=lambda a, axis=None, dtype=None, out=None, keepdims=False, *, where=None:
         _bind_reduce(a, axis, keepdims, dtype=dtype, out=out, where=where),
-    numpy=(np.mean,), methods=("mean",), doc="out = Σ x / n along axis"))
+    numpy=(np.mean,), methods=("mean",), complex=True, doc="out = Σ x / n along axis"))
 register(Op("max", lambda x, axis=None, keepdims=False: np.max(x, axis=axis, keepdims=keepdims), (
     lambda g, out, x, axis=None, keepdims=False: _ties(g, out, x, axis, keepdims),),
     kink=_TIED, kind=REDUCE, cases=_FEW_TIES,
@@ -79,7 +79,7 @@ register(Op("prod", lambda x, axis=None, keepdims=False: np.prod(x, axis=axis, k
     kind=REDUCE, bind=lambda a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
     where=None: _bind_reduce(a, axis, keepdims, dtype=dtype, out=out, initial=initial,
                              where=where),
-    numpy=(np.prod,), methods=("prod",), doc="out = Π x along axis"))
+    numpy=(np.prod,), methods=("prod",), complex=True, doc="out = Π x along axis"))
 register(Op("var", lambda x, axis=None, keepdims=False, ddof=0:
             np.var(x, axis=axis, keepdims=keepdims, ddof=ddof), (
     lambda g, out, x, axis=None, keepdims=False, ddof=0:

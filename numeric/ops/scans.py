@@ -23,7 +23,7 @@ register(Op("cumsum", lambda x, axis=None: np.cumsum(x, axis=axis), (
     lambda g, out, x, axis=None: np.reshape(_suffix_sums(g, -1 if axis is None else axis),
                                             np.shape(x)),),
     kind=SCAN, bind=lambda a, axis=None, dtype=None, out=None: _bind_scan(a, axis, dtype, out),
-    numpy=(np.cumsum,), methods=("cumsum",), doc="out_j = Σ_{i≤j} x_i along axis"))
+    numpy=(np.cumsum,), methods=("cumsum",), complex=True, doc="out_j = Σ_{i≤j} x_i along axis"))
 register(Op("cumprod", lambda x, axis=None: np.cumprod(x, axis=axis), (
     lambda g, out, x, axis=None: _cumprod_vjp(g, x, axis),),
     kink=Kink("no kink; zeros are exact: no division by x",
@@ -31,12 +31,12 @@ register(Op("cumprod", lambda x, axis=None: np.cumprod(x, axis=axis), (
                                         0.0, x).astype(np.result_type(x)),),
               slope=()),
     kind=SCAN, bind=lambda a, axis=None, dtype=None, out=None: _bind_scan(a, axis, dtype, out),
-    numpy=(np.cumprod,), methods=("cumprod",), doc="out_j = Π_{i≤j} x_i along axis"))
+    numpy=(np.cumprod,), methods=("cumprod",), complex=True, doc="out_j = Π_{i≤j} x_i along axis"))
 register(Op("diff", lambda x, n=1, axis=-1: np.diff(x, n=n, axis=axis), (
     lambda g, out, x, n=1, axis=-1: _diff_vjp(g, n, axis),),
     kind=DIFF, bind=lambda a, n=1, axis=-1, prepend=None, append=None:
         _bind_diff(a, n, axis, prepend, append),
-    numpy=(np.diff,), doc="out = the n-th differences x_{i+1} - x_i along axis"))
+    numpy=(np.diff,), complex=True, doc="out = the n-th differences x_{i+1} - x_i along axis"))
 _GRADIENT = register(Op("gradient", lambda x, axis=0, spacing=1.0, edge_order=1:
             np.gradient(x, spacing, axis=axis, edge_order=edge_order), (
     lambda g, out, x, axis=0, spacing=1.0, edge_order=1:

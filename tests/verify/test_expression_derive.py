@@ -53,6 +53,13 @@ def test_derive_code_agrees_with_central_differences(ident, derived):
                                        err_msg=f"{ident.expr} ∂/∂{name} at {sizes}")
 
 
+@pytest.mark.parametrize("ident", IDENTITIES, ids=lambda i: f"({i.eq}) {i.expr}")
+def test_every_identity_is_verified_exactly_by_derive(ident, derived):
+    """(55) logdet(X.T @ X) was refuted at m=2, n=3, where XᵀX is singular for every X."""
+    result = _derive(derived, ident)
+    assert result.ok, {w: c.status for w, c in result.exact.items()}
+
+
 @pytest.mark.parametrize("expr", TARGETS)
 def test_issue_targets_pass_every_check(expr, derived):
     ident = identity(expr)
@@ -151,24 +158,24 @@ def test_report_expr_adds_a_page_and_refuses_what_it_cannot_do(tmp_path, monkeyp
                "--out", str(tmp_path / "z"))
 
 
-def test_cookbook_entries_are_cached_and_a_damaged_entry_is_checked_again(tmp_path, monkeypatch):
-    from derive import store
-    from verify import expression_cache
+def test_cookbook_entries_reuse_derives_checks_and_verify_the_code_again(tmp_path, monkeypatch):
+    from derive.expression import cache
 
     monkeypatch.setenv("GRADPROOF_CACHE", str(tmp_path))
+    monkeypatch.setattr(cache, "_MEMORY", {})
     ident = identity("trace(X @ X)")
     first = check_identity(ident, cache=True)
-    calls = []
-    monkeypatch.setattr("verify.expression.check_expression",
-                        lambda *a, **k: calls.append(a) or first)
+    exact, code = [], []
+    import verify.expression as vx
+    from derive.expression import api
+
+    monkeypatch.setattr(api, "check_closed_forms", lambda *a, **k: exact.append(a))
+    real = vx.run_random
+    monkeypatch.setattr(vx, "run_random", lambda *a, **k: code.append(a) or real(*a, **k))
+    monkeypatch.setattr(cache, "_MEMORY", {})  # a new process: from disk
     again = check_identity(ident, cache=True)
-    assert calls == [] and again.to_dict() == first.to_dict()  # read back, not recomputed
-    (entry,) = (tmp_path / expression_cache.NAMESPACE).rglob("*.json")
-    key = entry.stem
-    value = store.load(expression_cache.NAMESPACE, key)
-    value["derivation"] = {"status": "ok", "forms": "<script>"}  # tampered: off the schema
-    store.save(expression_cache.NAMESPACE, key, value)
-    check_identity(ident, cache=True)
-    assert len(calls) == 1, "a damaged entry is derived and checked again"
-    check_identity(ident, seed=1, cache=True)
-    assert len(calls) == 2, "another seed is another entry"
+    assert exact == [], "derive's exact checks are read from its store"
+    assert len(code) == 1, "the generated code is verified every time"
+    strip = lambda d: {k: v for k, v in d.items() if k != "seconds"}  # noqa: E731
+    assert strip(again.to_dict()["derivation"]) == strip(first.to_dict()["derivation"])
+    assert again.ok and [c.ok for c in again.cases] == [c.ok for c in first.cases]

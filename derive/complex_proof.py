@@ -1,0 +1,180 @@
+"""Proofs of rules on complex inputs, with complex symbols: :func:`prove_complex`.
+
+The engine follows autograd's convention (docs/numeric.md, "Complex numbers"): for a real l of a
+complex z = x + iy the cotangent of z is ∂l/∂x − i ∂l/∂y. Here each input entry is
+``x + I*y`` with real symbols x, y, the cotangent ``G = a + I*b`` with real a, b (real for a real
+output), and the expected VJP of input i is ``∂l/∂x − I ∂l/∂y`` of ``l = Re Σ G f`` taken by
+SymPy from the op's forward alone; the engine's own raw rule, run on the same symbols (then
+``unbroadcast``), must differ from it by exactly 0 — ``proved`` when SymPy reduces every entry
+of the difference to 0, ``spot-checked`` when it cannot within the budget but the difference is 0
+to 40 digits at random rational points, ``refuted`` when it is not (``timed-out`` when the spot
+checks run over their budget too).
+
+Where SymPy cannot: an op whose forward is not holomorphic (it uses conj, re, im, |z|, the angle,
+or an ordering) has a rule that branches on the input's dtype (``np.iscomplexobj``), which an
+array of symbols does not carry, so the complex branch cannot be run symbolically: those are
+``unavailable`` here, and checked numerically by ``gradproof verify --dtype complex128``; so are
+ops with a boolean input (``where``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from derive.budget import OutOfTime, budget
+from derive.oprun import DeriveError, for_case, forward, resolve
+from derive.symbolic import as_sym, symbols
+from numeric import Op, unbroadcast
+from numeric.cases import Case, sample_inputs
+
+__all__ = ["ComplexProof", "prove_complex"]
+
+# Functions that make a forward non-holomorphic in its symbols x + I*y (SymPy may also have
+# rewritten |x + I*y| as sqrt(x² + y²): the Cauchy–Riemann test below catches that).
+_NOT_HOLOMORPHIC = (sp.conjugate, sp.re, sp.im, sp.Abs, sp.arg, sp.sign, sp.Heaviside, sp.Max,
+                    sp.Min, sp.Piecewise)
+
+
+@dataclass(frozen=True)
+class ComplexProof:
+    """The outcome for one op and case: ``status`` in proved / spot-checked / refuted /
+    unavailable, and ``detail`` saying why."""
+
+    op: str
+    case: str
+    status: str
+    detail: str
+
+
+def prove_complex(op: Op | str, case: Case, seconds: float = 10.0, points: int = 3,
+                  seed: int = 0) -> ComplexProof:
+    """Prove ``op``'s rules on complex inputs at ``case`` against ∂l/∂x − i ∂l/∂y."""
+    op = for_case(resolve(op), case)
+    def say(status: str, detail: str) -> ComplexProof:
+        return ComplexProof(op.name, str(case), status, detail)
+
+    if not op.complex:
+        return say("unavailable", f"{op.name} does not declare complex=True: it is defined on "
+                                  "real numbers only")
+    if any(d.kind == "bool" for d in op.domains()):
+        return say("unavailable", "a boolean input: complex symbols are not drawn for it")
+    params = dict(case.params)
+    xs, ys, zs = [], [], []
+    for k, shape in enumerate(case.shapes):
+        x, y = symbols(f"x{k}_", shape, real=True), symbols(f"y{k}_", shape, real=True)
+        xs.append(x), ys.append(y), zs.append(as_sym(x + sp.I * y))
+    try:
+        out = forward(op, zs, params)
+    except DeriveError as e:
+        return say("unavailable", str(e))
+    try:
+        with budget(seconds):
+            diffs = _differences(op, case, out, xs, ys, zs)
+    except OutOfTime:
+        return say("timed-out", f"building rule − (∂l/∂x − i ∂l/∂y) on complex symbols ran over "
+                                f"its {seconds:g} s budget")
+    if isinstance(diffs, str):
+        return say("unavailable", diffs)
+    try:
+        with budget(seconds):
+            if all(sp.simplify(sp.expand(d)) == 0 for d in diffs):
+                return say("proved", f"every entry of rule − (∂l/∂x − i ∂l/∂y) is 0 "
+                                     f"({len(diffs)} entries, complex symbols)")
+    except OutOfTime:
+        pass
+    try:
+        with budget(seconds):
+            return _spot(say, diffs, case, op, points, seed)
+    except OutOfTime:
+        return say("timed-out", f"SymPy did not reduce the difference to 0, and its rational "
+                                f"spot checks ran over their {seconds:g} s budget")
+
+
+def _differences(op: Op, case: Case, out: Any, xs: list[Any], ys: list[Any], zs: list[Any]
+                 ) -> list[Any] | str:
+    """Rule − (∂l/∂x − i ∂l/∂y) per differentiated input entry, or why it cannot be formed."""
+    params = dict(case.params)
+    flat = _entries(out)
+    if not _faithful(op, case, flat, xs, ys):
+        return ("its NumPy forward does not run faithfully on complex symbols (on an array of "
+                "objects np.real(z) is z itself); verify --dtype complex128 checks it numerically")
+    if any(e.has(*_NOT_HOLOMORPHIC) for e in flat) or not _cauchy_riemann(flat, xs, ys):
+        return ("not holomorphic (its forward uses conj, re, im, |z|, the angle or an ordering): "
+                "its rule branches on np.iscomplexobj, which an array of symbols does not carry; "
+                "verify --dtype complex128 checks it numerically")
+    real_out = np.isrealobj(op.fwd(*sample_inputs(op, case, np.random.default_rng(0),
+                                                  dtype=np.complex128), **params))
+    a = symbols("a_", np.shape(out), real=True)
+    G = a if real_out else as_sym(a + sp.I * symbols("b_", np.shape(out), real=True))
+    S = sp.Add(*[gk * fk for gk, fk in zip(_entries(G), flat)])
+    loss = (S + sp.conjugate(S)) / 2  # Re Σ G f, written so that SymPy differentiates it
+    diffs = []
+    for i, rule in enumerate(op.vjp):
+        if rule is None:
+            continue
+        got = unbroadcast(as_sym(rule(G, out, *zs, **params)), tuple(case.shapes[i]))
+        got = np.broadcast_to(np.asarray(got, dtype=object), tuple(case.shapes[i]))
+        for g, x, y in zip(_entries(got), _entries(xs[i]), _entries(ys[i])):
+            diffs.append(g - (sp.diff(loss, x) - sp.I * sp.diff(loss, y)))
+    return diffs
+
+
+def _spot(say: Any, diffs: list[Any], case: Case, op: Op, points: int, seed: int) -> ComplexProof:
+    """The difference at random rational points (multiples of 1/1000) inside the domain box,
+    to 40 digits."""
+    rng = np.random.default_rng(seed)
+    free = sorted(set().union(*(d.free_symbols for d in diffs)), key=str)
+    doms = {f"x{k}_": d for k, d in enumerate(op.domains())}
+    doms.update({f"y{k}_": d for k, d in enumerate(op.domains())})
+    # Evaluated with mpmath at 40 digits: SymPy's own evaluation of x**y at exact complex
+    # rationals takes seconds per entry.
+    evaluate = sp.lambdify(free, diffs, "mpmath")
+    for _ in range(points):
+        at = []
+        for s in free:
+            dom = doms.get(str(s).split("_")[0] + "_")
+            lo, hi = (dom.low, dom.high) if dom is not None else (-1.0, 1.0)
+            at.append(mpmath.mpf(round(lo * 1000) + int(rng.integers(1, 1000)) * round(
+                (hi - lo) * 1000) // 1000) / 1000)
+        with mpmath.workdps(40):
+            worst = float(max(abs(mpmath.mpc(v)) for v in evaluate(*at)))
+        if worst > 1e-30:
+            return say("refuted", f"rule − (∂l/∂x − i ∂l/∂y) = {worst:.3g} at a rational point")
+    return say("spot-checked", f"SymPy did not reduce the difference to 0; it is 0 to 40 digits "
+                               f"at {points} random rational points")
+
+
+def _entries(a: Any) -> list[Any]:
+    return [sp.sympify(e) for e in np.asarray(a, dtype=object).reshape(-1)]
+
+
+def _faithful(op: Op, case: Case, flat: list[Any], xs: list[Any], ys: list[Any]) -> bool:
+    """Whether the forward on symbols equals NumPy's complex forward at a sampled point (on an
+    object array np.real returns the array itself, so real(z) would run as z)."""
+    zs = sample_inputs(op, case, np.random.default_rng(1), dtype=np.complex128)
+    at = {}
+    for z, x, y in zip(zs, xs, ys):
+        for v, sx, sy in zip(z.reshape(-1), _entries(x), _entries(y)):
+            at[sx], at[sy] = sp.Float(v.real, 30), sp.Float(v.imag, 30)
+    want = np.asarray(op.fwd(*zs, **case.params)).reshape(-1)
+    got = [complex(sp.N(f.subs(at), 30)) for f in flat]
+    return bool(np.allclose(got, want, rtol=1e-10, atol=1e-12))
+
+
+def _cauchy_riemann(flat: list[Any], xs: list[Any], ys: list[Any]) -> bool:
+    """Whether ∂f/∂y = i ∂f/∂x for every output entry and input entry, at a rational point (a
+    classification only: it decides whether the rule's symbolic run is the one complex arrays
+    take)."""
+    pairs = [(x, y) for xk, yk in zip(xs, ys) for x, y in zip(_entries(xk), _entries(yk))]
+    at = {s: sp.Rational(3 + 2 * k, 7 + k) for k, s in enumerate(
+        sorted({s for x, y in pairs for s in (x, y)}, key=str))}
+    for f in flat:
+        for x, y in pairs:
+            if abs(complex(sp.N((sp.diff(f, y) - sp.I * sp.diff(f, x)).subs(at), 30))) > 1e-20:
+                return False
+    return True

@@ -1,0 +1,47 @@
+"""derive on complex symbols: holomorphic rules proved against ∂l/∂x − i ∂l/∂y (autograd's
+convention), a conjugated rule refuted, and the ops SymPy cannot run said so, with why."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from derive.complex_proof import prove_complex
+from numeric import get_op
+from numeric.cases import standard_cases
+
+
+def _case(name, k=0):
+    return standard_cases(get_op(name))[k]
+
+
+@pytest.mark.parametrize("name, k", [("multiply", 5), ("divide", 0), ("exp", 1), ("log", 0),
+                                     ("sqrt", 0), ("tanh", 0), ("arcsin", 0), ("matmul", 0),
+                                     ("sum", 2), ("getitem", 0), ("cumprod", 1)])
+def test_holomorphic_rules_are_proved(name, k):
+    p = prove_complex(name, _case(name, k))
+    assert p.status == "proved", p
+
+
+@pytest.mark.parametrize("name, which, rule", [
+    ("multiply", 1, lambda g, out, x, y: g * np.conjugate(x)),  # PyTorch's convention
+    ("exp", 0, lambda g, out, x: g * np.conjugate(out)),
+    ("divide", 1, lambda g, out, x, y: g * out / y),  # a sign error, for contrast
+])
+def test_a_wrong_rule_is_refuted(name, which, rule):
+    op = get_op(name)
+    vjp = list(op.vjp)
+    vjp[which] = rule
+    mutant = dataclasses.replace(op, name=f"{name}_mutant", vjp=tuple(vjp))
+    p = prove_complex(mutant, _case(name))
+    assert p.status == "refuted", p
+
+
+@pytest.mark.parametrize("name, why", [
+    ("abs", "not holomorphic"), ("conjugate", "not holomorphic"),
+    ("real", "does not run faithfully"), ("angle", "does not run faithfully"),
+    ("where", "boolean input"), ("maximum", "does not declare complex=True"),
+])
+def test_what_cannot_be_proved_says_why(name, why):
+    p = prove_complex(name, _case(name))
+    assert p.status == "unavailable" and why in p.detail, p

@@ -1,0 +1,133 @@
+"""The checks of one op on complex inputs (``--dtype complex128``): :func:`check_complex_case`.
+
+The convention is autograd's (docs/numeric.md, "Complex numbers"): for a real-valued l of a
+complex input z = x + iy the engine's gradient is ∂l/∂x − i ∂l/∂y. With a complex cotangent G
+of the output, l(z) = Re Σ G · f(z) is the real function whose gradient in f's output is G, so
+the engine's Jᵀ G must equal ∂l/∂x − i ∂l/∂y. ``fd`` checks exactly that by Ridders' central
+differences along the real direction *and* the imaginary direction of every entry (small inputs),
+or of random directions (projections: Re Σ (Jᵀ G) · v against d/dt l(z + t v) for a real v and
+for v = i w). For an op with real outputs (abs, angle, imag: G is real) a conjugated rule
+(PyTorch's convention) has the right real-direction slope: only the imaginary direction catches
+it. ``raw_shape`` checks that the gradient has the input's shape and complex dtype. The other
+checks are skipped, saying why: the symbolic proof of a rule on complex symbols is
+``derive``'s (``gradproof derive NAME``), and the kink and Taylor checks are defined for real
+inputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from numeric import Op
+from numeric.cases import Case
+from verify import fd
+from verify.engine import engine_vjp
+from verify.options import RTOL, Options
+from verify.results import CaseResult, CheckResult
+
+__all__ = ["check_complex_case", "DTYPE"]
+
+DTYPE = "complex128"
+_SKIPPED = {
+    "symbolic": "complex inputs: derive proves the rule on complex symbols separately "
+                "(gradproof derive NAME); this run checks it numerically",
+    "adjoint": "complex inputs: the fd check already pairs Re Σ G · J v with the VJP",
+    "kink": "complex inputs: kinks are declared for real inputs",
+    "taylor": "complex inputs: the fd check's Ridders error bars judge the slope",
+}
+
+
+def check_complex_case(op: Op, case: Case, xs: list[np.ndarray], rng: np.random.Generator,
+                       options: Options) -> CaseResult:
+    """Run the fd and raw_shape checks of ``op`` on complex inputs ``xs``."""
+    params = dict(case.params)
+    res = CaseResult(str(case), case.label, [list(s) for s in case.shapes],
+                     {k: repr(v) for k, v in params.items()}, DTYPE)
+    idx = [i for i, r in enumerate(op.vjp) if r is not None and np.asarray(xs[i]).dtype != bool]
+    out = np.asarray(op.fwd(*xs, **params))
+    G = rng.standard_normal(out.shape)
+    if np.iscomplexobj(out):
+        G = G + 1j * rng.standard_normal(out.shape)
+    try:
+        grads = [np.asarray(g) for g in engine_vjp(op, list(xs), idx, params)(G)]
+        error = None
+    except Exception as e:  # a rule that raises on complex inputs is a finding
+        grads, error = [], f"{op.name}: the engine's VJP raised {type(e).__name__}: {e}"
+    for name in options.checks:
+        if name in _SKIPPED:
+            res.checks.append(CheckResult(name, "skipped", detail=_SKIPPED[name]))
+        elif error is not None:
+            res.checks.append(CheckResult(name, "fail", detail=error))
+        elif name == "raw_shape":
+            res.checks.append(_form(op, xs, idx, grads))
+        else:
+            res.checks.append(_fd(op, xs, idx, grads, G, params, rng, options))
+    return res
+
+
+def _form(op: Op, xs: list[np.ndarray], idx: list[int], grads: list[np.ndarray]) -> CheckResult:
+    for i, g in zip(idx, grads):
+        if (g.shape, g.dtype) != (xs[i].shape, xs[i].dtype):
+            return CheckResult("raw_shape", "fail", detail=(
+                f"{op.name}: the engine's gradient for input {i} is {g.dtype} of shape {g.shape}, "
+                f"the input {xs[i].dtype} of shape {xs[i].shape}: a complex input's gradient "
+                "is complex, of its shape"))
+    return CheckResult("raw_shape", "pass", detail="engine gradients complex, of the inputs' "
+                                                   "shapes")
+
+
+def _fd(op: Op, xs: list[np.ndarray], idx: list[int], grads: list[np.ndarray], G: np.ndarray,
+        params: dict[str, Any], rng: np.random.Generator, options: Options) -> CheckResult:
+    worst = (0.0, RTOL["float64"], "")
+    for i, g in zip(idx, grads):
+        def loss(t: float, v: np.ndarray, i: int = i) -> float:  # l(z + t v)
+            args = list(xs)
+            args[i] = xs[i] + t * v
+            with np.errstate(all="ignore"):
+                return float(np.real(np.sum(G * op.fwd(*args, **params))))
+
+        for where, v in _directions(xs[i], rng, options):
+            est, err = fd.ridders(lambda t, v=v, i=i: loss(t, v, i), h0=0.01)
+            got = float(np.real(np.sum(g * v)))  # Re Σ (∂l/∂x − i ∂l/∂y)·v = d/dt l(z + t v)
+            scale = abs(float(est)) + 1e-3 * (1 + float(np.abs(g).max(initial=0.0)))
+            if float(err) > options.unreliable * scale:
+                return CheckResult("fd", "unreliable", detail=(
+                    f"{op.name} input {i} {where}: finite differences cannot judge (error bar "
+                    f"{float(err):.2e})"))
+            tol = max(RTOL["float64"], options.safety * float(err) / scale)
+            e = abs(got - float(est)) / scale
+            if e > tol:
+                return CheckResult("fd", "fail", error=e, tol=tol, detail=(
+                    f"{op.name} input {i}, {where}: the engine's Re Σ (Jᵀ G)·v = {got:.10g}, "
+                    f"finite differences {float(est):.10g} (autograd's convention: the "
+                    "gradient is ∂l/∂x − i ∂l/∂y)"), diagnosis={"input": i, "worst": [],
+                                                             "hint": _hint(where)})
+            if e / tol >= worst[0] / worst[1]:
+                worst = (e, tol, where)
+    return CheckResult("fd", "pass", error=worst[0], tol=worst[1], detail=(
+        "Jᵀ G against Ridders' differences along the real and the imaginary directions"))
+
+
+def _directions(x: np.ndarray, rng: np.random.Generator, options: Options):
+    """Unit entries along 1 and i for small inputs, else random real and imaginary directions."""
+    if x.size <= options.full_max:
+        for k in range(x.size):
+            e = np.zeros(x.size, dtype=complex)
+            for unit, part in ((1.0, "real"), (1j, "imaginary")):
+                e[k] = unit
+                yield f"entry {np.unravel_index(k, x.shape)} {part} direction", e.reshape(x.shape)
+        return
+    for _ in range(options.directions):
+        w = rng.standard_normal(x.shape)
+        yield "a random real direction", w + 0j
+        yield "a random imaginary direction", 1j * w
+
+
+def _hint(where: str) -> str:
+    if "imaginary" in where:
+        return ("the imaginary-direction slope is wrong: a conjugated rule (PyTorch's "
+                "convention, or a missing or extra conj) does this")
+    return ("the real-direction slope is wrong: the rule's formula, or (with a complex "
+            "cotangent) a conjugated rule")
