@@ -76,7 +76,7 @@ register(Op("tensordot", lambda x, y, axes=2: np.tensordot(x, y, axes), (
     lambda g, out, x, y, axes=2: _contract_dx(g, x, y, _tensordot_axes(axes, x, y)),
     lambda g, out, x, y, axes=2: _contract_dy(g, x, y, _tensordot_axes(axes, x, y))),
     kind=TENSORDOT, bind=lambda a, b, axes=2: ((a, b), {"axes": _axes_param(axes)}),
-    numpy=(np.tensordot, np.linalg.tensordot),
+    numpy=(np.tensordot, np.linalg.tensordot), complex=True,
     doc="out = np.tensordot(x, y, axes): Σ over axes[0] of x paired with axes[1] of y"))
 register(Op("outer", np.outer, (
     lambda g, out, x, y: np.reshape(np.matmul(g, np.reshape(y, (-1,))), np.shape(x)),
