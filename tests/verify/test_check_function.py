@@ -95,10 +95,10 @@ def test_a_call_derive_cannot_run_is_unavailable_and_named():
 
 
 def test_a_call_the_engine_cannot_run_is_a_type_error_naming_it():
-    def spectrum(x):
-        return np.sum(np.linalg.eigvalsh(x @ x.T))
+    def spectrum(x):  # np.linalg.eig has no record (complex outputs are not done yet)
+        return np.sum(np.abs(np.linalg.eig(x @ x.T)[0]))
 
-    with pytest.raises(TypeError, match="eigvalsh"):
+    with pytest.raises(TypeError, match="eig"):
         verify.check_function(spectrum, _rng().normal(size=(3, 3)))
 
 
