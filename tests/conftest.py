@@ -10,9 +10,9 @@ import sys
 from hypothesis import HealthCheck, settings
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-# The seed transcription (tests/seed_notebook.py) and numeric's test helpers import by name,
-# whatever pytest's import mode.
-for _path in (_HERE, os.path.join(_HERE, "numeric")):
+# The seed transcription (tests/seed_notebook.py) and numeric's and derive's test helpers import
+# by name, whatever pytest's import mode.
+for _path in (_HERE, os.path.join(_HERE, "numeric"), os.path.join(_HERE, "derive")):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from exact_forms_util import no_exact_form
 
 import numeric
 from derive import DeriveError, clear_cache, exact_vjp, prove_rule, store
@@ -23,24 +24,6 @@ def _fd_vjp(op, case, xs, g, i, h=1e-6):
             vals.append(np.sum(g * op.fwd(*moved, **case.params)))
         grad[k] = (vals[0] - vals[1]) / (2 * h)
     return grad
-
-
-def _no_exact_form(op, case):
-    """The reason ``op`` declares for having no exact form at ``case`` — its forward raises
-    NotImplementedError on symbols (svd, eigh, qr, lstsq, norm's 'nuc' and ±2) — or None."""
-    from derive.symbolic import symbols
-
-    xs = [symbols(f"x{i}", s) for i, s in enumerate(case.shapes)]
-    for fwd in (op.sym, op.fwd):
-        try:
-            if fwd is not None:
-                fwd(*xs, **case.params)
-                return None
-        except NotImplementedError as e:
-            return f"{op.name} at {case}: {e}"
-        except Exception:  # noqa: BLE001 - any other failure is derive's to report
-            continue
-    return None
 
 
 def _another_branch(op, case, xs):
@@ -65,7 +48,7 @@ def test_exact_vjp_matches_central_differences_of_the_forward(name, index):
     case = standard_cases(op)[index]
     if len(case.shapes) != op.nargs:
         op = op.arity(len(case.shapes))
-    if (why := _no_exact_form(op, case)) is not None:
+    if (why := no_exact_form(op, case)) is not None:
         pytest.skip(why)
     rng = np.random.default_rng(20 + index)
     xs = sample_inputs(op, case, rng)

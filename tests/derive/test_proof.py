@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 import sympy as sp
+from exact_forms_util import no_exact_form
 
 import numeric
 from derive import exact_vjp, prove_rule
@@ -16,28 +17,10 @@ CASES = [pytest.param(name, i, id=f"{name}-{i}")
          for name, op in numeric.all_ops().items() for i in range(len(standard_cases(op)))]
 
 
-def _no_exact_form(op, case):
-    """The reason ``op`` declares for having no exact form at ``case`` — its forward raises
-    NotImplementedError on symbols (svd, eigh, qr, lstsq, norm's 'nuc' and ±2) — or None."""
-    from derive.symbolic import symbols
-
-    xs = [symbols(f"x{i}", s) for i, s in enumerate(case.shapes)]
-    for fwd in (op.sym, op.fwd):
-        try:
-            if fwd is not None:
-                fwd(*xs, **case.params)
-                return None
-        except NotImplementedError as e:
-            return f"{op.name} at {case}: {e}"
-        except Exception:  # noqa: BLE001 - any other failure is derive's to report
-            continue
-    return None
-
-
 @pytest.mark.parametrize("name, index", CASES)
 def test_every_rule_is_exact_at_its_standard_cases(name, index):
     case = standard_cases(numeric.get_op(name))[index]
-    if (why := _no_exact_form(numeric.get_op(name), case)) is not None:
+    if (why := no_exact_form(numeric.get_op(name), case)) is not None:
         proof = prove_rule(name, case)  # derive reports the declared reason, and no verdict
         assert proof.status == "unavailable" and why.split(": ", 1)[1] in proof.detail
         return
@@ -50,7 +33,7 @@ def test_every_rule_is_exact_at_its_standard_cases(name, index):
 def _nonzero_case(op):
     """A standard case whose exact VJP is not identically zero for some input."""
     for case in standard_cases(op):
-        if _no_exact_form(op, case) is not None:
+        if no_exact_form(op, case) is not None:
             continue
         exact = exact_vjp(op, case)
         for i, e in enumerate(exact.exprs):
@@ -62,7 +45,7 @@ def _nonzero_case(op):
 @pytest.mark.parametrize("name", list(numeric.all_ops()))
 def test_doubling_any_rule_is_refuted(name):
     op = numeric.get_op(name)
-    if all(_no_exact_form(op, c) for c in standard_cases(op)):
+    if all(no_exact_form(op, c) for c in standard_cases(op)):
         pytest.skip(f"{name} declares no exact form (tests/verify/test_mutants.py catches its "
                     "wrong rules against finite differences)")
     case, i = _nonzero_case(op)
