@@ -1,26 +1,7 @@
-"""autograd's ``extend`` API, built on the op table: ``primitive``, ``defvjp`` and relatives.
+"""``primitive``: a function recorded as one op of the table, its rules autograd-style makers.
 
-``@primitive`` makes a function an :class:`numeric.Op` record, registered under a unique name
-(the function's name, else its qualified name), so ``verify.check_op(name, x)``, ``gradproof
-verify --plugin module --ops name`` and ``verify.check_function`` see it like any built-in.
-Called on Tensors it records one node; on plain values it is the plain function. Its VJP rules
-take autograd's convention, one maker per positional argument::
-
-    @primitive
-    def logsumexp(x):
-        return np.log(np.sum(np.exp(x - np.max(x)))) + np.max(x)
-
-    defvjp(logsumexp, lambda ans, x: lambda g: g * np.exp(x - ans))
-
-A rule written with NumPy calls is differentiated again (under ``create_graph`` the engine hands
-it Tensors). Positional arguments that are not arrays or numbers (functions, strings, lists) are
-passed through, not differentiated; keyword arguments are the op's parameters. A tuple or list
-result is one packed node, unpacked with index ops; its rule gets ``ans`` and ``g`` as tuples.
-
-Forward mode: ``numeric.make_jvp`` is reverse-of-reverse, so it never calls a JVP. ``defjvp``
-is accepted and kept (``prim.jvps``); where an argument has a JVP but no VJP, its VJP is
-*derived* by transposing the JVP through the engine (the JVP must be written with NumPy calls,
-and is linear in ``g``), which is also how ``def_linear`` gives a VJP.
+See ``numeric.extend``. The record's rules read the maker declared for each argument
+(``numeric.extend.define``) when backward calls them; a JVP without a VJP is transposed here.
 """
 
 from __future__ import annotations
@@ -29,7 +10,7 @@ import contextvars
 import dataclasses
 import functools
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -37,11 +18,11 @@ import numpy as np
 from numeric.autodiff import make_vjp
 from numeric.kinds import OTHER
 from numeric.mode import enabled
-from numeric.op import Op, all_ops, register
+from numeric.op import Op, all_ops
+from numeric.op import register as _register
 from numeric.tensor import Tensor, apply
 
-__all__ = ["primitive", "notrace_primitive", "defvjp", "defvjp_argnum", "defvjp_argnums",
-           "defjvp", "defjvp_argnum", "defjvp_argnums", "def_linear", "Primitive", "Box"]
+__all__ = ["Primitive", "primitive", "notrace_primitive", "Box"]
 
 Box = Tensor  # autograd's traced value; ``isinstance(x, Box)`` asks "is x being traced?"
 _STATIC = "_static_args"  # parameter: the positional arguments that are not arrays, by position
@@ -55,16 +36,18 @@ _transposing: contextvars.ContextVar[frozenset] = contextvars.ContextVar(
 class Primitive:
     """A function recorded as one op; ``.op`` is its record, ``.fun`` the raw function."""
 
-    def __init__(self, fun: Callable[..., Any], name: str | None, record: dict[str, Any]):
+    def __init__(self, fun: Callable[..., Any], name: str | None, record: dict[str, Any],
+                 table: bool = True):
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.vjps: dict[int, Callable[..., Any] | None] = {}  # argnum -> maker (None: zero)
         self.jvps: dict[int, Callable[..., Any] | None] = {}  # argnum -> jvp(g, ans, *args)
         self.vjp_any: Callable[[int], Callable[..., Any]] | None = None  # defvjp_argnum(s)
         self.jvp_any: Callable[[int], Callable[..., Any]] | None = None  # defjvp_argnum(s)
-        self._record = record
+        self._record, self._table = record, table
         self._bound: dict[tuple[int, tuple[int, ...]], Op] = {}
-        self.op = _publish(self, _unique(fun, name), _inputs(fun))
+        name = _unique(fun, name) if table else name or getattr(fun, "__name__", "primitive")
+        self.op = _publish(self, name, _inputs(fun))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         track = enabled()
@@ -220,8 +203,10 @@ def _publish(prim: Primitive, name: str, nargs: int) -> Op:
     op = Op(name, _forward(prim), tuple(
         _rule(prim, a) if _state(prim, a) == "rule" else None for a in range(max(nargs, 1))),
         **prim._record)
+    if not prim._table:
+        return op
     _OWNERS[name] = _qualname(prim.fun)
-    return register(op, replace=True)
+    return _register(op, replace=True)
 
 
 def _unique(fun: Callable[..., Any], name: str | None) -> str:
@@ -257,17 +242,19 @@ def _inputs(fun: Callable[..., Any]) -> int:
 
 
 def primitive(fun: Callable[..., Any] | None = None, *, name: str | None = None,
-              kind: Any = OTHER, cases: tuple = (), domain: tuple = (), doc: str | None = None
-              ) -> Any:
+              kind: Any = OTHER, cases: tuple = (), domain: tuple = (), doc: str | None = None,
+              register: bool = True) -> Any:
     """``@primitive`` (autograd's), or ``@primitive(name=, kind=, cases=, domain=)`` to give
-    verify the record's name, shape kind, standard cases and input domains."""
+    verify the record's name, shape kind, standard cases and input domains; ``register=False``
+    keeps the record (``f.op``) out of the op table."""
     if fun is None:
-        return lambda f: primitive(f, name=name, kind=kind, cases=cases, domain=domain, doc=doc)
+        return lambda f: primitive(f, name=name, kind=kind, cases=cases, domain=domain, doc=doc,
+                                   register=register)
     if not callable(fun):
         raise TypeError(f"primitive expects a function, got {type(fun).__name__}")
     text = doc if doc is not None else (inspect.getdoc(fun) or "").split("\n")[0]
     return Primitive(fun, name, {"kind": kind, "cases": tuple(cases), "domain": tuple(domain),
-                                 "doc": text})
+                                 "doc": text}, register)
 
 
 def notrace_primitive(fun: Callable[..., Any]) -> Callable[..., Any]:
@@ -280,83 +267,3 @@ def notrace_primitive(fun: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-def _check(prim: Any, who: str) -> Primitive:
-    if not isinstance(prim, Primitive):
-        raise TypeError(f"{who} expects a function made by numeric.extend.primitive, got "
-                        f"{type(prim).__name__} {getattr(prim, '__name__', '')!r}: decorate it "
-                        "with @primitive first")
-    return prim
-
-
-def _declare(prim: Primitive, table: dict, funs: tuple, argnums: Iterable[int] | None,
-             who: str) -> None:
-    nums = list(range(len(funs))) if argnums is None else [int(a) for a in argnums]
-    if len(nums) != len(funs):
-        raise ValueError(f"{who}({prim.op.name}): {len(funs)} rules for argnums {nums}")
-    for a, f in zip(nums, funs):
-        if f is not None and not callable(f):
-            raise TypeError(f"{who}({prim.op.name}): the rule for argnum {a} is "
-                            f"{type(f).__name__}, not a function or None")
-        table[a] = f
-    prim._changed()
-
-
-def defvjp(prim: Any, *vjpmakers: Any, argnums: Iterable[int] | None = None) -> None:
-    """One maker ``lambda ans, *args, **kwargs: lambda g: ...`` per argument (None: not
-    differentiated, its gradient is zero); ``argnums`` says which arguments they are for."""
-    _declare(_check(prim, "defvjp"), prim.vjps, vjpmakers, argnums, "defvjp")
-
-
-def defvjp_argnum(prim: Any, vjpmaker: Callable[..., Any]) -> None:
-    """One maker for every argument: ``vjpmaker(argnum, ans, args, kwargs) -> vjp(g)``."""
-    _check(prim, "defvjp_argnum").vjp_any = lambda a: (
-        lambda ans, *args, **kw: vjpmaker(a, ans, args, kw))
-    prim._changed()
-
-
-def defvjp_argnums(prim: Any, vjpmaker: Callable[..., Any]) -> None:
-    """``vjpmaker(argnums, ans, args, kwargs) -> vjp(g)`` giving one cotangent per argnum."""
-    _check(prim, "defvjp_argnums").vjp_any = lambda a: (
-        lambda ans, *args, **kw: lambda g: tuple(vjpmaker((a,), ans, args, kw)(g))[0])
-    prim._changed()
-
-
-def defjvp(prim: Any, *jvpfuns: Any, argnums: Iterable[int] | None = None) -> None:
-    """JVPs ``lambda g, ans, *args, **kwargs: ...`` (``"same"``: the function is linear in
-    that argument; None: zero). Kept in ``prim.jvps``; they give the VJP of an argument that
-    has none (transposed by the engine): numeric's forward mode itself is reverse-of-reverse."""
-    prim = _check(prim, "defjvp")
-    nums = range(len(jvpfuns)) if argnums is None else [int(a) for a in argnums]
-    funs = tuple(_linear_in(prim.fun, a) if isinstance(f, str) and f == "same" else f
-                 for a, f in zip(nums, jvpfuns))
-    _declare(prim, prim.jvps, funs, nums, "defjvp")
-
-
-def defjvp_argnum(prim: Any, jvpmaker: Callable[..., Any]) -> None:
-    """One JVP for every argument: ``jvpmaker(argnum, g, ans, args, kwargs)``."""
-    _check(prim, "defjvp_argnum").jvp_any = lambda a: (
-        lambda g, ans, *args, **kw: jvpmaker(a, g, ans, args, kw))
-    prim._changed()
-
-
-def defjvp_argnums(prim: Any, jvpmaker: Callable[..., Any]) -> None:
-    """``jvpmaker(argnums, gs, ans, args, kwargs)``: the output's tangent for these inputs."""
-    _check(prim, "defjvp_argnums").jvp_any = lambda a: (
-        lambda g, ans, *args, **kw: jvpmaker((a,), (g,), ans, args, kw))
-    prim._changed()
-
-
-def def_linear(prim: Any) -> None:
-    """The function is linear in each argument: its JVP is itself, its VJP the transpose."""
-    _check(prim, "def_linear").jvp_any = lambda a: _linear_in(prim.fun, a)
-    prim._changed()
-
-
-def _linear_in(fun: Callable[..., Any], argnum: int) -> Callable[..., Any]:
-    """``jvp(g, ans, *args)`` of a function linear in an argument: the raw function at ``g``
-    in its place (raw, so that transposing it traces NumPy calls, not the primitive again)."""
-
-    def jvp(g: Any, ans: Any, *args: Any, **kwargs: Any) -> Any:
-        return fun(*args[:argnum], g, *args[argnum + 1:], **kwargs)
-
-    return jvp
