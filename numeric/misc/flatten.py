@@ -66,7 +66,12 @@ def flatten_func(func: Callable[..., Any], example: Any) -> tuple[Callable[..., 
 
 def _dict_builder(kind: type, keys: list[Any], order: list[Any]) -> Callable[[list[Any]], Any]:
     """Values come in sorted key order; the dict is rebuilt in its own key order."""
-    return lambda vs: kind((k, dict(zip(keys, vs))[k]) for k in order)
+
+    def build(vs: list[Any]) -> Any:
+        by_key = dict(zip(keys, vs))
+        return kind((k, by_key[k]) for k in order)
+
+    return build
 
 
 def _sequence_builder(kind: type) -> Callable[[list[Any]], Any]:
