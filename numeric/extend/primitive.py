@@ -92,8 +92,10 @@ class Primitive:
 
     def call_parts(self, xs: tuple[Any, ...], params: dict[str, Any]) -> tuple:
         """``(args, kwargs, layout)`` of one recorded call: statics put back among the inputs."""
-        statics = dict(params.get(_STATIC, ()))
-        kwargs = {k: v for k, v in params.items() if k not in (_STATIC, _OUT)}
+        kwargs = {k: v for k, v in params.items() if k != _STATIC and k != _OUT}
+        if _STATIC not in params:
+            return list(xs), kwargs, params.get(_OUT)
+        statics = dict(params[_STATIC])
         it = iter(xs)
         args = [statics[a] if a in statics else next(it)
                 for a in range(len(xs) + len(statics))]

@@ -5,6 +5,11 @@ from the same function written without a primitive (the engine's own ops), or fr
 the meta-tests show verify catches a deliberately wrong user rule.
 """
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as onp
 import pytest
 from hypothesis import given, settings
@@ -93,6 +98,18 @@ def test_verify_checks_a_primitive_like_a_built_in():
     lse = make_logsumexp()
     assert verify.check_op(lse.op.name, (3,)).ok
     assert verify.check_function(lambda y: np.sum(lse(y**2)), X).ok
+
+
+def test_gradproof_verify_takes_a_primitive_from_a_plugin_module(tmp_path):
+    here = Path(__file__).resolve().parent
+    env = dict(os.environ, PYTHONPATH=str(here.parents[1]), GRADPROOF_CACHE=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "verify.cli", "verify", "--plugin",
+                           "extend_plugin", "--ops", "user_logsumexp"], cwd=here, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    row = next(line.split() for line in done.stdout.splitlines()
+               if line.startswith("user_logsumexp"))
+    assert row[-1] == "ok" and row[3] == "0"  # status ok, no failing check
 
 
 def test_meta_a_wrong_user_vjp_is_caught_by_check_op_and_check_function():
