@@ -219,6 +219,9 @@ class Tensor(Node):
         tail += ", requires_grad=True" if self.requires_grad and self.op is None else ""
         return f"Tensor({body}{tail})"
 
+    def __format__(self, spec: str) -> str:  # f"{loss:.4f}" formats the value, as for an ndarray
+        return format(self.value, spec) if spec else str(self)
+
     # -- arithmetic ---------------------------------------------------------------------------
     def __add__(self, y): return _apply2("add", self, y, _NO_PARAMS)
     def __radd__(self, x): return _apply2("add", x, self, _NO_PARAMS)

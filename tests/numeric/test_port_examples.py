@@ -290,3 +290,14 @@ def test_the_rewrite_leaves_strings_and_names_alone():
                                                    "from numeric import grad\n")
     with pytest.raises(AssertionError):
         port("x = 'autograd'\n")
+
+
+def test_a_callbacks_format_spec_works_on_a_tensor_as_on_a_number():
+    import numeric  # an op record called on plain data still gives a Tensor (without grad)
+
+    x = numeric.logsumexp(onp.array([0.5, -1.0, 2.0]))
+    want = onp.log(onp.sum(onp.exp([0.5, -1.0, 2.0])))
+    assert f"{x:20}|{x:.6f}" == f"{want:20}|{want:.6f}"
+    assert f"{x}" == str(x)
+    with pytest.raises(TypeError, match="unsupported format string"):
+        f"{numeric.Tensor([1.0, 2.0]):.2f}"  # as for an ndarray of more than one element
