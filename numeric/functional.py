@@ -27,7 +27,7 @@ from numeric.tensor import Tensor, apply
 __all__ = ["elementwise_grad", "deriv", "jacobian", "hessian", "make_hvp",
            "hessian_tensor_product", "hessian_vector_product", "tensor_jacobian_product",
            "vector_jacobian_product", "make_jvp", "make_ggnvp", "grad_and_aux", "grad_named",
-           "multigrad_dict", "checkpoint"]
+           "multigrad_dict", "checkpoint", "linear_combination_of_hessians"]
 
 
 def _operator(unary_op: Callable[..., Any]) -> Callable[..., Any]:
@@ -147,6 +147,12 @@ def deriv(fun: Callable[[Any], Any], x: Any) -> Any:
     """``J 1``: for a scalar x, the derivative of every output; forward mode."""
     ones = flatten(x)[1]([np.ones(np.shape(_plain(v))) for v in flatten(x)[0]])
     return make_jvp(fun)(x)(ones)[1]
+
+
+def linear_combination_of_hessians(fun: Callable[..., Any], argnum: Any = 0) -> Callable[..., Any]:
+    """``(*args, v)``: Σᵢ vᵢ ∇² funᵢ, the Hessian of ``v · fun`` (SciPy's ``hess(x, v)`` for a
+    ``NonlinearConstraint``), as in autograd's newer releases."""
+    return hessian(lambda *args, **kwargs: _inner(fun(*args[:-1], **kwargs), args[-1]), argnum)
 
 
 def make_ggnvp(f: Callable[..., Any], g: Callable[[Any], Any] | None = None,

@@ -301,3 +301,20 @@ def test_a_callbacks_format_spec_works_on_a_tensor_as_on_a_number():
     assert f"{x}" == str(x)
     with pytest.raises(TypeError, match="unsupported format string"):
         f"{numeric.Tensor([1.0, 2.0]):.2f}"  # as for an ndarray of more than one element
+
+
+def test_linear_combination_of_hessians_is_the_weighted_sum_of_hand_derived_hessians():
+    import numeric
+    import numeric.numpy as nnp
+
+    def constraints(x, scale=1.0):  # c0 = x0² x1, c1 = sin(x0) x1³
+        return scale * nnp.array([x[0] ** 2 * x[1], nnp.sin(x[0]) * x[1] ** 3])
+
+    x, v = onp.array([0.7, -1.3]), onp.array([2.0, -0.5])
+    s, c = onp.sin(x[0]), onp.cos(x[0])
+    h0 = onp.array([[2 * x[1], 2 * x[0]], [2 * x[0], 0.0]])
+    h1 = onp.array([[-s * x[1] ** 3, 3 * c * x[1] ** 2], [3 * c * x[1] ** 2, 6 * s * x[1]]])
+    got = numeric.linear_combination_of_hessians(constraints)(x, v, scale=3.0)
+    onp.testing.assert_allclose(got, 3.0 * (v[0] * h0 + v[1] * h1), rtol=1e-12)
+    by_name = numeric.linear_combination_of_hessians(lambda k, x: constraints(x) * k, argnum=1)
+    onp.testing.assert_allclose(by_name(2.0, x, v), 2.0 * (v[0] * h0 + v[1] * h1), rtol=1e-12)
