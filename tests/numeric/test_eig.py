@@ -1,0 +1,224 @@
+"""eig and eigvals (numeric/ops/eig.py): NumPy's EigResult and call forms, gradients against
+autograd's at first and second order (real matrices with real and complex-pair eigenvalues,
+complex matrices, stacks), the refusal at repeated eigenvalues, the kinds' align hook, and
+wrong rules (a dropped normalization term, a conjugated one) caught by verify.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import numeric
+import numeric.numpy as nnp
+import verify
+from numeric import Tensor
+from numeric.kinds.eig import align_packed, align_values, separated_eigenvalues
+from verify.checks import Options
+
+autograd = pytest.importorskip("autograd")
+anp = pytest.importorskip("autograd.numpy")
+
+NUMERIC = Options(checks=("fd", "adjoint", "raw_shape", "kink", "taylor"))
+
+
+def _matrix(blocks, seed=0, complex_=False):
+    """S Λ S⁻¹ with Λ block diagonal (numbers, or 2x2 blocks [[a, b], [-b, a]] given as
+    (a, b): eigenvalues a ± ib); S = I + 0.3 Z, not orthogonal."""
+    n = sum(1 if np.isscalar(b) else 2 for b in blocks)
+    lam = np.zeros((n, n), dtype=complex if complex_ else float)
+    j = 0
+    for b in blocks:
+        if np.isscalar(b):
+            lam[j, j], j = b, j + 1
+        else:
+            lam[j:j + 2, j:j + 2], j = [[b[0], b[1]], [-b[1], b[0]]], j + 2
+    rng = np.random.default_rng(seed)
+    s = np.eye(n) + 0.3 * rng.uniform(-1, 1, (n, n))
+    if complex_:
+        s = s + 0.3j * rng.uniform(-1, 1, (n, n))
+    return s @ lam @ np.linalg.inv(s)
+
+
+PAIR = _matrix([2.0, (-0.5, 1.2)], seed=1)              # 3x3 real: one real, a complex pair
+REAL = _matrix([-2.0, -0.5, 1.0, 2.5], seed=2)          # 4x4 real, real eigenvalues
+STACK = np.stack([PAIR, _matrix([(0.5, 0.8), -1.5], seed=3)])
+COMPLEX = _matrix([1.0 + 0.5j, -1.0, 0.3 - 1.0j], seed=4, complex_=True)
+POINTS = {"pair": PAIR, "real": REAL, "stack": STACK, "complex": COMPLEX}
+
+
+def _herm(np_, v):
+    return np_.conj(np_.swapaxes(v, -1, -2))
+
+
+# Losses that do not depend on the eigenvectors' phases (gauge-invariant).
+LOSSES = {
+    "sum |w|^2": lambda np_, x: np_.sum(np_.abs(np_.linalg.eig(x)[0]) ** 2),
+    "Re sum w^3": lambda np_, x: np_.real(np_.sum(np_.linalg.eig(x)[0] ** 3)),
+    "sum |v|^4": lambda np_, x: np_.sum(np_.abs(np_.linalg.eig(x)[1]) ** 4),
+    "sum |vi^H vj|^2": lambda np_, x: np_.sum(
+        np_.abs(np_.matmul(_herm(np_, np_.linalg.eig(x)[1]), np_.linalg.eig(x)[1])) ** 2),
+    "w and v": lambda np_, x: np_.sum(np_.abs(np_.linalg.eig(x)[1][..., 0, :]) ** 2
+                                      * np_.real(np_.linalg.eig(x)[0])),
+}
+
+
+def _ours(loss):
+    return lambda x: loss(np, x)
+
+
+def _theirs(loss):
+    return lambda x: loss(anp, x)
+
+
+# --- NumPy's results and call forms ----------------------------------------------------------
+@pytest.mark.parametrize("point", list(POINTS))
+def test_eig_returns_numpys_named_tuple_of_tensors(point):
+    x = POINTS[point]
+    res, want = np.linalg.eig(Tensor(x)), np.linalg.eig(x)
+    assert type(res) is type(want) and res._fields == ("eigenvalues", "eigenvectors")
+    for got, w in zip(res, want):
+        assert isinstance(got, Tensor) and got.dtype == w.dtype and got.shape == w.shape
+        np.testing.assert_array_equal(got.value, w)
+    np.testing.assert_array_equal(res.eigenvectors.value, want.eigenvectors)
+
+
+def test_every_call_form_reaches_the_records():
+    w, v = nnp.linalg.eig(Tensor(PAIR))
+    np.testing.assert_array_equal(w.value, np.linalg.eig(PAIR)[0])
+    vals = nnp.linalg.eigvals(Tensor(STACK))
+    assert vals.op.name == "eigvals"
+    np.testing.assert_array_equal(vals.value, np.linalg.eigvals(STACK))
+    real = np.linalg.eigvals(Tensor(REAL))  # every eigenvalue real: NumPy's real dtype
+    assert real.dtype == np.float64 and np.linalg.eig(Tensor(REAL))[1].dtype == np.float64
+
+
+# --- gradients against autograd --------------------------------------------------------------
+@pytest.mark.parametrize("point", list(POINTS))
+@pytest.mark.parametrize("name", list(LOSSES))
+def test_eig_gradient_matches_autograd(name, point):
+    x = POINTS[point]
+    got = numeric.grad(_ours(LOSSES[name]))(x)
+    want = autograd.grad(_theirs(LOSSES[name]))(x)
+    assert got.dtype == x.dtype  # a real input's gradient is real
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-11)
+
+
+@pytest.mark.parametrize("point", ["pair", "real", "stack"])
+@pytest.mark.parametrize("name", ["Re sum w^3", "sum |v|^4", "sum |vi^H vj|^2"])
+def test_eig_hessian_matches_autograd(name, point):
+    x = POINTS[point]
+    got = numeric.hessian(_ours(LOSSES[name]))(x)
+    want = autograd.hessian(_theirs(LOSSES[name]))(x)
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["sum |w|^2", "sum |v|^4", "sum |vi^H vj|^2"])
+def test_eig_second_order_on_complex_input_matches_autograd(name):
+    # d/dx Re Σ u · grad l(x): a Hessian-vector product in autograd's complex convention
+    u = np.random.default_rng(5).normal(size=(3, 3, 2)) @ np.array([1.0, 1.0j])
+    loss = LOSSES[name]
+    got = numeric.grad(lambda x: np.real(np.sum(numeric.grad(_ours(loss))(x) * u)))(COMPLEX)
+    want = autograd.grad(lambda x: anp.real(anp.sum(autograd.grad(_theirs(loss))(x) * u)))(
+        COMPLEX)
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("point", list(POINTS))
+def test_eigvals_matches_autograds_eig_to_second_order(point):
+    x = POINTS[point]
+
+    def ours(x):
+        return np.real(np.sum(np.linalg.eigvals(x) ** 3)) + np.sum(np.abs(np.linalg.eigvals(x)))
+
+    def theirs(x):
+        w = anp.linalg.eig(x)[0]
+        return anp.real(anp.sum(w ** 3)) + anp.sum(anp.abs(w))
+
+    np.testing.assert_allclose(numeric.grad(ours)(x), autograd.grad(theirs)(x), rtol=1e-10,
+                               atol=1e-11)
+    if not np.iscomplexobj(x) and x.ndim == 2:
+        np.testing.assert_allclose(numeric.hessian(ours)(x), autograd.hessian(theirs)(x),
+                                   rtol=1e-9, atol=1e-10)
+
+
+@settings(max_examples=8, deadline=None)
+@given(batch=st.lists(st.integers(1, 2), max_size=2), n=st.integers(1, 4),
+       seed=st.integers(0, 2 ** 16), complex_=st.booleans())
+def test_random_stacks_match_autograd(batch, n, seed, complex_):
+    x = separated_eigenvalues(tuple(batch) + (n, n), np.random.default_rng(seed), complex_)
+    loss = LOSSES["sum |vi^H vj|^2"] if n > 1 else LOSSES["Re sum w^3"]
+    np.testing.assert_allclose(numeric.grad(_ours(loss))(x), autograd.grad(_theirs(loss))(x),
+                               rtol=1e-9, atol=1e-10)
+
+
+# --- degenerate points -----------------------------------------------------------------------
+def test_repeated_eigenvalues_refuse_an_eigenvector_cotangent_naming_them():
+    x = np.diag([2.0, 2.0, 1.0]) + np.triu(np.ones((3, 3)), 1) * [[0, 0, 1], [0, 0, 1], [0, 0, 0]]
+    with pytest.raises(ValueError, match=r"eig: repeated eigenvalues \[2\.0, 2\.0, 1\.0\].*"
+                                         "separated eigenvalues"):
+        numeric.grad(_ours(LOSSES["sum |v|^4"]))(x)
+    # the eigenvalues alone still have their gradient there (no 1/(w_j - w_i) is taken)
+    got = numeric.grad(_ours(LOSSES["sum |w|^2"]))(x)
+    np.testing.assert_allclose(got, autograd.grad(_theirs(LOSSES["sum |w|^2"]))(x), atol=1e-12)
+
+
+# --- the align hook --------------------------------------------------------------------------
+def test_align_undoes_a_permutation_and_phases():
+    w, v = np.linalg.eig(np.stack([PAIR, PAIR.T]))
+    base = np.concatenate([w, v.reshape(2, 9)], axis=-1)
+    p = np.array([2, 0, 1])
+    phase = np.exp(1j * np.array([0.3, -2.0, 3.0]))
+    moved = np.concatenate([w[..., p], (v[..., p] * phase).reshape(2, 9)], axis=-1)
+    np.testing.assert_allclose(align_packed(base, moved), base, atol=1e-14)
+    np.testing.assert_allclose(align_values(w, w[..., p]), w, atol=0)
+
+
+def test_finite_differences_need_the_align_hook():
+    op = numeric.get_op("eig")
+    bare = dataclasses.replace(op, kind=dataclasses.replace(op.kind, align=None))
+    with_hook = verify.check_op(op, (3, 3), dtype="complex128", options=NUMERIC)
+    without = verify.check_op(bare, (3, 3), dtype="complex128", options=NUMERIC)
+    assert with_hook.ok, with_hook.explain()
+    assert without.cases[0].get("fd").verdict != "pass"  # LAPACK's phases are not the rule's
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 4), (2, 3, 3)])
+def test_verify_passes_past_derives_closed_forms(shape):
+    for name in ("eig", "eigvals"):
+        for dtype in ("float64", "float32"):
+            r = verify.check_op(name, shape, dtype=dtype, options=NUMERIC, seed=3)
+            assert r.ok, r.explain()
+
+
+# --- wrong rules caught ----------------------------------------------------------------------
+def _conjugated(g, out, x):
+    """eig's rule with Vᴴ where Vᵀ belongs (PyTorch's convention mixed in): a conjugation error."""
+    n = np.shape(x)[-1]
+    w, v = out[..., :n], np.reshape(out[..., n:], np.shape(x))
+    gw, gv = g[..., :n], np.reshape(g[..., n:], np.shape(x))
+    vt, vh = np.swapaxes(v, -1, -2), np.conj(np.swapaxes(v, -1, -2))
+    k = vh @ gv - (vt @ np.conj(v)) * np.diagonal(vh @ gv, 0, -2, -1)[..., None, :]
+    eye = np.eye(n)
+    f = (1 - eye) / (w[..., None, :] - w[..., :, None] + eye)
+    r = np.linalg.solve(vt, (eye * gw[..., :, None] + f * k) @ vt)
+    return r if np.iscomplexobj(x) else np.real(r)
+
+
+def test_a_conjugation_error_is_caught():
+    bad = dataclasses.replace(numeric.get_op("eig"), vjp=(_conjugated,))
+    for dtype in ("float64", "complex128"):  # float64: complex pairs among (3, 3)'s draws
+        r = verify.check_op(bad, (2, 3, 3), dtype=dtype, options=NUMERIC, seed=1)
+        assert "fd" in r.caught_by(), r.explain()
+
+
+def test_dropping_the_normalization_term_is_caught_by_every_numeric_check():
+    from verify.mutants import mutants
+
+    m = next(m for m in mutants("eig") if m.kind == "dropped_term")
+    r = verify.check_op(m.op, (3, 3), options=NUMERIC)
+    assert {"fd", "adjoint", "taylor"} <= set(r.caught_by()), r.explain()
