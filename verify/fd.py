@@ -91,7 +91,9 @@ def along(f: Callable[..., Any], xs: Sequence[Any], vs: Sequence[Any | None],
         out = np.asarray(f(*args))
         if project is None:
             return out
-        return np.real(np.sum(project * out))  # l = Re Σ G f: G pairs with complex outputs
+        # l = Re Σ G f at real t (a complex G pairs with complex outputs); the complex step
+        # (complex t) keeps the imaginary part it reads
+        return np.sum(project * out) if np.iscomplexobj(t) else np.real(np.sum(project * out))
 
     return phi
 
