@@ -222,3 +222,30 @@ def test_dropping_the_normalization_term_is_caught_by_every_numeric_check():
     m = next(m for m in mutants("eig") if m.kind == "dropped_term")
     r = verify.check_op(m.op, (3, 3), options=NUMERIC)
     assert {"fd", "adjoint", "taylor"} <= set(r.caught_by()), r.explain()
+
+
+# --- the domain, and derive's closed form --------------------------------------------------
+def test_the_domain_is_matrices_with_distinct_eigenvalues():
+    from verify.domain import outside
+
+    op = numeric.get_op("eig")
+    x = numeric.cases.sample_inputs(op, numeric.cases.Case(((2, 3, 3),)),
+                                    np.random.default_rng(0))[0]
+    assert outside(op, [x]) == []  # sampled entries lie outside [0.2, 1]: only the kind counts
+    found = outside(op, [np.stack([np.diag([2.0, 2.0, 1.0]), PAIR])])
+    assert found[0]["entries"] == [[0]] and "repeated eigenvalues" in found[0]["values"][0]
+
+
+def test_the_closed_form_is_lapacks_decomposition_up_to_order_and_signs():
+    # derive proves the rules on this branch; it must be the same decomposition as LAPACK's
+    import sympy
+
+    x = np.array([[0.3, 0.9], [0.5, 0.7]])  # positive entries: real, distinct eigenvalues
+    exact = np.vectorize(sympy.Rational, otypes=[object])(x)
+    op = numeric.get_op("eig")
+    sym = np.vectorize(lambda e: float(sympy.N(e, 20)))(np.asarray(op.sym(exact), dtype=object))
+    lapack = op.fwd(x)
+    np.testing.assert_allclose(align_packed(lapack, sym), lapack, atol=1e-14)
+    sym_w = np.vectorize(lambda e: float(sympy.N(e, 20)))(
+        np.asarray(numeric.get_op("eigvals").sym(exact), dtype=object))
+    np.testing.assert_allclose(align_values(np.linalg.eigvals(x), sym_w), np.linalg.eigvals(x))
