@@ -85,17 +85,17 @@ def _eig_part(g, out, x):
     k = k - np.matmul(vt, np.conj(v)) * np.expand_dims(np.diagonal(k, 0, -2, -1), -2)
     f = apart / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + (1 - apart))
     eye = _mask(np.eye(n), w)
-    return _to_input(x, vt, eye * np.expand_dims(gw, -1) + f * k)
+    return _to_input(x, vt, np.matmul(eye * np.expand_dims(gw, -1) + f * k, vt))
 
 
 def _eigvals_part(g, out, x):
     vt = _mT(_vectors(x, out))
-    return _to_input(x, vt, np.expand_dims(g, -1) * vt, inner_times_vt=False)
+    return _to_input(x, vt, np.expand_dims(g, -1) * vt)  # diag(w̄) Vᵀ
 
 
-def _to_input(x, vt, inner, inner_times_vt=True):
-    """V⁻ᵀ inner Vᵀ (inner Vᵀ given when ``inner_times_vt`` is False); real for a real x."""
-    r = np.linalg.solve(vt, np.matmul(inner, vt) if inner_times_vt else inner)
+def _to_input(x, vt, m):
+    """V⁻ᵀ m (m = inner Vᵀ): the cotangent of x, real for a real x (autograd's convention)."""
+    r = np.linalg.solve(vt, m)
     return r if np.iscomplexobj(x) else np.real(r)
 
 

@@ -1,12 +1,10 @@
 """eig and eigvals (numeric/ops/eig.py): NumPy's EigResult and call forms, gradients against
 autograd's at first and second order (real matrices with real and complex-pair eigenvalues,
-complex matrices, stacks), the refusal at repeated eigenvalues, the kinds' align hook, and
-wrong rules (a dropped normalization term, a conjugated one) caught by verify.
+complex matrices, stacks), the refusal at repeated eigenvalues, the kinds' align hook, and the
+2x2 closed form derive checks the rules on. verify on eig: tests/verify/test_eig_checks.py.
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 import pytest
@@ -15,7 +13,6 @@ from hypothesis import strategies as st
 
 import numeric
 import numeric.numpy as nnp
-import verify
 from numeric import Tensor
 from numeric.kinds.eig import align_packed, align_values, separated_eigenvalues
 from verify.checks import Options
@@ -178,64 +175,8 @@ def test_align_undoes_a_permutation_and_phases():
     np.testing.assert_allclose(align_values(w, w[..., p]), w, atol=0)
 
 
-def test_finite_differences_need_the_align_hook():
-    op = numeric.get_op("eig")
-    bare = dataclasses.replace(op, kind=dataclasses.replace(op.kind, align=None))
-    with_hook = verify.check_op(op, (3, 3), dtype="complex128", options=NUMERIC)
-    without = verify.check_op(bare, (3, 3), dtype="complex128", options=NUMERIC)
-    assert with_hook.ok, with_hook.explain()
-    assert without.cases[0].get("fd").verdict != "pass"  # LAPACK's phases are not the rule's
 
-
-@pytest.mark.parametrize("shape", [(3, 3), (4, 4), (2, 3, 3)])
-def test_verify_passes_past_derives_closed_forms(shape):
-    for name in ("eig", "eigvals"):
-        for dtype in ("float64", "float32"):
-            r = verify.check_op(name, shape, dtype=dtype, options=NUMERIC, seed=3)
-            assert r.ok, r.explain()
-
-
-# --- wrong rules caught ----------------------------------------------------------------------
-def _conjugated(g, out, x):
-    """eig's rule with Vᴴ where Vᵀ belongs (PyTorch's convention mixed in): a conjugation error."""
-    n = np.shape(x)[-1]
-    w, v = out[..., :n], np.reshape(out[..., n:], np.shape(x))
-    gw, gv = g[..., :n], np.reshape(g[..., n:], np.shape(x))
-    vt, vh = np.swapaxes(v, -1, -2), np.conj(np.swapaxes(v, -1, -2))
-    k = vh @ gv - (vt @ np.conj(v)) * np.diagonal(vh @ gv, 0, -2, -1)[..., None, :]
-    eye = np.eye(n)
-    f = (1 - eye) / (w[..., None, :] - w[..., :, None] + eye)
-    r = np.linalg.solve(vt, (eye * gw[..., :, None] + f * k) @ vt)
-    return r if np.iscomplexobj(x) else np.real(r)
-
-
-def test_a_conjugation_error_is_caught():
-    bad = dataclasses.replace(numeric.get_op("eig"), vjp=(_conjugated,))
-    for dtype in ("float64", "complex128"):  # float64: complex pairs among (3, 3)'s draws
-        r = verify.check_op(bad, (2, 3, 3), dtype=dtype, options=NUMERIC, seed=1)
-        assert "fd" in r.caught_by(), r.explain()
-
-
-def test_dropping_the_normalization_term_is_caught_by_every_numeric_check():
-    from verify.mutants import mutants
-
-    m = next(m for m in mutants("eig") if m.kind == "dropped_term")
-    r = verify.check_op(m.op, (3, 3), options=NUMERIC)
-    assert {"fd", "adjoint", "taylor"} <= set(r.caught_by()), r.explain()
-
-
-# --- the domain, and derive's closed form --------------------------------------------------
-def test_the_domain_is_matrices_with_distinct_eigenvalues():
-    from verify.domain import outside
-
-    op = numeric.get_op("eig")
-    x = numeric.cases.sample_inputs(op, numeric.cases.Case(((2, 3, 3),)),
-                                    np.random.default_rng(0))[0]
-    assert outside(op, [x]) == []  # sampled entries lie outside [0.2, 1]: only the kind counts
-    found = outside(op, [np.stack([np.diag([2.0, 2.0, 1.0]), PAIR])])
-    assert found[0]["entries"] == [[0]] and "repeated eigenvalues" in found[0]["values"][0]
-
-
+# --- derive's closed form --------------------------------------------------
 def test_the_closed_form_is_lapacks_decomposition_up_to_order_and_signs():
     # derive proves the rules on this branch; it must be the same decomposition as LAPACK's
     import sympy
