@@ -79,7 +79,7 @@ def _unpack(packed, batch, n):
 def _eig_part(g, out, x):
     n, batch = np.shape(x)[-1], tuple(np.shape(x)[:-2])
     (w, v), (gw, gv) = _unpack(out, batch, n), _unpack(g, batch, n)
-    apart = _apart(w, gv)
+    apart = _apart(w, gv, v)
     vt = _mT(v)
     k = np.matmul(vt, gv)
     k = k - np.matmul(vt, np.conj(v)) * np.expand_dims(np.diagonal(k, 0, -2, -1), -2)
@@ -89,7 +89,9 @@ def _eig_part(g, out, x):
 
 
 def _eigvals_part(g, out, x):
-    vt = _mT(_vectors(x, out))
+    v = _vectors(x, out)
+    _apart(out, 0, v, "eigvals")
+    vt = _mT(v)
     return _to_input(x, vt, np.expand_dims(g, -1) * vt)  # diag(w̄) Vᵀ
 
 
@@ -110,9 +112,10 @@ def _vectors(x, w):
     return np.take_along_axis(v, p[..., None, :], axis=-1)
 
 
-def _apart(w, gv):
-    """1 off the diagonal where w_i, w_j are apart, else 0 (in w's dtype); refuses a nonzero
-    eigenvector cotangent at repeated eigenvalues, naming them."""
+def _apart(w, gv, v, name="eig"):
+    """1 off the diagonal where w_i, w_j are apart, else 0 (in w's dtype). At repeated
+    eigenvalues refuses a nonzero eigenvector cotangent, and any cotangent where x is not
+    diagonalizable (V singular: a Jordan block), naming the eigenvalues."""
     n = np.shape(w)[-1]
     off = np.ones((n, n)) - np.eye(n)
     wv = np.asarray(getattr(w, "value", w))
@@ -121,12 +124,17 @@ def _apart(w, gv):
     d = np.abs(wv[..., :, None] - wv[..., None, :])
     scale = np.max(np.abs(wv), axis=-1, initial=0.0)[..., None, None]
     close = (d <= GAP * np.maximum(scale, 1e-300)) & (off > 0)
-    gvv = np.asarray(getattr(gv, "value", gv))
-    if np.any(close) and np.any(gvv != 0):
-        raise ValueError(f"eig: repeated eigenvalues {np.round(wv, 8).tolist()}: their "
-                         "eigenvectors are any basis of the shared space, not functions of x, so "
-                         "a cotangent on them has no gradient there (declared domain: separated "
-                         "eigenvalues)")
+    if not np.any(close):
+        return _mask(off, w)
+    shown = np.round(wv, 8).tolist()
+    if np.any(np.asarray(getattr(gv, "value", gv)) != 0):
+        raise ValueError(f"{name}: repeated eigenvalues {shown}: their eigenvectors are any "
+                         "basis of the shared space, not functions of x, so a cotangent on them "
+                         "has no gradient there (declared domain: separated eigenvalues)")
+    if np.any(np.linalg.cond(np.asarray(getattr(v, "value", v))) > 1e8):
+        raise ValueError(f"{name}: repeated eigenvalues {shown} of a matrix that is not "
+                         "diagonalizable (its eigenvectors are parallel): its eigenvalues have no "
+                         "derivative there (declared domain: separated eigenvalues)")
     return _mask(off * ~close, w)
 
 

@@ -164,6 +164,16 @@ def test_repeated_eigenvalues_refuse_an_eigenvector_cotangent_naming_them():
     np.testing.assert_allclose(got, autograd.grad(_theirs(LOSSES["sum |w|^2"]))(x), atol=1e-12)
 
 
+def test_a_jordan_block_refuses_even_an_eigenvalue_cotangent():
+    # sum w² = tr(x²) is smooth there (gradient 2xᵀ), but V⁻ᵀ diag(w̄) Vᵀ has no meaning with
+    # V singular: refused rather than a wrong number
+    jordan = np.array([[1.0, 1.0], [0.0, 1.0]])
+    for call in (lambda a: np.linalg.eig(a)[0], np.linalg.eigvals):
+        with pytest.raises(ValueError, match=r"repeated eigenvalues \[1\.0, 1\.0\] of a matrix "
+                                             "that is not diagonalizable"):
+            numeric.grad(lambda a, call=call: np.sum(call(a) ** 2))(jordan)
+
+
 # --- the align hook --------------------------------------------------------------------------
 def test_align_undoes_a_permutation_and_phases():
     w, v = np.linalg.eig(np.stack([PAIR, PAIR.T]))
