@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["EIG", "EIGVALS", "align_values", "align_packed", "separated_eigenvalues",
            "match_order"]
 
-SPACING = 1.5  # between neighbouring eigenvalues (real parts), and ≥ 2 × imaginary part apart
+SPACING = 1.5  # between the real parts of neighbouring eigenvalues (a pair is 2b ≥ 1.5 apart)
 
 
 def align_values(base: Any, out: Any) -> np.ndarray:
