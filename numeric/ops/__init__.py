@@ -26,6 +26,6 @@ from numeric.ops import elementwise, layout, linalg, products, reductions  # noq
 from numeric.ops import building, ordering  # noqa: F401  # isort: skip (after linalg)
 from numeric.ops import parts, remainders, scans, statistics  # noqa: F401  # isort: skip
 from numeric.ops import einsum, vectors, norms, decompositions, inverses  # noqa: F401  # isort: skip
-from numeric.ops import scipy_linalg  # noqa: F401  # isort: skip (SciPy's, last)
+from numeric.ops import scipy_linalg, scipy_signal  # noqa: F401  # isort: skip (SciPy's, last)
 
 __all__: list[str] = []
