@@ -30,8 +30,7 @@ POSITIVE_STABLE = Domain(-1.0, 1.0, kind="full rank")
 #                      ā = −q̄ outᵀ,  b̄ = −outᵀ q̄
 # ---------------------------------------------------------------------------------------------
 register(Op("solve_triangular", lambda x, y, trans=0, lower=False, unit_diagonal=False:
-            _scipy().solve_triangular(x, y, trans=trans, lower=lower,
-                                      unit_diagonal=unit_diagonal), (
+            _tri_arrays(x, y, trans, lower, unit_diagonal), (
     lambda g, out, x, y, trans=0, lower=False, unit_diagonal=False:
         _triangle(_tri_outer(_tri_vjp(g, x, y, trans, lower, unit_diagonal), out, y, trans),
                   x, lower, unit_diagonal, g),
@@ -112,7 +111,13 @@ def _tri_solve(a, b, trans, lower, unit):
     if _symbolic(a, b):
         t = _triangle(a, a, lower, unit, a, ones=True)
         return _sym_solve(np.swapaxes(t, -1, -2) if trans else t, b)
-    return _scipy().solve_triangular(a, b, trans=trans, lower=lower, unit_diagonal=unit)
+    return _tri_arrays(a, b, trans, lower, unit)
+
+
+def _tri_arrays(a, b, trans, lower, unit):
+    solve = _scipy().solve_triangular
+    return _over_batch(lambda a, b: solve(a, b, trans=trans, lower=lower, unit_diagonal=unit),
+                       (a, b), (2, 1 if np.ndim(b) == 1 else 2))
 
 
 def _tri_vjp(g, a, b, trans, lower, unit):
@@ -163,7 +168,7 @@ def _bind_sqrtm(a, disp):
 
 
 def _sqrtm(x):
-    out = _scipy().sqrtm(x)
+    out = _over_batch(_scipy().sqrtm, (x,), (2,))
     if np.iscomplexobj(out) and not np.iscomplexobj(x):
         if np.all(np.abs(np.imag(out)) <= 1e3 * np.finfo(np.result_type(x)).eps
                   * (1 + np.abs(np.real(out)))):
@@ -223,13 +228,29 @@ def _sylvester_arrays(a, b, q):
     runs the complex solver on the real Schur form, whose 2x2 blocks (complex eigenvalue
     pairs) it cannot take, and returns a wrong X (SciPy 1.17). Such a q is solved as its real
     and imaginary parts; a complex a or b makes everything complex."""
-    solve = _scipy().solve_sylvester
+    scipy_solve = _scipy().solve_sylvester
+
+    def solve(a, b, q):
+        return _over_batch(scipy_solve, (a, b, q), (2, 2, 2))
+
     if np.iscomplexobj(a) or np.iscomplexobj(b):
         return solve(np.asarray(a, dtype=complex), np.asarray(b, dtype=complex),
                      np.asarray(q, dtype=complex))
     if np.iscomplexobj(q):
         return solve(a, b, np.real(q)) + 1j * solve(a, b, np.imag(q))
     return solve(a, b, q)
+
+
+def _over_batch(f, arrays, cores):
+    """f on each matrix of broadcast stacks (``cores``: each array's own trailing axes), as
+    SciPy ≥ 1.15 does itself; older SciPy takes one matrix at a time."""
+    arrays = [np.asarray(v) for v in arrays]
+    if all(v.ndim <= c for v, c in zip(arrays, cores)):
+        return f(*arrays)
+    batch = np.broadcast_shapes(*(v.shape[:v.ndim - c] for v, c in zip(arrays, cores)))
+    full = [np.broadcast_to(v, batch + v.shape[v.ndim - c:]) for v, c in zip(arrays, cores)]
+    outs = [f(*(v[k] for v in full)) for k in np.ndindex(*batch)]
+    return np.reshape(np.stack(outs), batch + np.shape(outs[0]))
 
 
 def _exact_solve(a, b):
