@@ -13,7 +13,8 @@ written in engine ops and calls ``odeint`` again, so on Tensors it is differenti
 
 It is a function, not an op record: its forward takes a Python function, which derive cannot
 run on symbols, so ``gradproof verify``/``derive`` do not cover it; tests/numeric/
-test_scipy_integrate.py checks it against autograd and central differences.
+test_scipy_integrate.py checks it against autograd and central differences. Any other name of
+``scipy.integrate`` is SciPy's function, refusing Tensors.
 """
 
 from __future__ import annotations
@@ -133,3 +134,25 @@ def _adjoint(func, constants, kwargs, g, yt, y0, t, theta):
     t_bar[0] = -np.sum(a_before * np.ravel(func(np.reshape(y0, (d,)), t[0], *params)))
     grads = [np.reshape(a, np.shape(y0)), np.stack(t_bar)]
     return grads + (unflatten(theta_bar) if theta else [])
+
+
+def __getattr__(name: str) -> Any:
+    """Any other name of scipy.integrate: SciPy's function, refusing Tensors."""
+    from numeric.tensor import Tensor
+
+    _scipy_odeint()  # the ImportError naming the extra, without SciPy
+    import scipy.integrate
+
+    function = getattr(scipy.integrate, name)
+    if not callable(function) or isinstance(function, type):
+        return function
+
+    def refusing(*args: Any, **kwargs: Any) -> Any:
+        if any(isinstance(v, Tensor) for v in (*args, *kwargs.values())):
+            raise TypeError(f"scipy.integrate.{name} is not supported on Tensor: it has no "
+                            "differentiable counterpart in numeric.scipy.integrate")
+        return function(*args, **kwargs)
+
+    refusing.__name__ = name
+    refusing.__doc__ = function.__doc__
+    return refusing

@@ -115,3 +115,13 @@ def test_full_output_and_bad_shapes_are_refused():
         odeint(lambda y, t: -y, Tensor(np.ones(2)), np.array([0.0, 1.0]), full_output=True)
     with pytest.raises(ValueError, match=r"odeint: y0 must be a vector.*\(2, 2\)"):
         odeint(lambda y, t: -y, Tensor(np.ones((2, 2))), np.array([0.0, 1.0]))
+
+
+def test_other_scipy_integrate_names_are_scipys_and_refuse_tensors():
+    import scipy.integrate
+
+    import numeric.scipy.integrate as nsi
+
+    assert nsi.trapezoid([1.0, 2.0, 3.0]) == scipy.integrate.trapezoid([1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match=r"scipy\.integrate\.trapezoid is not supported"):
+        nsi.trapezoid(Tensor(np.ones(3)))
