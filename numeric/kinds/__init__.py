@@ -9,6 +9,7 @@
 - ``linalg``: ``SQUARE``, ``DIAGONAL``, ``DOT``, ``OUTER``, ``EINSUM``, and ``OTHER`` for a
   user op that declares its own cases;
 - ``scan``: ``SCAN``, ``DIFF``, ``GRADIENT``;
+- ``scipy``: ``SYLVESTER``, ``CONVOLVE`` (SciPy's ops);
 - ``products``: ``INNER``, ``TENSORDOT``, ``VDOT``, ``KRON``, ``CROSS``, ``VECDOT``,
   ``MATVEC``, ``VECMAT``;
 - ``decomposition``: ``SVD_KIND``, ``SYMMETRIC``, ``QR_KIND``, ``PINV``, ``LSTSQ``,
@@ -50,6 +51,7 @@ from numeric.kinds.linalg import DIAGONAL, DOT, EINSUM, OTHER, OUTER, SQUARE
 from numeric.kinds.products import CROSS, INNER, KRON, MATVEC, TENSORDOT, VDOT, VECDOT, VECMAT
 from numeric.kinds.reduction import AVERAGE, MOMENT, NORM, REDUCE, SOFTMAX
 from numeric.kinds.scan import DIFF, GRADIENT, SCAN
+from numeric.kinds.scipy import CONVOLVE, SYLVESTER
 
 __all__ = [
     "ELEMENTWISE", "BROADCAST_TO", "MATMUL", "SOLVE", "REDUCE", "MOMENT", "SOFTMAX", "NORM",
@@ -61,3 +63,4 @@ __all__ = [
 __all__ += ["SVD_KIND", "SYMMETRIC", "QR_KIND", "PINV", "LSTSQ", "MATRIX_POWER"]
 __all__ += ["INNER", "TENSORDOT", "VDOT", "KRON", "CROSS", "VECDOT", "MATVEC", "VECMAT"]
 __all__ += ["EIG", "EIGVALS"]
+__all__ += ["SYLVESTER", "CONVOLVE"]
