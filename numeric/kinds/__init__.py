@@ -9,10 +9,12 @@
 - ``linalg``: ``SQUARE``, ``DIAGONAL``, ``DOT``, ``OUTER``, ``EINSUM``, and ``OTHER`` for a
   user op that declares its own cases;
 - ``scan``: ``SCAN``, ``DIFF``, ``GRADIENT``;
+- ``scipy``: ``SYLVESTER``, ``CONVOLVE`` (SciPy's ops);
 - ``products``: ``INNER``, ``TENSORDOT``, ``VDOT``, ``KRON``, ``CROSS``, ``VECDOT``,
   ``MATVEC``, ``VECMAT``;
 - ``decomposition``: ``SVD_KIND``, ``SYMMETRIC``, ``QR_KIND``, ``PINV``, ``LSTSQ``,
-  ``MATRIX_POWER``.
+  ``MATRIX_POWER``;
+- ``eig``: ``EIG``, ``EIGVALS`` (general eigendecomposition: an ``align`` hook for FD).
 
 A new kind is one ``Kind(...)`` beside its relatives and the op rows that use it.
 """
@@ -31,6 +33,7 @@ from numeric.kinds.building import (
     TRI,
 )
 from numeric.kinds.decomposition import LSTSQ, MATRIX_POWER, PINV, QR_KIND, SVD_KIND, SYMMETRIC
+from numeric.kinds.eig import EIG, EIGVALS
 from numeric.kinds.layout import (
     CONCATENATE,
     EXPAND_DIMS,
@@ -48,6 +51,7 @@ from numeric.kinds.linalg import DIAGONAL, DOT, EINSUM, OTHER, OUTER, SQUARE
 from numeric.kinds.products import CROSS, INNER, KRON, MATVEC, TENSORDOT, VDOT, VECDOT, VECMAT
 from numeric.kinds.reduction import AVERAGE, MOMENT, NORM, REDUCE, SOFTMAX
 from numeric.kinds.scan import DIFF, GRADIENT, SCAN
+from numeric.kinds.scipy import CONVOLVE, SYLVESTER
 
 __all__ = [
     "ELEMENTWISE", "BROADCAST_TO", "MATMUL", "SOLVE", "REDUCE", "MOMENT", "SOFTMAX", "NORM",
@@ -58,3 +62,5 @@ __all__ = [
 ]
 __all__ += ["SVD_KIND", "SYMMETRIC", "QR_KIND", "PINV", "LSTSQ", "MATRIX_POWER"]
 __all__ += ["INNER", "TENSORDOT", "VDOT", "KRON", "CROSS", "VECDOT", "MATVEC", "VECMAT"]
+__all__ += ["EIG", "EIGVALS"]
+__all__ += ["SYLVESTER", "CONVOLVE"]

@@ -17,7 +17,8 @@ share. A new op is one ``register(Op(...))`` in its group.
 ``linalg``; ``forms`` holds the NumPy call forms of the ``layout`` ops.
 ``parts`` and ``remainders`` (more elementwise ops), ``scans`` and ``statistics`` register last.
 ``einsum``, ``vectors``, ``norms``, ``decompositions`` and ``inverses`` (products, norms,
-decompositions) register after them, in this order.
+decompositions) register after them, in this order. ``scipy_linalg`` and ``scipy_signal``
+(SciPy's functions, for ``numeric.scipy``) register last.
 """
 
 from numeric.ops import elementwise, layout, linalg, products, reductions  # noqa: F401
@@ -25,5 +26,7 @@ from numeric.ops import elementwise, layout, linalg, products, reductions  # noq
 from numeric.ops import building, ordering  # noqa: F401  # isort: skip (after linalg)
 from numeric.ops import parts, remainders, scans, statistics  # noqa: F401  # isort: skip
 from numeric.ops import einsum, vectors, norms, decompositions, inverses  # noqa: F401  # isort: skip
+from numeric.ops import eig  # noqa: F401  # isort: skip
+from numeric.ops import scipy_linalg, scipy_signal  # noqa: F401  # isort: skip (SciPy's, last)
 
 __all__: list[str] = []

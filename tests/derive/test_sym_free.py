@@ -14,6 +14,7 @@ from numeric.cases import Case, standard_cases
 KEEP_SYM = {"slogdet", "cholesky", "logsumexp", "pinv"}  # still need their own SymPy forward
 KEEP_SYM |= {"svd", "eigh", "qr", "lstsq"}  # LAPACK's factorings: exact_forms' closed forms
 KEEP_SYM |= {"gradient"}  # np.gradient allocates a float64 output, which cannot hold symbols
+KEEP_SYM |= {"solve_triangular", "sqrtm", "solve_sylvester"}  # SciPy forwards: no symbols
 
 
 def _no_exact_form(op, case):

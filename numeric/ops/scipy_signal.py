@@ -1,0 +1,146 @@
+"""Signal processing: ``convolve``, autograd's general N-d convolution (``autograd.scipy.signal``).
+
+``convolve(x, y, axes, dot_axes, mode)`` convolves x's axes ``axes[0]`` with y's ``axes[1]``,
+sums x's ``dot_axes[0]`` against y's ``dot_axes[1]`` (a tensor contraction), and keeps every
+other axis: the output's axes are x's kept axes, then y's (each in order), then the convolved
+ones. Along each convolved axis, with sizes n and m: ``full`` gives n + m − 1 entries (SciPy's
+``scipy.signal.convolve`` for plain arrays), ``same`` the middle n of them, ``valid`` the
+|n − m| + 1 where one operand covers the other. Plain NumPy: the table needs no SciPy for it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from numeric.kinds import CONVOLVE
+from numeric.op import Op, get_op, register
+from numeric.ops.common import _like
+
+__all__: list[str] = []
+
+_MODES = ("full", "valid", "same")
+
+# ---------------------------------------------------------------------------------------------
+# out = conv(x, y) is bilinear. Let G be the cotangent put back into the full output (zeros
+# where the mode cut entries off). Along a convolved axis out[k] = Σ_j x[j] y[k − j], so
+#   x̄[j] = Σ_k G[k] y[k − j]:  the valid convolution of G with y flipped, y's kept axes summed
+#   ȳ[i] = Σ_k G[k] x[k − i]:  the valid convolution of G with x flipped, x's kept axes summed
+# and each result's axes are put back in the input's order. The rules call convolve itself,
+# so on Tensors they are differentiable again.
+# ---------------------------------------------------------------------------------------------
+register(Op("convolve", lambda x, y, axes=None, dot_axes=((), ()), mode="full":
+            _convolve(x, y, axes, dot_axes, mode), (
+    lambda g, out, x, y, axes=None, dot_axes=((), ()), mode="full":
+        _convolve_part(0, g, x, y, axes, dot_axes, mode),
+    lambda g, out, x, y, axes=None, dot_axes=((), ()), mode="full":
+        _convolve_part(1, g, x, y, axes, dot_axes, mode)),
+    kind=CONVOLVE, bind=lambda A, B, axes=None, dot_axes=((), ()), mode="full":
+        _bind_convolve(A, B, axes, dot_axes, mode),
+    doc="autograd.scipy.signal.convolve: x's axes[0] convolved with y's axes[1], dot_axes "
+        "summed, the rest kept; mode 'full', 'valid' or 'same'"))
+
+
+def _bind_convolve(a, b, axes, dot_axes, mode):
+    roles = _roles(np.shape(a), np.shape(b), axes, dot_axes, mode)
+    return (a, b), {"axes": (roles[0], roles[3]), "dot_axes": (roles[1], roles[4]),
+                    "mode": mode}
+
+
+def _roles(xshape, yshape, axes, dot_axes, mode):
+    """(conv, dot, kept) axes of x, then of y, checked: the axes the error names are NumPy's."""
+    if mode not in _MODES:
+        raise ValueError(f"convolve: mode must be 'full', 'valid' or 'same', got {mode!r}")
+    nx, ny = len(xshape), len(yshape)
+    if axes is None:
+        axes = (tuple(range(nx)), tuple(range(nx)))
+    try:
+        cx, cy = (tuple(int(a) for a in ax) for ax in axes)
+        dx, dy = (tuple(int(a) for a in ax) for ax in dot_axes)
+    except (TypeError, ValueError):
+        raise TypeError(f"convolve: axes and dot_axes must be pairs of sequences of axes, got "
+                        f"axes={axes!r}, dot_axes={dot_axes!r}") from None
+    if len(cx) != len(cy) or len(dx) != len(dy):
+        raise ValueError(f"convolve: x and y need as many convolved axes and as many summed "
+                         f"axes, got axes={axes!r}, dot_axes={dot_axes!r}")
+    for name, nd, shape, own in (("x", nx, xshape, cx + dx), ("y", ny, yshape, cy + dy)):
+        if any(not 0 <= a < nd for a in own) or len(set(own)) != len(own):
+            raise ValueError(f"convolve: {name} of shape {tuple(shape)} has axes "
+                             f"{list(range(nd))}; axes and dot_axes name {own}, which must be "
+                             "distinct axes of it")
+    for i, j in zip(dx, dy):
+        if xshape[i] != yshape[j]:
+            raise ValueError(f"convolve: summed axes differ in size: x's axis {i} has "
+                             f"{xshape[i]}, y's axis {j} has {yshape[j]}")
+    sizes = [(xshape[i], yshape[j]) for i, j in zip(cx, cy)]
+    if mode == "valid" and not (all(n >= m for n, m in sizes) or all(m >= n for n, m in sizes)):
+        raise ValueError(f"convolve: mode 'valid' needs one operand at least as large as the "
+                         f"other along every convolved axis, got sizes {sizes} (x, y)")
+    kx = tuple(i for i in range(nx) if i not in cx + dx)
+    ky = tuple(j for j in range(ny) if j not in cy + dy)
+    return cx, dx, kx, cy, dy, ky
+
+
+def _convolve(x, y, axes, dot_axes, mode):
+    cx, dx, kx, cy, dy, ky = _roles(np.shape(x), np.shape(y), axes, dot_axes, mode)
+    n = [np.shape(x)[i] for i in cx]
+    xt = np.transpose(x, kx + dx + cx)[(Ellipsis,) + (slice(None, None, -1),) * len(cx)]
+    yt = np.transpose(y, ky + dy + cy)
+    lead = len(ky) + len(dy)
+    padded = np.pad(np.asarray(yt), [(0, 0)] * lead + [(k - 1, k - 1) for k in n])
+    windows = sliding_window_view(padded, n, axis=tuple(range(lead, lead + len(n))))
+    # xt: (kept x, dot, window); windows: (kept y, dot, position, window)
+    ix = list(range(len(kx)))
+    iy = list(range(len(kx), len(kx) + len(ky)))
+    idot = list(range(len(kx) + len(ky), len(kx) + len(ky) + len(dx)))
+    start = idot[-1] + 1 if idot else len(kx) + len(ky)
+    ipos = list(range(start, start + len(n)))
+    iwin = list(range(start + len(n), start + 2 * len(n)))
+    full = np.einsum(np.asarray(xt), ix + idot + iwin, windows, iy + idot + ipos + iwin,
+                     ix + iy + ipos)
+    m = [np.shape(y)[j] for j in cy]
+    cut = (Ellipsis,) + tuple(slice(s, s + k) for s, k in zip(*_window(n, m, mode)))
+    out = full[cut]
+    symbolic = [v for v in (x, y) if isinstance(v, np.ndarray) and v.dtype == object]
+    return _like(out, symbolic[0]) if symbolic else out
+
+
+def _window(n, m, mode):
+    """Where each convolved axis of the output starts in the full convolution, and its size."""
+    if mode == "full":
+        return [0] * len(n), [a + b - 1 for a, b in zip(n, m)]
+    if mode == "same":
+        return [(b - 1) // 2 for b in m], list(n)
+    return [min(a, b) - 1 for a, b in zip(n, m)], [abs(a - b) + 1 for a, b in zip(n, m)]
+
+
+def _convolve_part(which, g, x, y, axes, dot_axes, mode):
+    """x̄ (which = 0) or ȳ (1): G, back in the full output, convolved ('valid') with the other
+    operand flipped along its convolved axes, its kept axes summed against G's."""
+    cx, dx, kx, cy, dy, ky = _roles(np.shape(x), np.shape(y), axes, dot_axes, mode)
+    n, m = [np.shape(x)[i] for i in cx], [np.shape(y)[j] for j in cy]
+    starts, sizes = _window(n, m, mode)
+    lead = len(kx) + len(ky)
+    g = np.pad(g, [(0, 0)] * lead + [(s, a + b - 1 - s - k)
+                                     for s, k, a, b in zip(starts, sizes, n, m)])
+    gconv = tuple(range(lead, lead + len(n)))
+    gx, gy = tuple(range(len(kx))), tuple(range(len(kx), lead))
+    if which == 0:  # summed against y's kept axes; x's own axes come back in this order
+        other, oc, od, ok, keep, dot, conv = y, cy, dy, ky, kx, dx, cx
+        gdot = gy
+    else:
+        other, oc, od, ok, keep, dot, conv = x, cx, dx, kx, ky, dy, cy
+        gdot = gx
+    flipped = np.flip(other, axis=oc) if oc else other
+    r = _call(g, flipped, (gconv, oc), (gdot, ok), "valid")
+    order = list(keep) + [dot[od.index(a)] for a in sorted(od)] + list(conv)
+    return np.transpose(r, tuple(np.argsort(order).tolist()))
+
+
+def _call(x, y, axes, dot_axes, mode):
+    """convolve on Tensors through the engine (recorded: higher order), else the forward."""
+    from numeric.tensor import Tensor  # the engine, loaded by the time a rule runs
+
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        return get_op("convolve")(x, y, axes=axes, dot_axes=dot_axes, mode=mode)
+    return _convolve(x, y, axes, dot_axes, mode)
