@@ -191,9 +191,11 @@ def _prove(op: Op, case: Case, rules: tuple[Any, ...], seed: int, limits: Limits
     except DeriveError as e:
         if op.exact_point is None:
             return done("unavailable", "no exact derivation", str(e))
-        return _constructed(op, case, rules, rng, limits, done)
+        return _constructed(op, case, rules, rng, limits, done, "")
     except Exception as e:  # noqa: BLE001 - the forward cannot run on symbols
         return done("unavailable", "no exact derivation", f"{type(e).__name__}: {e}")
+    if op.exact_point is not None:  # exact points with known factors: far faster than random
+        return _constructed(op, case, rules, rng, limits, done, why)  # ones through radicals
     method = f"exact rational spot checks at {limits.spot_points} points"
     try:
         with budget(limits.spot_seconds) as clock:
@@ -250,8 +252,9 @@ def _symbolic(op: Op, case: Case, rules: tuple[Any, ...], rng: np.random.Generat
 
 
 def _constructed(op: Op, case: Case, rules: tuple[Any, ...], rng: np.random.Generator,
-                 limits: Limits, done: _Outcome) -> Proof:
-    """No exact form, but the op declares exact points: the rule is checked exactly there."""
+                 limits: Limits, done: _Outcome, why: str) -> Proof:
+    """No exact form (or its proof ran out: ``why``), but the op declares exact points: the
+    rule is checked exactly there."""
     try:
         with budget(limits.spot_seconds) as clock:
             status, method, detail = constructed_check(op, rules, case, CONSTRUCTED_POINTS, rng,
@@ -266,7 +269,7 @@ def _constructed(op: Op, case: Case, rules: tuple[Any, ...], rng: np.random.Gene
     except Exception as e:  # noqa: BLE001 - a NumPy call in the rule with no exact meaning
         return done("unavailable", "the rule cannot run on rationals",
                     f"at a constructed point: {type(e).__name__}: {e}")
-    return done(status, method, detail)
+    return done(status, method, "; ".join(t for t in (why, detail) if t))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from numeric.ops.linalg import _sym_matrix
 __all__ = ["eigh", "svd", "qr", "lstsq", "factors"]
 
 _PAST_TWO = ("LAPACK's {} has no SymPy closed form past two eigen- or singular values (and its "
-             "vectors' signs are LAPACK's choice): finite differences, the adjoint and Taylor "
-             "tests and autograd check it")
+             "vectors' signs are LAPACK's choice): derive checks its rule exactly at constructed "
+             "rational points, finite differences and autograd everywhere")
 
 
 def _flat(*parts):
@@ -78,15 +78,16 @@ def _svd2(m):
 def svd(x, full_matrices=True, compute_uv=True, vectors_for_rules=False):
     """The singular values (closed form for two); the vectors only for rules (``factors``):
     derive's spot checks of U and Vh through nested radicals overrun its time budget, and an
-    exact VJP of this branch is not comparable with LAPACK's signs, so there is none."""
+    exact VJP of this branch is not comparable with LAPACK's signs, so there is none here (the
+    constructed points of :mod:`numeric.ops.exact_points` check the vectors' rule)."""
     rows, cols = np.shape(x)[-2:]
     if min(rows, cols) != 2:
         raise NotImplementedError(_PAST_TWO.format("singular value decomposition"))
     if compute_uv and not vectors_for_rules:
         raise NotImplementedError("svd's singular vectors: their closed form's exact VJP "
                                   "overruns derive's time budget and its signs are not "
-                                  "LAPACK's; finite differences, the adjoint and Taylor tests "
-                                  "and autograd check them")
+                                  "LAPACK's; derive checks their rule exactly at constructed "
+                                  "rational points instead")
     sp = _sp()
 
     def one(m):
