@@ -76,13 +76,10 @@ def constructed_check(op: Op, rules: Any, case: Case, points: int, rng: np.rando
     for _ in range(points):
         if clock is not None:
             clock.check()
-        for attempt in range(_ATTEMPTS):  # a point on a jump of LAPACK's signs: draw again
-            try:
-                p = constructed_point(op, case, rng)
-                break
-            except Unjudged as e:
-                if attempt + 1 == _ATTEMPTS:
-                    return "unavailable", method, f"{e} (at {_ATTEMPTS} constructed points)"
+        try:
+            p = constructed_point(op, case, rng)
+        except Unjudged as e:
+            return "unavailable", method, str(e)
         if clock is not None:
             clock.check()
         params = dict(case.params)
@@ -97,7 +94,18 @@ def constructed_check(op: Op, rules: Any, case: Case, points: int, rng: np.rando
 
 
 def constructed_point(op: Op, case: Case, rng: np.random.Generator) -> ConstructedPoint:
-    """Build, validate and solve one constructed point of ``op`` at ``case`` (steps 1–3)."""
+    """Build, validate and solve one constructed point of ``op`` at ``case`` (steps 1–3);
+    Unjudged when none of :data:`_ATTEMPTS` draws can judge a rule."""
+    for attempt in range(_ATTEMPTS):  # a point on a jump of LAPACK's signs: draw again
+        try:
+            return _one_point(op, case, rng)
+        except Unjudged as e:
+            if attempt + 1 == _ATTEMPTS:
+                raise Unjudged(f"{e} (at {_ATTEMPTS} constructed points)") from None
+    raise AssertionError("unreachable")
+
+
+def _one_point(op: Op, case: Case, rng: np.random.Generator) -> ConstructedPoint:
     params = dict(case.params)
     pt = op.exact_point(case.shapes, params, rng)
     xs = [np.asarray(x, dtype=object) for x in pt.xs]
