@@ -125,7 +125,7 @@ def factors(x, kind, uplo="L"):
     """(w, V) of eigh or (U, s, Vh) of the reduced svd of every matrix of x, as object arrays:
     the rules of eigvalsh and svdvals need the vectors, which LAPACK cannot give on symbols."""
     n = np.shape(x)[-1]
-    if min(np.shape(x)[-2:]) > 2 or (kind == "eigh" and n != 2):  # numbers: exact if rational
+    if (n if kind == "eigh" else min(np.shape(x)[-2:])) != 2:  # numbers: exact if rational
         from numeric.ops.exact_points import rational_factors
 
         return rational_factors(x, kind, uplo)

@@ -234,6 +234,9 @@ def rational_factors(x: np.ndarray, kind: str, uplo: str = "L") -> tuple[np.ndar
     with LAPACK's signs at float(x); NotImplementedError when they are not rational (a matrix
     not built by the points above)."""
     sp = _sp()
+    if any(sp.sympify(v).free_symbols for v in np.ravel(x)):
+        raise NotImplementedError(f"{kind}: no closed form of its factors on symbols past two "
+                                  "values (exact factors exist only at numbers)")
     batch, rows, cols = tuple(np.shape(x)[:-2]), np.shape(x)[-2], np.shape(x)[-1]
     per = []
     for idx in np.ndindex(*batch):
