@@ -62,6 +62,8 @@ class ConstructedPoint:
     g: np.ndarray
     want: list[np.ndarray]
     equations: int
+    names: tuple[str, ...]  # the factors'
+    text: str  # the defining equations in words
 
 
 def constructed_check(op: Op, rules: Any, case: Case, points: int, rng: np.random.Generator,
@@ -141,7 +143,7 @@ def _one_point(op: Op, case: Case, rng: np.random.Generator) -> ConstructedPoint
                        "(another sign or order)")
     ys = [s for s, _ in unknowns]
     col = {s: c for c, s in enumerate(ys)}
-    xcol = {s: c for c, s in enumerate(at) if s not in col}
+    xcol = {s: c for c, s in enumerate(s for x in xsym for s in x.view(np.ndarray).ravel())}
     jy, jx, jo = (_jacobian(rows, idx, at) for rows, idx in ((eqs, col), (eqs, xcol),
                                                                (outs, col)))
     live = _live(jo)
@@ -161,18 +163,17 @@ def _one_point(op: Op, case: Case, rng: np.random.Generator) -> ConstructedPoint
         want.append(np.array([grad[start + c] for c in range(x.size)], dtype=object
                              ).reshape(x.shape))
         start += x.size
-    _confirm(op, params, xf, want, jy, jx, jo, g, ref, rng)
+    _confirm(op, params, xf, want, (jy, jx, jo), g, ref, rng)
+    names = pt.names or tuple(f"y{j}" for j in range(len(pt.factors)))
     return ConstructedPoint(xs, tuple(pt.factors), out.reshape(fwd0.shape),
-                            g.reshape(fwd0.shape), want, len(eqs))
+                            g.reshape(fwd0.shape), want, len(eqs), names, pt.equations)
 
 
 def constructed_derivation(op: Op, case: Case, proof: Any) -> Derivation:
     """The steps at one constructed point (seed 0) of ``case``, ending with ``proof``'s status
     (the proof itself ran at its own points)."""
     p = constructed_point(op, case, np.random.default_rng(0))
-    pt = op.exact_point(case.shapes, dict(case.params), np.random.default_rng(0))
-    names = input_names(op)
-    fnames = pt.names or tuple(f"y{j}" for j in range(len(p.factors)))
+    names, fnames = input_names(op), p.names
     d = Derivation(op.name, f"VJP of {op.name} at shapes {case}, at a constructed rational "
                    "point", "concrete")
     d.steps.append(make_step(
@@ -183,10 +184,10 @@ def constructed_derivation(op: Op, case: Case, proof: Any) -> Derivation:
         text="\n".join(_labelled(f"{n} =", array_text(a)) for n, a in zip(
             names + fnames, p.xs + list(p.factors)))))
     d.steps.append(make_step(
-        "the defining equations F(x, y) = 0", rf"\text{{{pt.equations}}}",
+        "the defining equations F(x, y) = 0", rf"\text{{{p.text}}}",
         f"checked: all {p.equations} are exactly 0 at the point, in as many unknowns, with a "
         "nonsingular Jacobian J_y (the factors are locally unique functions of x)",
-        text=pt.equations))
+        text=p.text))
     d.steps.append(make_step(
         "the exact VJP from the linearised equations",
         r"J_y^T \lambda = (\partial \mathrm{out}/\partial y)^T g,\quad \bar x = -J_x^T "
@@ -240,9 +241,11 @@ def _live(jo: DomainMatrix) -> set[int]:
 
 
 def _confirm(op: Op, params: dict[str, Any], xf: list[np.ndarray], want: list[np.ndarray],
-             jy: DomainMatrix, jx: DomainMatrix, jo: DomainMatrix, g: np.ndarray,
-             ref: np.ndarray, rng: np.random.Generator, h: float = 1e-6) -> None:
-    """The exact directional derivative of the outputs that depend on x against NumPy's."""
+             jacobians: tuple[DomainMatrix, ...], g: np.ndarray, ref: np.ndarray,
+             rng: np.random.Generator, h: float = 1e-6) -> None:
+    """Along a random direction d: the exact derivative of the outputs that depend on x, and
+    ⟨x̄, d⟩, against central differences of NumPy's forward (J d and ⟨g, J d⟩)."""
+    jy, jx, jo = jacobians
     dirs = [rng.choice([-1.0, 1.0], size=x.shape) * rng.uniform(0.5, 1.0, size=x.shape)
             for x in xf]
     dx = _column(np.concatenate([np.vectorize(sp.Rational, otypes=[object])(d).ravel()
@@ -252,7 +255,10 @@ def _confirm(op: Op, params: dict[str, Any], xf: list[np.ndarray], want: list[np
     minus = np.ravel(op.fwd(*[x - h * d for x, d in zip(xf, dirs)], **params))
     live = sorted(_live(jo))
     fd = (plus - minus)[live] / (2 * h)
-    if not np.allclose(fd, dout[live], rtol=_FD_RTOL, atol=_FD_RTOL * max(1.0, np.abs(ref).max())):
+    gf = np.array(g, dtype=float)[live]
+    along = sum(float(np.sum(np.array(w, dtype=float) * d)) for w, d in zip(want, dirs))
+    if not np.allclose(fd, dout[live], rtol=_FD_RTOL, atol=_FD_RTOL * max(1.0, np.abs(ref).max())
+                       ) or abs(along - gf @ fd) > _FD_RTOL * (1.0 + np.abs(gf) @ np.abs(fd)):
         raise Unjudged(f"{op.name}: the exact derivative from the declared defining equations "
                        "disagrees with central differences of NumPy's forward (the equations "
                        "do not describe the op)")
