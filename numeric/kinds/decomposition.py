@@ -63,7 +63,7 @@ QR_KIND = Kind("qr", fixed(
     _c((2, 3), label="wide"),
     _c((3, 2), mode="r", label="R only"), _c((2, 3, 2), label="stack"),
     _c((2, 3), mode="complete", label="complete (wide: Q square)"),
-    _c((2, 4), label="wide 2x4"),
+    _c((4, 3), label="tall 4x3"),
 ), _matrices(False, lambda draw, st, m, n: {
     "mode": draw(st.sampled_from(["reduced", "r"] + (["complete"] if m <= n else [])))}),
     same_shape)
