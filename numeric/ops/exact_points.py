@@ -55,9 +55,14 @@ def orthogonal(n: int, rng: np.random.Generator) -> Any:
     return (sp.eye(n) - k) * (sp.eye(n) + k).inv()
 
 
-def _generic(*ms: Any) -> bool:
-    """No zero entry: LAPACK's sign choices jump where an entry it pivots on crosses 0."""
-    return all(v != 0 for m in ms for v in m)
+def _draw(build: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
+    """``build()`` until none of the matrices it returns has a zero entry: LAPACK's sign
+    choices jump where an entry it pivots on crosses 0 (a few draws; ValueError after 100)."""
+    for _ in range(100):
+        made = build()
+        if all(v != 0 for m in made if hasattr(m, "is_Matrix") for v in m):
+            return made
+    raise ValueError("no constructed point without zero entries in 100 draws")
 
 
 def _values(k: int, rng: np.random.Generator, low: int = 1) -> list[Any]:
@@ -122,11 +127,11 @@ def svd_point(shapes: Any, params: dict[str, Any], rng: np.random.Generator) -> 
     k, full = min(m, n), params.get("full_matrices", True)
     per = []
     for _ in range(int(np.prod(batch, dtype=int))):
-        while True:
+        def build() -> tuple[Any, ...]:
             u, v, s = orthogonal(m, rng), orthogonal(n, rng), _values(k, rng)[::-1]
-            a = u[:, :k] * sp.diag(*s) * v[:, :k].T
-            if _generic(a, u, v):
-                break
+            return u[:, :k] * sp.diag(*s) * v[:, :k].T, u, v, s
+
+        a, u, v, s = _draw(build)
         ul, _, vhl = np.linalg.svd(np.array(a.evalf().tolist(), dtype=float))
         d = sp.diag(*_match(u, ul, k))
         uc, vc = (_complete(u, ul, k), _complete(v, vhl.T, k)) if full else (u[:, :0], v[:, :0])
@@ -160,11 +165,11 @@ def eigh_point(shapes: Any, params: dict[str, Any], rng: np.random.Generator) ->
     lower = params.get("UPLO", "L") == "L"
     per = []
     for _ in range(int(np.prod(batch, dtype=int))):
-        q, w = orthogonal(n, rng), _values(n, rng, low=0)
-        a = q * sp.diag(*w) * q.T
-        while not _generic(a, q):
-            q = orthogonal(n, rng)
-            a = q * sp.diag(*w) * q.T
+        def build() -> tuple[Any, ...]:
+            q, w = orthogonal(n, rng), _values(n, rng, low=0)
+            return q * sp.diag(*w) * q.T, q, w
+
+        a, q, w = _draw(build)
         for i in range(n):  # the unread triangle: anything
             for j in range(i + 1, n):
                 junk = sp.Rational(int(rng.integers(-9, 10)), 4)
@@ -198,14 +203,14 @@ def qr_point(shapes: Any, params: dict[str, Any], rng: np.random.Generator) -> E
     k, mode = min(m, n), params.get("mode", "reduced")
     per = []
     for _ in range(int(np.prod(batch, dtype=int))):
-        while True:
+        def build() -> tuple[Any, ...]:
             q = orthogonal(m, rng)
             r = sp.Matrix(k, n, lambda i, j: 0 if j < i else sp.Rational(
                 int(rng.choice([-1, 1]) * rng.integers(2, 9) if i == j else rng.integers(-6, 7)),
                 int(rng.integers(1, 4))))
-            a = q[:, :k] * r
-            if _generic(a, q):
-                break
+            return q[:, :k] * r, q, [r]  # R's zeros are structural: not checked
+
+        a, q, (r,) = _draw(build)
         ql, _ = np.linalg.qr(np.array(a.evalf().tolist(), dtype=float), mode="complete")
         d = sp.diag(*_match(q, ql, k))
         qc = _complete(q, ql, k) if mode == "complete" else q[:, :0]
