@@ -43,7 +43,9 @@ GAP = 1e-6  # relative gap below which two singular values or eigenvalues count 
 #   Ā = (Q̄ + Q sym(M)) R⁻ᵀ;  m < n: A = [X | Y], R = [U | V]: Ȳ = Q V̄, X̄ as above with
 #   Q̄ + Y V̄ᵀ for Q̄ and Ū for R̄.
 # derive checks them on SymPy forwards (numeric.ops.exact_forms): closed forms with two
-# singular values or eigenvalues, SymPy's QR; past that finite differences and autograd do.
+# singular values or eigenvalues, SymPy's QR of two columns; past that (and svd's vectors)
+# exactly at constructed rational points (exact_point, numeric.ops.exact_points): x built from
+# rational factors with LAPACK's signs, the VJP solved from the defining equations.
 # ---------------------------------------------------------------------------------------------
 register(Op("svd", lambda x, full_matrices=True, compute_uv=True:
             _svd(x, full_matrices, compute_uv), (
