@@ -13,10 +13,11 @@ import numpy as np
 import sympy as sp
 
 from derive import store
+from derive.constructed import constructed_derivation
 from derive.exact import ExactVJP, exact_vjp
 from derive.exact import store_key as exact_key
 from derive.generic import generic_derivation, generic_ops
-from derive.oprun import ALIASES, for_case, own_digest, resolve, run_rules
+from derive.oprun import ALIASES, DeriveError, SizeError, for_case, own_digest, resolve, run_rules
 from derive.proof import Limits, prove_rule
 from derive.render import (
     Derivation,
@@ -86,7 +87,14 @@ def default_case(op: Op) -> Case:
 def concrete_derivation(op: Op | str, case: Case, limits: Limits | None = None) -> Derivation:
     """Steps of the exact derivation at concrete shapes, ending with the rule's proof."""
     op = resolve(op)
-    exact = exact_vjp(op, case, (limits or Limits()).max_entries)
+    try:
+        exact = exact_vjp(op, case, (limits or Limits()).max_entries)
+    except SizeError:
+        raise
+    except DeriveError:  # no exact form: the steps at a constructed point, if the op has them
+        if op.exact_point is None:
+            raise
+        return constructed_derivation(op, case, prove_rule(op, case, limits=limits))
     args = ", ".join(exact.names)
     shapes = ",\\ ".join(rf"{n} \in \mathbb{{R}}^{{{_dims(x.shape)}}}"
                          for n, x in zip(exact.names, exact.xs))

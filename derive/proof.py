@@ -28,10 +28,12 @@ import numpy as np
 from derive import store
 from derive.budget import OutOfTime, budget
 from derive.compare import compare
+from derive.constructed import POINTS as CONSTRUCTED_POINTS
+from derive.constructed import constructed_check
 from derive.exact import CHECK_POINTS, ExactVJP, exact_vjp
 from derive.exact import store_key as exact_key
 from derive.kink import check_kink
-from derive.oprun import Refuted, SizeError, for_case, fresh_rng, resolve, run_rules
+from derive.oprun import DeriveError, Refuted, SizeError, for_case, fresh_rng, resolve, run_rules
 from derive.spot import mismatch, spot_check
 from numeric import Op
 from numeric.cases import Case
@@ -150,7 +152,13 @@ def _still_holds(op: Op, case: Case, limits: Limits, points: int) -> bool:
     rng = fresh_rng()
     try:
         with budget(limits.symbolic_seconds) as clock:
-            exact = exact_vjp(op, case, limits.max_entries, recheck=False)  # spot_check does it
+            try:
+                exact = exact_vjp(op, case, limits.max_entries, recheck=False)  # spot_check does
+            except SizeError:
+                return False
+            except DeriveError:  # no exact form: the rule again at a fresh constructed point
+                return op.exact_point is not None and constructed_check(
+                    op, op.vjp, case, points, rng, clock)[0] == "spot-checked"
             if spot_check(op, op.vjp, case, exact, points, rng, clock)[0] != "spot-checked":
                 return False
             kink = check_kink(op, op.vjp, exact, dict(case.params), rng, sides=False)
@@ -180,8 +188,14 @@ def _prove(op: Op, case: Case, rules: tuple[Any, ...], seed: int, limits: Limits
         why, kink = s.why, s.kink
     except SizeError as e:
         return done("unavailable", "no exact derivation", str(e))
+    except DeriveError as e:
+        if op.exact_point is None:
+            return done("unavailable", "no exact derivation", str(e))
+        return _constructed(op, case, rules, rng, limits, done, "")
     except Exception as e:  # noqa: BLE001 - the forward cannot run on symbols
         return done("unavailable", "no exact derivation", f"{type(e).__name__}: {e}")
+    if op.exact_point is not None:  # exact points with known factors: far faster than random
+        return _constructed(op, case, rules, rng, limits, done, why)  # ones through radicals
     method = f"exact rational spot checks at {limits.spot_points} points"
     try:
         with budget(limits.spot_seconds) as clock:
@@ -235,6 +249,27 @@ def _symbolic(op: Op, case: Case, rules: tuple[Any, ...], rng: np.random.Generat
     if undecided:
         raise _Spot(f"{undecided} entries not decided symbolically", kink)
     return done("proved", method, "", kink)
+
+
+def _constructed(op: Op, case: Case, rules: tuple[Any, ...], rng: np.random.Generator,
+                 limits: Limits, done: _Outcome, why: str) -> Proof:
+    """No exact form (or its proof ran out: ``why``), but the op declares exact points: the
+    rule is checked exactly there."""
+    try:
+        with budget(limits.spot_seconds) as clock:
+            status, method, detail = constructed_check(op, rules, case, CONSTRUCTED_POINTS, rng,
+                                                       clock)
+    except OutOfTime as e:
+        if e.owner is not clock:
+            raise
+        return done("timed-out", "exact at constructed rational points",
+                    f"the constructed points exceeded {limits.spot_seconds:g} s")
+    except Refuted as r:
+        return done("refuted", "exact at constructed rational points", str(r))
+    except Exception as e:  # noqa: BLE001 - a NumPy call in the rule with no exact meaning
+        return done("unavailable", "the rule cannot run on rationals",
+                    f"at a constructed point: {type(e).__name__}: {e}")
+    return done(status, method, "; ".join(t for t in (why, detail) if t))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -87,6 +87,9 @@ class Op:
     may be a pair ``(callable_or_name, binder)`` when one call form differs (``t.reshape(2, 3)``).
     ``sym`` is a SymPy forward for the rare op whose NumPy forward cannot run on arrays of
     symbols (derive maps the rest); it must not import SymPy until called.
+    ``exact_point(shapes, params, rng)``, for an op with no exact form (LAPACK's
+    decompositions), builds an input whose output is known exactly, with its defining
+    equations (``numeric.ops.exact_points.ExactPoint``): derive checks the rule there.
 
     A variadic op (concatenate, stack, einsum) takes any number of inputs: ``each(i, g, out,
     *xs, **params)`` is its rule for input ``i``, and ``vjp`` holds it bound to two inputs (the
@@ -111,6 +114,7 @@ class Op:
     doc: str = ""
     each: Callable[..., Any] | None = None
     complex: bool = False
+    exact_point: Callable[..., Any] | None = None
 
     @property
     def nargs(self) -> int:

@@ -38,25 +38,32 @@ def _matrices(square: bool, draw_params: Any) -> Any:
     return strategy
 
 
-# svd's standard cases are its singular values: derive checks them exactly. Its singular
-# vectors' rule has no exact check yet (derive says "unavailable", which never passes): it is
-# checked against central differences and autograd in tests/numeric/test_decompositions.py,
-# and ``verify.check_op("svd", (2, 2))`` reports it as unavailable.
+# derive checks the vectors' rules exactly at constructed rational points (its closed forms of
+# two values do not reach them or 3x3): svd's cases include its singular vectors again. The
+# first case is the one ``gradproof derive svd`` shows.
 SVD_KIND = Kind("svd", fixed(
+    _c((3, 3), label="3x3, vectors"),
     _c((3, 2), compute_uv=False, label="singular values only"),
     _c((2, 2), compute_uv=False, label="2x2, singular values"),
     _c((2, 3), compute_uv=False, label="wide, singular values"),
     _c((2, 3, 2), compute_uv=False, label="stack, singular values"),
-), _matrices(False, lambda draw, st, m, n: {"compute_uv": False}), same_shape)
-SYMMETRIC = Kind("symmetric", fixed(  # 2x2: derive has closed forms of two eigenvalues
-    _c((2, 2), label="2x2"), _c((2, 2), UPLO="U", label="upper triangle read"),
+    _c((3, 2), full_matrices=False, label="tall, vectors"),
+    _c((2, 4), full_matrices=False, label="wide, vectors"),
+), _matrices(False, lambda draw, st, m, n: {"compute_uv": False} if draw(st.booleans()) else
+             {"full_matrices": m == n and draw(st.booleans())}), same_shape)
+SYMMETRIC = Kind("symmetric", fixed(  # 2x2: closed forms; 3x3: constructed exact points
+    _c((3, 3), label="3x3"), _c((2, 2), label="2x2"),
+    _c((2, 2), UPLO="U", label="upper triangle read"),
     _c((2, 2, 2), label="stack"), _c((2, 2), vectors=False, label="eigenvalues only (eigvalsh)"),
+    _c((3, 3), UPLO="U", vectors=False, label="3x3 eigvalsh, upper"),
 ), _matrices(True, lambda draw, st, m, n: {
     "UPLO": draw(st.sampled_from("LU")), "vectors": draw(st.booleans())}), same_shape)
 QR_KIND = Kind("qr", fixed(
-    _c((3, 2), label="tall"), _c((2, 2), label="square"), _c((2, 3), label="wide"),
+    _c((3, 3), label="3x3"), _c((3, 2), label="tall"), _c((2, 2), label="square"),
+    _c((2, 3), label="wide"),
     _c((3, 2), mode="r", label="R only"), _c((2, 3, 2), label="stack"),
     _c((2, 3), mode="complete", label="complete (wide: Q square)"),
+    _c((4, 3), label="tall 4x3"),
 ), _matrices(False, lambda draw, st, m, n: {
     "mode": draw(st.sampled_from(["reduced", "r"] + (["complete"] if m <= n else [])))}),
     same_shape)

@@ -43,7 +43,9 @@ GAP = 1e-6  # relative gap below which two singular values or eigenvalues count 
 #   Ā = (Q̄ + Q sym(M)) R⁻ᵀ;  m < n: A = [X | Y], R = [U | V]: Ȳ = Q V̄, X̄ as above with
 #   Q̄ + Y V̄ᵀ for Q̄ and Ū for R̄.
 # derive checks them on SymPy forwards (numeric.ops.exact_forms): closed forms with two
-# singular values or eigenvalues, SymPy's QR; past that finite differences and autograd do.
+# singular values or eigenvalues, SymPy's QR of two columns; past that (and svd's vectors)
+# exactly at constructed rational points (exact_point, numeric.ops.exact_points): x built from
+# rational factors with LAPACK's signs, the VJP solved from the defining equations.
 # ---------------------------------------------------------------------------------------------
 register(Op("svd", lambda x, full_matrices=True, compute_uv=True:
             _svd(x, full_matrices, compute_uv), (
@@ -54,6 +56,7 @@ register(Op("svd", lambda x, full_matrices=True, compute_uv=True:
         _bind_svd(a, full_matrices, compute_uv, hermitian),
     numpy=(np.linalg.svd, (np.linalg.svdvals, lambda x: _bind_svd(x, False, False, False))),
     sym=lambda x, full_matrices=True, compute_uv=True: _exact().svd(x, full_matrices, compute_uv),
+    exact_point=lambda shapes, params, rng: _points().svd_point(shapes, params, rng),
     doc="U, s, Vh with x = U diag(s) Vh (a named tuple like NumPy's; compute_uv=False: s)"))
 register(Op("eigh", lambda x, UPLO="L", vectors=True: _eigh(x, UPLO, vectors), (
     lambda g, out, x, UPLO="L", vectors=True: _eigh_part(g, out, x, UPLO, vectors),),
@@ -61,12 +64,14 @@ register(Op("eigh", lambda x, UPLO="L", vectors=True: _eigh(x, UPLO, vectors), (
     bind=lambda a, UPLO="L": _bind_eigh(a, UPLO, True),
     numpy=(np.linalg.eigh, (np.linalg.eigvalsh, lambda a, UPLO="L": _bind_eigh(a, UPLO, False))),
     sym=lambda x, UPLO="L", vectors=True: _exact().eigh(x, UPLO, vectors),
+    exact_point=lambda shapes, params, rng: _points().eigh_point(shapes, params, rng),
     doc="eigenvalues (ascending) and eigenvectors of the symmetric matrix read from x's "
         "UPLO triangle, as NumPy; the gradient is with respect to that triangle"))
 register(Op("qr", lambda x, mode="reduced": _qr(x, mode), (
     lambda g, out, x, mode="reduced": _qr_part(g, out, x, mode),),
     domain=(FULL_RANK,), kind=QR_KIND, bind=lambda a, mode="reduced": _bind_qr(a, mode),
     numpy=(np.linalg.qr,), sym=lambda x, mode="reduced": _exact().qr(x, mode),
+    exact_point=lambda shapes, params, rng: _points().qr_point(shapes, params, rng),
     doc="Q, R with x = Q R, R upper triangular (mode 'reduced', 'complete' or 'r')"))
 
 
@@ -84,6 +89,12 @@ def _exact():
     from numeric.ops import exact_forms  # SymPy forwards: loaded when derive calls them
 
     return exact_forms
+
+
+def _points():
+    from numeric.ops import exact_points  # constructed exact points: loaded when derive asks
+
+    return exact_points
 
 
 # --- packing several outputs into one array ---------------------------------------------------

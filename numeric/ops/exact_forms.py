@@ -1,10 +1,12 @@
 """SymPy forwards of the decompositions, for derive's exact checks (imported when derive calls
 them): closed forms where two singular values or eigenvalues are involved (2x2 eigh, svd with
-min(m, n) = 2, lstsq's singular values) and SymPy's Gram-Schmidt QR.
+min(m, n) = 2, lstsq's singular values) and SymPy's Gram-Schmidt QR (up to two columns).
 
 They need not share LAPACK's sign choices: derive runs the rules on these outputs, so a rule is
 checked on a smooth branch of the decomposition, and finite differences check LAPACK's. Past
-two values there is no closed form SymPy can differentiate in time: NotImplementedError says so.
+two values there is no closed form SymPy can differentiate in time: NotImplementedError says so,
+and derive checks the rules at constructed rational points (:mod:`numeric.ops.exact_points`),
+where :func:`factors` of a rational matrix with rational factors is exact (LAPACK's signs).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from numeric.ops.linalg import _sym_matrix
 __all__ = ["eigh", "svd", "qr", "lstsq", "factors"]
 
 _PAST_TWO = ("LAPACK's {} has no SymPy closed form past two eigen- or singular values (and its "
-             "vectors' signs are LAPACK's choice): finite differences, the adjoint and Taylor "
-             "tests and autograd check it")
+             "vectors' signs are LAPACK's choice): derive checks its rule exactly at constructed "
+             "rational points, finite differences and autograd everywhere")
 
 
 def _flat(*parts):
@@ -76,15 +78,16 @@ def _svd2(m):
 def svd(x, full_matrices=True, compute_uv=True, vectors_for_rules=False):
     """The singular values (closed form for two); the vectors only for rules (``factors``):
     derive's spot checks of U and Vh through nested radicals overrun its time budget, and an
-    exact VJP of this branch is not comparable with LAPACK's signs, so there is none."""
+    exact VJP of this branch is not comparable with LAPACK's signs, so there is none here (the
+    constructed points of :mod:`numeric.ops.exact_points` check the vectors' rule)."""
     rows, cols = np.shape(x)[-2:]
     if min(rows, cols) != 2:
         raise NotImplementedError(_PAST_TWO.format("singular value decomposition"))
     if compute_uv and not vectors_for_rules:
         raise NotImplementedError("svd's singular vectors: their closed form's exact VJP "
                                   "overruns derive's time budget and its signs are not "
-                                  "LAPACK's; finite differences, the adjoint and Taylor tests "
-                                  "and autograd check them")
+                                  "LAPACK's; derive checks their rule exactly at constructed "
+                                  "rational points instead")
     sp = _sp()
 
     def one(m):
@@ -96,6 +99,10 @@ def svd(x, full_matrices=True, compute_uv=True, vectors_for_rules=False):
 
 def qr(x, mode="reduced"):
     rows, cols = np.shape(x)[-2:]
+    if min(rows, cols) > 2:
+        raise NotImplementedError("qr past two columns: SymPy's Gram-Schmidt radicals overrun "
+                                  "derive's time budget (the rule is checked exactly at "
+                                  "constructed rational points instead)")
     if mode == "complete" and rows > cols:
         raise NotImplementedError("Q's completion (mode='complete', m > n) is any orthonormal "
                                   "basis: finite differences and the adjoint and Taylor tests "
@@ -118,6 +125,10 @@ def factors(x, kind, uplo="L"):
     """(w, V) of eigh or (U, s, Vh) of the reduced svd of every matrix of x, as object arrays:
     the rules of eigvalsh and svdvals need the vectors, which LAPACK cannot give on symbols."""
     n = np.shape(x)[-1]
+    if (n if kind == "eigh" else min(np.shape(x)[-2:])) != 2:  # numbers: exact if rational
+        from numeric.ops.exact_points import rational_factors
+
+        return rational_factors(x, kind, uplo)
     if kind == "eigh":
         packed = eigh(x, uplo)
         return packed[..., :n], np.reshape(packed[..., n:], np.shape(x))

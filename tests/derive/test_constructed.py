@@ -1,0 +1,143 @@
+"""Exact checks at constructed rational points (derive.constructed): the table's decompositions
+pass at 3x3 and non-square shapes; planted wrong rules are refuted; a wrong point is no pass."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import numeric
+from derive import prove_rule
+from derive.constructed import constructed_check, constructed_point
+from derive.derivation import derivation
+from numeric.cases import Case
+from numeric.ops.decompositions import _unpack
+from numeric.ops.exact_points import ExactPoint
+
+CASES = [("svd", (3, 3), {}), ("svd", (3, 2), {"full_matrices": False}),
+         ("svd", (2, 4), {"full_matrices": False}), ("svd", (4, 2), {}),
+         ("svd", (3, 3), {"compute_uv": False}), ("eigh", (3, 3), {}),
+         ("eigh", (2, 3, 3), {"UPLO": "U"}), ("eigh", (3, 3), {"vectors": False}),
+         ("qr", (3, 3), {}), ("qr", (2, 4), {}), ("qr", (4, 3), {"mode": "r"}),
+         ("qr", (3, 2), {"mode": "complete"})]
+
+
+@pytest.mark.parametrize("name, shape, params", CASES, ids=lambda v: str(v))
+def test_rules_are_exact_at_constructed_points(name, shape, params):
+    op = numeric.get_op(name)
+    status, method, detail = constructed_check(op, op.vjp, Case((shape,), params), 1,
+                                               np.random.default_rng(7))
+    assert status == "spot-checked", detail
+    assert method.startswith("exact at 1 constructed rational point")
+
+
+def test_the_exact_vjp_is_central_differences_of_numpys_forward():
+    """The solved VJP against an independent float reference: NumPy's forward differenced."""
+    op, case = numeric.get_op("svd"), Case(((3, 2),), {"full_matrices": False})
+    p = constructed_point(op, case, np.random.default_rng(3))
+    x, g = np.array(p.xs[0], dtype=float), np.array(p.g, dtype=float)
+    fd = np.zeros_like(x)
+    for k in np.ndindex(*x.shape):
+        e = np.zeros_like(x)
+        e[k] = 1e-6
+        fd[k] = np.sum(g * (op.fwd(x + e, False) - op.fwd(x - e, False))) / 2e-6
+    np.testing.assert_allclose(np.array(p.want[0], dtype=float), fd, rtol=1e-6, atol=1e-6)
+
+
+# --- planted wrong rules --------------------------------------------------------------------------
+def _svd_no_projection(g, out, x, full_matrices=True, compute_uv=True):
+    """svd's rule with (I − UUᵀ)Ū S⁻¹ Vᵀ written Ū S⁻¹ Vᵀ: adds U (UᵀŪ) S⁻¹ Vᵀ."""
+    good = numeric.get_op("svd").vjp[0](g, out, x, full_matrices, compute_uv)
+    m, n = np.shape(x)
+    u, s, vh = _unpack(out, (), (m, n), (n,), (n, n))
+    gu = _unpack(g, (), (m, n), (n,), (n, n))[0]
+    return good + np.matmul(np.matmul(u, np.matmul(u.T, gu)) / s, vh)
+
+
+def _eigh_f_transposed(g, out, x, UPLO="L", vectors=True):
+    """eigh's rule with Fᵀ for F (Fᵀ = −F): the same as the right rule with V̄ negated."""
+    n = np.shape(x)[-1]
+    gw, gv = _unpack(g, (), (n,), (n, n))
+    flipped = np.concatenate([gw, -np.reshape(gv, (-1,))])
+    return numeric.get_op("eigh").vjp[0](flipped, out, x, UPLO, vectors)
+
+
+def _qr_upper_mirror(g, out, x, mode="reduced"):
+    """qr's rule with sym(M) mirrored from M's upper triangle instead of its lower one: adds
+    Q (T + Tᵀ) R⁻ᵀ, T the strict upper triangle of M − Mᵀ, M = R R̄ᵀ − Q̄ᵀ Q."""
+    good = numeric.get_op("qr").vjp[0](g, out, x, mode)
+    n = np.shape(x)[-1]
+    (q, r), (gq, gr) = (_unpack(a, (), (n, n), (n, n)) for a in (out, g))
+    m_ = np.matmul(r, gr.T) - np.matmul(gq.T, q)
+    tri = np.triu(np.ones((n, n), dtype=int), 1)
+    t = (m_ - m_.T) * (tri.astype(object) if np.asarray(x).dtype == object else tri)
+    return good + np.linalg.solve(r, np.matmul(q, t + t.T).T).T
+
+
+@pytest.mark.parametrize("name, shape, params, mutant", [
+    ("svd", (3, 2), {"full_matrices": False}, _svd_no_projection),
+    ("eigh", (3, 3), {}, _eigh_f_transposed),
+    ("eigh", (3, 3), {"UPLO": "U"}, _eigh_f_transposed),
+    ("qr", (3, 3), {}, _qr_upper_mirror),
+], ids=["svd-projection-dropped", "eigh-F-transposed", "eigh-F-transposed-U", "qr-upper-mirror"])
+def test_planted_wrong_rules_are_refuted(name, shape, params, mutant):
+    proof = prove_rule(name, Case((shape,), params), rule=(mutant,))
+    assert proof.status == "refuted", (proof.method, proof.detail)
+    assert "input 0 (x)" in proof.detail and "constructed" in proof.method
+
+
+def test_mutants_change_the_gradient_in_floats():
+    """The planted rules really are wrong (not a quirk of exact arithmetic)."""
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((3, 3))
+    for name, mutant, a in (("eigh", _eigh_f_transposed, x + x.T), ("qr", _qr_upper_mirror, x)):
+        op = numeric.get_op(name)
+        out = op.fwd(a)
+        g = rng.standard_normal(out.shape)
+        assert not np.allclose(mutant(g, out, a), op.vjp[0](g, out, a), atol=1e-6), name
+
+
+# --- a wrong exact point is no pass -------------------------------------------------------------
+def _hooked(change):
+    svd = numeric.get_op("svd")
+
+    def hook(shapes, params, rng):
+        return change(svd.exact_point(shapes, params, rng))
+
+    return dataclasses.replace(svd, name="svd_hooked_for_test", exact_point=hook)
+
+
+def _drop_orthogonality(p):
+    return p._replace(residual=lambda xs, u, s, v: p.residual(xs, u, s, v)[:-3])
+
+
+def _flip_a_sign(p):
+    u, s, v = p.factors
+    d = np.array([-1, 1], dtype=object)
+    return p._replace(factors=(u * d, s, v * d))
+
+
+def _other_function(p):  # 0 at the point and square, but ∂F/∂x has the wrong sign
+    x0 = p.xs[0]
+    return p._replace(residual=lambda xs, u, s, v: p.residual([3 * x0 - 2 * xs[0]], u, s, v))
+
+
+@pytest.mark.parametrize("change, why", [
+    (_drop_orthogonality, "defining equations for"),
+    (_flip_a_sign, "not NumPy's"),
+    (_other_function, "central differences"),
+])
+def test_a_wrong_exact_point_cannot_judge_the_rule(change, why):
+    op = _hooked(change)
+    status, _, detail = constructed_check(op, op.vjp, Case(((3, 2),), {"full_matrices": False}),
+                                          1, np.random.default_rng(1))
+    assert status == "unavailable" and why in detail, detail
+    assert isinstance(op.exact_point(((3, 2),), {"full_matrices": False},
+                                     np.random.default_rng(1)), ExactPoint)
+
+
+def test_derivation_at_a_constructed_point_reads_and_passes():
+    d = derivation("eigh", Case(((3, 3),), {"UPLO": "U"}, "test"))
+    assert d.ok and len(d.steps) == 4
+    assert "constructed rational point" in d.steps[-1].status
+    assert "= ∂l/∂x" in d.steps[-1].text
