@@ -1,6 +1,6 @@
 """scipy.integrate on Tensors, for code written against ``autograd.scipy.integrate``:
 ``odeint(func, y0, t, args=(), **kwargs)``, differentiable in ``y0``, the times ``t`` and the
-Tensors among ``args``, by the adjoint method.
+Tensors among ``args`` (at any depth of tuples, lists and dicts), by the adjoint method.
 
 With y' = f(y, t, θ) and ḡᵢ the cotangent of y(tᵢ), the adjoint a = ∂L/∂y(t) runs backward
 from a(t_N) = ḡ_N: a' = −(∂f/∂y)ᵀ a, with ḡᵢ added at each tᵢ; θ̄ gathers ∫ (∂f/∂θ)ᵀ a dt. Moving
@@ -39,12 +39,14 @@ def odeint(func: Any, y0: Any, t: Any, args: tuple = (), **kwargs: Any) -> Any:
         decay = lambda y, t, k: -k * y
         grad(lambda k: odeint(decay, np.ones(1), np.array([0.0, 1.0]), (k,))[-1, 0])(0.5)
     """
+    from numeric.structure import flatten
     from numeric.tensor import Tensor, apply
 
     scipy_odeint = _scipy_odeint()
     if not isinstance(args, tuple):
         args = (args,)
-    tracked = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+    leaves, rebuild = flatten(args)  # Tensors may sit inside containers: ((params,),)
+    tracked = [i for i, a in enumerate(leaves) if isinstance(a, Tensor)]
     if not tracked and not isinstance(y0, Tensor) and not isinstance(t, Tensor):
         return scipy_odeint(func, y0, t, args=args, **kwargs)
     if kwargs.get("full_output"):
@@ -59,10 +61,10 @@ def odeint(func: Any, y0: Any, t: Any, args: tuple = (), **kwargs: Any) -> Any:
 
     def constants(values):
         """args with the tracked Tensors replaced by ``values`` (arrays or Tensors)."""
-        full = list(args)
+        full = list(leaves)
         for i, v in zip(tracked, values):
             full[i] = v
-        return tuple(full)
+        return tuple(rebuild(full))
 
     def fwd(y0, t, *theta):
         return scipy_odeint(func, y0, t, args=constants(theta), **kwargs)
@@ -79,7 +81,7 @@ def odeint(func: Any, y0: Any, t: Any, args: tuple = (), **kwargs: Any) -> Any:
 
     op = Op("odeint", fwd, tuple(rule(i) for i in range(2 + len(tracked))), kind=OTHER,
             doc="scipy.integrate.odeint, by the adjoint method")
-    return apply(op, y0, t, *(args[i] for i in tracked))
+    return apply(op, y0, t, *(leaves[i] for i in tracked))
 
 
 def _scipy_odeint() -> Any:

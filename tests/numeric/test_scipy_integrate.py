@@ -93,6 +93,19 @@ def test_linear_decay_has_its_closed_form_gradients():
     np.testing.assert_allclose(gt, [k * y1, -k * y1], rtol=1e-7)
 
 
+def test_tensors_nested_in_args_are_differentiated():
+    # autograd's ode_net passes its parameters as args=((params,),) — a list inside a tuple
+    k, y0, t = 0.7, np.array([1.3]), np.array([0.2, 1.1])
+
+    def nested(k):
+        return odeint(lambda y, t, p: -p[0]["k"] * y, y0, t, ([{"k": k}],), **TOL)[-1, 0]
+
+    def flat(k):
+        return odeint(lambda y, t, k: -k * y, y0, t, (k,), **TOL)[-1, 0]
+
+    np.testing.assert_allclose(numeric.grad(nested)(k), -(t[1] - t[0]) * flat(k), rtol=1e-7)
+
+
 def test_tfirst_and_constant_args_and_plain_arrays():
     y0, t = np.array([1.0, 0.5]), np.array([0.0, 0.4, 0.9])
 
