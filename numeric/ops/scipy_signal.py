@@ -82,27 +82,50 @@ def _roles(xshape, yshape, axes, dot_axes, mode):
 
 
 def _convolve(x, y, axes, dot_axes, mode):
-    cx, dx, kx, cy, dy, ky = _roles(np.shape(x), np.shape(y), axes, dot_axes, mode)
-    n = [np.shape(x)[i] for i in cx]
-    xt = np.transpose(x, kx + dx + cx)[(Ellipsis,) + (slice(None, None, -1),) * len(cx)]
-    yt = np.transpose(y, ky + dy + cy)
-    lead = len(ky) + len(dy)
-    padded = np.pad(np.asarray(yt), [(0, 0)] * lead + [(k - 1, k - 1) for k in n])
-    windows = sliding_window_view(padded, n, axis=tuple(range(lead, lead + len(n))))
-    # xt: (kept x, dot, window); windows: (kept y, dot, position, window)
-    ix = list(range(len(kx)))
-    iy = list(range(len(kx), len(kx) + len(ky)))
-    idot = list(range(len(kx) + len(ky), len(kx) + len(ky) + len(dx)))
-    start = idot[-1] + 1 if idot else len(kx) + len(ky)
-    ipos = list(range(start, start + len(n)))
-    iwin = list(range(start + len(n), start + 2 * len(n)))
-    full = np.einsum(np.asarray(xt), ix + idot + iwin, windows, iy + idot + ipos + iwin,
-                     ix + iy + ipos)
-    m = [np.shape(y)[j] for j in cy]
-    cut = (Ellipsis,) + tuple(slice(s, s + k) for s, k in zip(*_window(n, m, mode)))
-    out = full[cut]
+    roles = _roles(np.shape(x), np.shape(y), axes, dot_axes, mode)
+    n, m = [np.shape(x)[i] for i in roles[0]], [np.shape(y)[j] for j in roles[3]]
+    out = _entries(x, y, roles, *_window(n, m, mode))
     symbolic = [v for v in (x, y) if isinstance(v, np.ndarray) and v.dtype == object]
     return _like(out, symbolic[0]) if symbolic else out
+
+
+def _entries(x, y, roles, starts, sizes):
+    """Entries [s, s + size) of the full convolution along each convolved axis (s may be < 0:
+    entries before the first are 0), and nothing else.
+
+    Along an axis, out[k] = Σ_t f[t] · b[k − (M − 1) + t] with b the larger operand, f the
+    smaller (M entries) flipped: b, cut or zero-padded to what those entries reach, is viewed
+    as windows of M (no copy) and one einsum contracts the windows with f and the summed axes.
+    The larger operand is chosen per axis, so each operand may be windowed along some axes."""
+    cx, dx, kx, cy, dy, ky = roles
+    x, y = np.asarray(x), np.asarray(y)
+    nk, nd, nc = len(kx) + len(ky), len(dx), len(cx)
+    xl = dict(zip(kx, range(len(kx)))) | dict(zip(dx, range(nk, nk + nd)))
+    yl = dict(zip(ky, range(len(kx), nk))) | dict(zip(dy, range(nk, nk + nd)))
+    pos = list(range(nk + nd, nk + nd + nc))
+    off = list(range(nk + nd + nc, nk + nd + 2 * nc))
+    ops = {"x": [x, xl, [], []], "y": [y, yl, [], []]}  # array, labels, windowed axes, sizes
+    cuts = {"x": [slice(None)] * x.ndim, "y": [slice(None)] * y.ndim}
+    pads = {"x": [(0, 0)] * x.ndim, "y": [(0, 0)] * y.ndim}
+    for a, (i, j, s, size) in enumerate(zip(cx, cy, starts, sizes)):
+        (big, bi, n), (small, si, m) = sorted(
+            [("x", i, x.shape[i]), ("y", j, y.shape[j])], key=lambda t: -t[2])
+        lo, hi = s - m + 1, s + size
+        cuts[big][bi] = slice(min(max(lo, 0), n), min(max(hi, 0), n))
+        pads[big][bi] = (min(max(lo, 0), n) - lo, hi - min(max(hi, 0), n))
+        cuts[small][si] = slice(None, None, -1)
+        ops[big][1][bi], ops[big][2], ops[big][3] = pos[a], ops[big][2] + [bi], ops[big][3] + [m]
+        ops[small][1][si] = off[a]
+        ops[big].append(off[a])
+    args = []
+    for name, (v, labels, axes, window, *extra) in ops.items():
+        v = v[tuple(cuts[name])]
+        if any(p != (0, 0) for p in pads[name]):
+            v = np.pad(v, pads[name])
+        if axes:
+            v = sliding_window_view(v, window, axis=axes)
+        args += [v, [labels[d] for d in range(v.ndim - len(extra))] + extra]
+    return np.einsum(*args, list(range(nk)) + pos, optimize=True)
 
 
 def _window(n, m, mode):
@@ -115,32 +138,36 @@ def _window(n, m, mode):
 
 
 def _convolve_part(which, g, x, y, axes, dot_axes, mode):
-    """x̄ (which = 0) or ȳ (1): G, back in the full output, convolved ('valid') with the other
-    operand flipped along its convolved axes, its kept axes summed against G's."""
-    cx, dx, kx, cy, dy, ky = _roles(np.shape(x), np.shape(y), axes, dot_axes, mode)
+    """x̄ (which = 0) or ȳ (1): G, the cotangent put back into the full output, convolved
+    ('valid') with the other operand flipped along its convolved axes, its kept axes summed
+    against G's. On arrays only the needed entries are computed, G is not padded: entry j of x̄
+    is entry j + m − 1 − s of the full convolution of g with y flipped (s: g's first entry in
+    the full output, m: y's size), and likewise for ȳ."""
+    from numeric.tensor import Tensor  # the engine, loaded by the time a rule runs
+
+    roles = _roles(np.shape(x), np.shape(y), axes, dot_axes, mode)
+    cx, dx, kx, cy, dy, ky = roles
     n, m = [np.shape(x)[i] for i in cx], [np.shape(y)[j] for j in cy]
     starts, sizes = _window(n, m, mode)
     lead = len(kx) + len(ky)
-    g = np.pad(g, [(0, 0)] * lead + [(s, a + b - 1 - s - k)
-                                     for s, k, a, b in zip(starts, sizes, n, m)])
     gconv = tuple(range(lead, lead + len(n)))
     gx, gy = tuple(range(len(kx))), tuple(range(len(kx), lead))
     if which == 0:  # summed against y's kept axes; x's own axes come back in this order
-        other, oc, od, ok, keep, dot, conv = y, cy, dy, ky, kx, dx, cx
-        gdot = gy
+        other, oc, od, ok, keep, dot, conv, own, gdot = y, cy, dy, ky, kx, dx, cx, n, gy
     else:
-        other, oc, od, ok, keep, dot, conv = x, cx, dx, kx, ky, dy, cy
-        gdot = gx
+        other, oc, od, ok, keep, dot, conv, own, gdot = x, cx, dx, kx, ky, dy, cy, m, gx
     flipped = np.flip(other, axis=oc) if oc else other
-    r = _call(g, flipped, (gconv, oc), (gdot, ok), "valid")
+    if isinstance(g, Tensor) or isinstance(flipped, Tensor):  # recorded: higher order
+        g = np.pad(g, [(0, 0)] * lead + [(s, a + b - 1 - s - k)
+                                         for s, k, a, b in zip(starts, sizes, n, m)])
+        r = get_op("convolve")(g, flipped, axes=(gconv, oc), dot_axes=(gdot, ok),
+                               mode="valid")
+    else:
+        other_size = [np.shape(other)[i] for i in oc]
+        r = _entries(g, flipped, _roles(np.shape(g), np.shape(flipped), (gconv, oc),
+                                        (gdot, ok), "full"),
+                     [b - 1 - s for b, s in zip(other_size, starts)], own)
+        symbolic = [v for v in (g, x, y) if isinstance(v, np.ndarray) and v.dtype == object]
+        r = _like(r, symbolic[0]) if symbolic else r
     order = list(keep) + [dot[od.index(a)] for a in sorted(od)] + list(conv)
     return np.transpose(r, tuple(np.argsort(order).tolist()))
-
-
-def _call(x, y, axes, dot_axes, mode):
-    """convolve on Tensors through the engine (recorded: higher order), else the forward."""
-    from numeric.tensor import Tensor  # the engine, loaded by the time a rule runs
-
-    if isinstance(x, Tensor) or isinstance(y, Tensor):
-        return get_op("convolve")(x, y, axes=axes, dot_axes=dot_axes, mode=mode)
-    return _convolve(x, y, axes, dot_axes, mode)
