@@ -6,7 +6,8 @@ This module turns that into NumPy's dispatch protocols (``__array_ufunc__``,
 ``__array_function__``) and methods on :class:`numeric.tensor.Tensor`, rebuilt whenever an op is
 registered, so a user op gets exactly what a built-in gets. Non-differentiable NumPy calls
 (comparisons, ``argmax``, shape queries) run on the values and return plain results;
-anything else raises a TypeError naming the NumPy function.
+anything else raises a TypeError naming the NumPy function. A record called with no Tensor
+argument (``numeric.logsumexp(ndarray)``) returns plain values too.
 """
 
 from __future__ import annotations
@@ -62,7 +63,11 @@ _METHODS: dict[str, Any] = {}  # the Tensor methods this module added (name -> f
 
 
 def call(op: Op, binder: Any, args: tuple, kwargs: dict, where: str = "") -> Any:
-    """Bind a NumPy-style call with ``binder`` and apply ``op`` to the bound inputs."""
+    """Bind a NumPy-style call with ``binder`` and apply ``op`` to the bound inputs.
+
+    With no Tensor among the arguments the result is plain (ndarrays, as NumPy's functions and
+    autograd's give): ``numeric.logsumexp(ndarray)`` is an ndarray, a Tensor argument gives a
+    Tensor."""
     try:
         bound = binder(*args, **kwargs)
     except TypeError as e:
@@ -75,7 +80,10 @@ def call(op: Op, binder: Any, args: tuple, kwargs: dict, where: str = "") -> Any
                             "axes, shapes and bounds must be constants (they are not "
                             f"differentiated): pass {k}.value, or compute it with ops")
     out = apply(op, *inputs, **params)
-    return bound[2](out) if len(bound) > 2 else out
+    out = bound[2](out) if len(bound) > 2 else out
+    if any(isinstance(v, Tensor) for v in inputs) or _holds_tensor((args, kwargs)):
+        return out
+    return _plain(out)  # no Tensor argument: plain values, as NumPy's own functions give
 
 
 def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -168,6 +176,30 @@ def _refuse_tracked_values(func: Any, args: tuple, kwargs: dict) -> None:
         raise TypeError(f"{_numpy_name(func)} on Tensor: its result is a constant, so its "
                         f"argument {name!r} cannot be a Tensor that requires grad (its gradient "
                         f"would be lost): pass {name}.value if that is what you mean")
+
+
+def _holds_tensor(x: Any) -> bool:
+    """Whether a Tensor is among ``x``, its sequences' items or its dicts' values (iterative)."""
+    todo = [x]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, Tensor):
+            return True
+        if isinstance(v, (tuple, list)):
+            todo.extend(v)
+        elif isinstance(v, dict):
+            todo.extend(v.values())
+    return False
+
+
+def _plain(out: Any) -> Any:
+    """``out`` with each Tensor replaced by its value (results may be tuples, named or not)."""
+    if isinstance(out, Tensor):
+        return out.value
+    if isinstance(out, (tuple, list)):
+        items = [_plain(v) for v in out]  # shallow results: (q, r), [first, ...], (x, res, ...)
+        return type(out)(*items) if hasattr(type(out), "_fields") else type(out)(items)
+    return out
 
 
 def _values(x: Any) -> Any:

@@ -56,7 +56,7 @@ def test_the_training_gradient_matches_central_differences(digits):
         v = rng.normal(size=p.shape)
         up = [q + eps * v if k == i else q for k, q in enumerate(params)]
         down = [q - eps * v if k == i else q for k, q in enumerate(params)]
-        fd = (digits.loss(up, x, onehot) - digits.loss(down, x, onehot)).value / (2 * eps)
+        fd = (digits.loss(up, x, onehot) - digits.loss(down, x, onehot)) / (2 * eps)
         np.testing.assert_allclose(np.sum(g * v), fd, rtol=1e-6, atol=1e-8)
 
 

@@ -72,7 +72,7 @@ def loss(params: list[Any], x: Any, onehot: np.ndarray, decay: float = 1e-4) -> 
 
 def predict(params: list[np.ndarray], x: np.ndarray) -> np.ndarray:
     with numeric.no_grad():
-        return np.argmax(logits(params, x).value, axis=-1)
+        return np.argmax(logits(params, x), axis=-1)  # plain arrays or Tensors
 
 
 @dataclass
