@@ -110,9 +110,11 @@ def _entries(x, y, roles, starts, sizes):
     for a, (i, j, s, size) in enumerate(zip(cx, cy, starts, sizes)):
         (big, bi, n), (small, si, m) = sorted(
             [("x", i, x.shape[i]), ("y", j, y.shape[j])], key=lambda t: -t[2])
-        lo, hi = s - m + 1, s + size
-        cuts[big][bi] = slice(min(max(lo, 0), n), min(max(hi, 0), n))
-        pads[big][bi] = (min(max(lo, 0), n) - lo, hi - min(max(hi, 0), n))
+        lo, hi = s - m + 1, s + size  # b's entries [lo, hi) are read: zeros outside [0, n)
+        left, right = max(0, min(hi, 0) - lo), max(0, hi - max(lo, n))
+        first = min(max(lo, 0), n)
+        cuts[big][bi] = slice(first, first + hi - lo - left - right)
+        pads[big][bi] = (left, right)
         cuts[small][si] = slice(None, None, -1)
         ops[big][1][bi], ops[big][2], ops[big][3] = pos[a], ops[big][2] + [bi], ops[big][3] + [m]
         ops[small][1][si] = off[a]

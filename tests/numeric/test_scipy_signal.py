@@ -107,3 +107,44 @@ def test_other_scipy_signal_names_are_scipys_and_refuse_tensors():
                                ss.correlate(np.arange(3.0), np.ones(2)))
     with pytest.raises(TypeError, match=r"scipy\.signal\.correlate is not supported on Tensor"):
         nss.correlate(Tensor(np.arange(3.0)), np.ones(2))
+
+
+@settings(max_examples=25)
+@given(sizes=st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5), st.integers(-6, 10),
+                                st.integers(1, 6)), min_size=1, max_size=2),
+       seed=st.integers(0, 2 ** 16))
+def test_any_window_of_entries_is_the_full_convolutions(sizes, seed):
+    """The core computes entries [s, s + size) of the full convolution, s < 0 or past its end
+    included (zeros there), choosing per axis which operand is windowed: x larger along one
+    axis and y along the other."""
+    from numeric.ops.scipy_signal import _entries, _roles
+
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=[n for n, _, _, _ in sizes])
+    b = rng.normal(size=[m for _, m, _, _ in sizes])
+    full = np.pad(ss.convolve(a, b, mode="full", method="direct"), [(20, 20)] * a.ndim)
+    want = full[tuple(slice(20 + s, 20 + s + k) for _, _, s, k in sizes)]
+    got = _entries(a, b, _roles(a.shape, b.shape, None, ((), ()), "full"),
+                   [s for _, _, s, _ in sizes], [k for _, _, _, k in sizes])
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=20)
+@given(data=st.data(), mode=st.sampled_from(["full", "same"]), seed=st.integers(0, 2 ** 16))
+def test_rules_on_arrays_equal_the_recorded_rules(data, mode, seed):
+    """On arrays the rules take the needed entries of g's convolution directly; on Tensors
+    they pad g and call the op (checked against autograd to second order above). Sizes drawn
+    apart: y up to 4 times x's ('same' then starts ȳ's entries before the full output's)."""
+    nd = data.draw(st.integers(1, 2), label="axes")
+    sa = data.draw(st.lists(st.integers(1, 3), min_size=nd, max_size=nd), label="x shape")
+    sb = data.draw(st.lists(st.integers(1, 9), min_size=nd, max_size=nd), label="y shape")
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=sa), rng.normal(size=sb)
+    out = convolve(a, b, mode=mode)
+    g = rng.normal(size=out.shape)
+    for i, rule in enumerate(OP.vjp):
+        plain = rule(g, out, a, b, mode=mode)
+        recorded = rule(Tensor(g), Tensor(out), Tensor(a), Tensor(b), mode=mode)
+        assert isinstance(recorded, Tensor)
+        np.testing.assert_allclose(plain, recorded.value, rtol=1e-12, atol=1e-12,
+                                   err_msg=f"input {i}")
