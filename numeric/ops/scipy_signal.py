@@ -94,40 +94,63 @@ def _entries(x, y, roles, starts, sizes):
     entries before the first are 0), and nothing else.
 
     Along an axis, out[k] = Σ_t f[t] · b[k − (M − 1) + t] with b the larger operand, f the
-    smaller (M entries) flipped: b, cut or zero-padded to what those entries reach, is viewed
-    as windows of M (no copy) and one einsum contracts the windows with f and the summed axes.
-    The larger operand is chosen per axis, so each operand may be windowed along some axes."""
+    smaller (M entries) flipped, b cut or zero-padded to what those entries reach; the larger
+    operand is chosen per axis. One einsum contracts f with b viewed as windows of M (no copy
+    until BLAS needs one). When one operand is the larger along every axis and has many summed
+    entries, BLAS's copy of its windows would be large: the summed axes are contracted first,
+    P[i, t] = f[t] · b[i] (no windows), then out[k] = Σ_t P[k + t, t], a shifted add per t."""
     cx, dx, kx, cy, dy, ky = roles
-    x, y = np.asarray(x), np.asarray(y)
+    arrays = {"x": np.asarray(x), "y": np.asarray(y)}
     nk, nd, nc = len(kx) + len(ky), len(dx), len(cx)
-    xl = dict(zip(kx, range(len(kx)))) | dict(zip(dx, range(nk, nk + nd)))
-    yl = dict(zip(ky, range(len(kx), nk))) | dict(zip(dy, range(nk, nk + nd)))
     pos = list(range(nk + nd, nk + nd + nc))
     off = list(range(nk + nd + nc, nk + nd + 2 * nc))
-    ops = {"x": [x, xl, [], []], "y": [y, yl, [], []]}  # array, labels, windowed axes, sizes
-    cuts = {"x": [slice(None)] * x.ndim, "y": [slice(None)] * y.ndim}
-    pads = {"x": [(0, 0)] * x.ndim, "y": [(0, 0)] * y.ndim}
+    labels = {"x": dict(zip(kx, range(len(kx)))) | dict(zip(dx, range(nk, nk + nd))),
+              "y": dict(zip(ky, range(len(kx), nk))) | dict(zip(dy, range(nk, nk + nd)))}
+    cuts = {k: [slice(None)] * v.ndim for k, v in arrays.items()}
+    pads = {k: [(0, 0)] * v.ndim for k, v in arrays.items()}
+    windows = {"x": [], "y": []}  # (axis, window size, offset label) of each windowed axis
     for a, (i, j, s, size) in enumerate(zip(cx, cy, starts, sizes)):
         (big, bi, n), (small, si, m) = sorted(
-            [("x", i, x.shape[i]), ("y", j, y.shape[j])], key=lambda t: -t[2])
+            [("x", i, arrays["x"].shape[i]), ("y", j, arrays["y"].shape[j])],
+            key=lambda t: -t[2])
         lo, hi = s - m + 1, s + size  # b's entries [lo, hi) are read: zeros outside [0, n)
         left, right = max(0, min(hi, 0) - lo), max(0, hi - max(lo, n))
         first = min(max(lo, 0), n)
         cuts[big][bi] = slice(first, first + hi - lo - left - right)
         pads[big][bi] = (left, right)
         cuts[small][si] = slice(None, None, -1)
-        ops[big][1][bi], ops[big][2], ops[big][3] = pos[a], ops[big][2] + [bi], ops[big][3] + [m]
-        ops[small][1][si] = off[a]
-        ops[big].append(off[a])
-    args = []
-    for name, (v, labels, axes, window, *extra) in ops.items():
-        v = v[tuple(cuts[name])]
-        if any(p != (0, 0) for p in pads[name]):
-            v = np.pad(v, pads[name])
-        if axes:
-            v = sliding_window_view(v, window, axis=axes)
-        args += [v, [labels[d] for d in range(v.ndim - len(extra))] + extra]
-    return np.einsum(*args, list(range(nk)) + pos, optimize=True)
+        labels[big][bi], labels[small][si] = pos[a], off[a]
+        windows[big].append((bi, m, off[a]))
+    cut = {k: v[tuple(cuts[k])] for k, v in arrays.items()}
+    args = {k: [v, [labels[k][d] for d in range(v.ndim)]] for k, v in cut.items()}
+    want = list(range(nk)) + pos
+    big = next((k for k in "xy" if nc and len(windows[k]) == nc), None)
+    if big is not None and all(v.dtype != object for v in cut.values()):
+        small = "y" if big == "x" else "x"
+        kept = np.prod([cut[small].shape[d] for d in (kx if small == "x" else ky)])
+        lengths = [cut[big].shape[d] for d, _, _ in windows[big]]
+        ms = [m for _, m, _ in windows[big]]
+        summed = np.prod([arrays["x"].shape[d] for d in dx])
+        if 2 * kept * np.prod(lengths) <= summed * np.prod(sizes) and np.prod(ms) <= 512:
+            p = np.einsum(*args["x"], *args["y"], want + off, optimize=True)
+            lefts = [pads[big][d][0] for d, _, _ in windows[big]]
+            out = np.zeros(p.shape[:nk] + tuple(sizes), dtype=p.dtype)
+            for t in np.ndindex(*ms):  # out[k] += P[k + t − left, t] where that is in P
+                ks = [(max(0, e - u), min(k, n + e - u)) for u, k, n, e in
+                      zip(t, sizes, lengths, lefts)]
+                if all(k0 < k1 for k0, k1 in ks):
+                    out[(Ellipsis,) + tuple(slice(k0, k1) for k0, k1 in ks)] += p[
+                        (Ellipsis,) + tuple(slice(k0 + u - e, k1 + u - e) for (k0, k1), u, e
+                                            in zip(ks, t, lefts)) + t]
+            return out
+    for k, (v, names) in args.items():
+        if any(p != (0, 0) for p in pads[k]):
+            v = np.pad(v, [pads[k][d] for d in range(v.ndim)])
+        if windows[k]:
+            v = sliding_window_view(v, [m for _, m, _ in windows[k]],
+                                    axis=[d for d, _, _ in windows[k]])
+        args[k] = [v, names + [t for _, _, t in windows[k]]]
+    return np.einsum(*args["x"], *args["y"], want, optimize=True)
 
 
 def _window(n, m, mode):

@@ -148,3 +148,23 @@ def test_rules_on_arrays_equal_the_recorded_rules(data, mode, seed):
         assert isinstance(recorded, Tensor)
         np.testing.assert_allclose(plain, recorded.value, rtol=1e-12, atol=1e-12,
                                    err_msg=f"input {i}")
+
+
+@pytest.mark.parametrize("sa, sb, kw", [
+    # many summed entries against a small kernel: the summed axes are contracted first, then
+    # one shifted add per kernel entry (the convnet's x̄ has this shape)
+    ((3, 6, 4, 4), (2, 6, 2, 2), {"axes": ([2, 3], [2, 3]), "dot_axes": ([1], [1])}),
+    ((4, 7), (4, 3), {"axes": ([1], [1]), "dot_axes": ([0], [0])}),
+    ((3, 5, 6), (5, 2), {"axes": ([2], [1]), "dot_axes": ([1], [0]), "mode": "same"}),
+    ((2, 5, 9), (5, 3), {"axes": ([2], [1]), "dot_axes": ([1], [0]), "mode": "valid"}),
+])
+def test_summed_axes_first_gives_autograds_values_and_gradients(sa, sb, kw):
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=sa), rng.normal(size=sb)
+    want = asig.convolve(a, b, **kw)
+    np.testing.assert_allclose(convolve(a, b, **kw), want, rtol=1e-12, atol=1e-12)
+    w = rng.normal(size=want.shape)
+    g = numeric.grad(lambda a, b: np.sum(convolve(a, b, **kw) * w), (0, 1))(a, b)
+    ga = autograd.grad(lambda a, b: anp.sum(asig.convolve(a, b, **kw) * w), (0, 1))(a, b)
+    for mine, ref in zip(g, ga):
+        np.testing.assert_allclose(mine, ref, rtol=1e-11, atol=1e-12)
