@@ -27,7 +27,7 @@ from verify import expression_inputs as inputs
 from verify import fd
 from verify.diagnose import diagnose, relative_error
 from verify.expression_inputs import Point, Shapes, expression_rng, size_candidates
-from verify.fd_verdict import fd_verdict
+from verify.fd_verdict import empty_output, fd_verdict
 from verify.options import RTOL, Options
 from verify.results import CaseResult, CheckResult
 
@@ -133,6 +133,10 @@ def _fd_check(point: Point, rng: np.random.Generator, options: Options,
 
 
 def _fd(point: Point, rng: np.random.Generator, options: Options, rtol: float) -> CheckResult:
+    if point.g.size == 0:
+        for w in point.wrt:
+            point.reference[w] = np.zeros(point.xs[w].shape)
+        return empty_output({f"∂/∂{w}": point.engine[w] for w in point.wrt})[0]
     xs = list(point.xs.values())
     entries = []
     full = all(point.xs[w].size <= options.full_max for w in point.wrt)

@@ -9,6 +9,10 @@ whether the reference is finite. Its tolerance is ``max(rtol, safety × bar)``. 
 it. The verdict is *fail* when some judged quantity is off by more than its tolerance — an
 unsure one elsewhere does not excuse it — else *unreliable* when any is unsure (carrying the
 worst judged error and its tolerance, if there is one), else *pass* with the worst ratio.
+
+An empty output needs no differences: ``<G, f>`` is the empty sum, so every gradient is exactly
+zero (:func:`empty_output`) — FD's error bar, judged against a zero scale, would call it
+unreliable.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from verify.results import CheckResult
 
-__all__ = ["fd_verdict"]
+__all__ = ["fd_verdict", "empty_output"]
 
 
 def fd_verdict(entries: Iterable[tuple[str, float, float, bool]], rtol: float, options: Any,
@@ -49,3 +55,15 @@ def fd_verdict(entries: Iterable[tuple[str, float, float, bool]], rtol: float, o
     e, tol, label = worst if worst is not None else (0.0, rtol, None)
     return CheckResult(name, "pass", e, tol, detail=how), label
 
+
+def empty_output(grads: dict[str, Any], name: str = "fd") -> CheckResult:
+    """The verdict when f's output is empty: each gradient (by label) must be exactly zero."""
+    worst = max(((float(np.max(np.abs(a), initial=0.0)) if np.all(np.isfinite(a)) else math.inf,
+                  label) for label, a in grads.items()), default=(0.0, ""))
+    if worst[0] > 0:
+        return CheckResult(name, "fail", worst[0], 0.0, detail=(
+            f"empty output: <G, f> is an empty sum, so the exact gradient is zero, but "
+            f"{worst[1]}'s has entries up to {worst[0]:.3g}")), worst[1]
+    return CheckResult(name, "pass", 0.0, 0.0, detail=(
+        "empty output: <G, f> is an empty sum, so the exact gradient is zero (no finite "
+        "differences needed); the engine's is zero")), None

@@ -35,7 +35,7 @@ import numpy as np
 
 from verify import fd
 from verify.diagnose import diagnose, relative_error
-from verify.fd_verdict import fd_verdict
+from verify.fd_verdict import empty_output, fd_verdict
 from verify.options import RTOL, SYM_RTOL, Options
 from verify.results import CaseResult, CheckResult, OpResult
 
@@ -167,6 +167,10 @@ def _fd(f: Callable[..., Any], xs64: list[np.ndarray], wrt: list[int], g: np.nda
         with np.errstate(all="ignore"):
             return np.asarray(f(*a), dtype=np.float64)
 
+    if g.size == 0:
+        result, worst = empty_output({f"input {i} ({names[i]})": grads[i] for i in wrt})
+        at = {f"input {i} ({names[i]})": i for i in wrt}.get(worst, wrt[0])
+        return result, {i: np.zeros(xs64[i].shape) for i in wrt}, at
     if not np.all(np.isfinite(f64(*xs64))):
         return CheckResult("fd", "unreliable", detail="f is not finite at the inputs"), {}, \
             wrt[0]

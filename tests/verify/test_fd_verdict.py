@@ -1,6 +1,6 @@
-"""verify.fd_verdict: the one FD judgement (fail / unreliable / pass), and that each of its
-three users (an op's case, check_function, check_expression) goes through
-it: same verdicts, inputs labelled as the user knows them.
+"""verify.fd_verdict: the one FD judgement (fail / unreliable / pass) and the empty-output
+rule, and that each of its three users (an op's case, check_function, check_expression) goes
+through it: same verdicts, inputs labelled as the user knows them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import verify
 from numeric import Op
 from verify.expression_inputs import Point
 from verify.expression_run import _fd_check
-from verify.fd_verdict import fd_verdict
+from verify.fd_verdict import empty_output, fd_verdict
 from verify.options import Options
 
 OPT = Options()  # safety 10, unreliable 1e-5
@@ -56,18 +56,45 @@ def test_nothing_to_judge_passes_at_zero_with_the_dtype_tolerance():
     assert (r.verdict, r.error, r.tol, worst) == ("pass", 0.0, 2e-4, None)
 
 
+def test_an_empty_output_passes_only_with_exactly_zero_gradients():
+    r, worst = empty_output({"input 0": np.zeros((2, 3)), "input 1": np.zeros((0,))})
+    assert (r.verdict, r.error, worst) == ("pass", 0.0, None) and "empty sum" in r.detail
+    r, worst = empty_output({"input 0": np.zeros(2), "input 1": np.array([0.0, -1e-30])})
+    assert (r.verdict, r.error, worst) == ("fail", 1e-30, "input 1")
+    assert "input 1's has entries up to 1e-30" in r.detail
+    r, _ = empty_output({"x": np.array([np.nan])})
+    assert r.verdict == "fail" and r.error == math.inf
+
+
 # ---- the three users ------------------------------------------------------------------------
 def _fd(result):
     return next(c for case in result.cases for c in case.checks if c.check == "fd")
 
 
-# a mutant: y's rule adds 1 everywhere
+# a mutant: y's rule adds 1 everywhere, so even an empty g gives a non-zero gradient
 BAD = Op("matmul_plus_one", np.matmul, (
     lambda g, out, x, y: np.matmul(g, np.swapaxes(y, -1, -2)),
     lambda g, out, x, y: np.matmul(np.swapaxes(x, -1, -2), g) + 1.0))
 
 
-def test_check_function_labels_inputs_by_name():
+def test_an_op_with_an_empty_output_and_a_non_empty_input_passes_fd():
+    # (0, 2) @ (2, 3) is (0, 3): y's gradient is zeros of (2, 3) — was "unreliable" (bar 1e286)
+    fd = _fd(verify.check_op("matmul", np.ones((0, 2)), np.ones((2, 3))))
+    assert fd.verdict == "pass" and "empty output" in fd.detail
+
+
+def test_an_op_whose_rule_is_nonzero_on_an_empty_output_fails_fd():
+    fd = _fd(verify.check_op(BAD, np.ones((0, 2)), np.ones((2, 3))))
+    assert fd.verdict == "fail" and "input 1's has entries up to 1" in fd.detail
+
+
+def test_check_function_labels_inputs_by_name_and_passes_an_empty_output():
+    def f(x, w):
+        return np.tanh(x @ w)[:0]
+
+    r = verify.check_function(f, np.ones((4, 3)), np.ones((3, 2)))
+    assert _fd(r).verdict == "pass" and "empty output" in _fd(r).detail
+
     def wrong(x, w):  # through the mutant: w's gradient is off
         return np.tanh(BAD(x, w))
 
@@ -76,7 +103,7 @@ def test_check_function_labels_inputs_by_name():
     assert fd.verdict == "fail" and "input 1 (w) off by" in fd.detail
 
 
-@pytest.mark.parametrize("out_rows", [2])
+@pytest.mark.parametrize("out_rows", [0, 2])
 def test_check_expression_fd_goes_through_the_shared_verdict(out_rows):
     def forward(X, b):
         return (X @ b)[:out_rows]
@@ -86,6 +113,7 @@ def test_check_expression_fd_goes_through_the_shared_verdict(out_rows):
                   rng)
     fd = _fd_check(point, rng, OPT, 1e-9)
     assert fd.verdict == "pass"
+    assert ("empty output" in fd.detail) == (out_rows == 0)
     assert set(point.reference) == {"X", "b"}
     point.engine["b"] = point.engine["b"] + 1.0  # a wrong gradient for b: named by its name
     fd = _fd_check(point, rng, OPT, 1e-9)
