@@ -1,11 +1,18 @@
-"""Shared test set-up: explicit, reproducible hypothesis runs and importable test helpers.
+"""Shared test set-up: explicit, reproducible hypothesis runs, importable test helpers and one
+private proof store per test run.
 
 Hypothesis runs derandomized (the same examples every run, no example database), with no
 per-example deadline: the suite must be reproducible on any machine, fast or slow.
+
+derive's store (proofs, exact VJPs, derivations; content-addressed, so exact and safe to share)
+is private to the run unless ``$GRADPROOF_CACHE`` names one, and shared by the run's xdist
+workers: a cold proof one worker made is read by the other instead of being made again (the
+table's proofs are most of a cold run). Writes are atomic (``derive.store.save``).
 """
 
 import os
 import sys
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
@@ -25,3 +32,15 @@ settings.register_profile(
     suppress_health_check=(HealthCheck.too_slow, HealthCheck.data_too_large),
 )
 settings.load_profile(os.environ.get("GRADPROOF_HYPOTHESIS_PROFILE", "gradproof"))
+
+
+def _run_store() -> str:
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same in every worker of one run
+    if run is None:
+        return tempfile.mkdtemp(prefix="gradproof-test-")
+    path = os.path.join(tempfile.gettempdir(), f"gradproof-test-{run}")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+os.environ.setdefault("GRADPROOF_CACHE", _run_store())
