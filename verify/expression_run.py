@@ -27,7 +27,7 @@ from verify import expression_inputs as inputs
 from verify import fd
 from verify.diagnose import diagnose, relative_error
 from verify.expression_inputs import Point, Shapes, expression_rng, size_candidates
-from verify.fd_verdict import empty_output, fd_verdict
+from verify.fd_verdict import amax, empty_output, fd_verdict
 from verify.options import RTOL, Options
 from verify.results import CaseResult, CheckResult
 
@@ -145,9 +145,9 @@ def _fd(point: Point, rng: np.random.Generator, options: Options, rtol: float) -
         if full:
             ref, err = fd.gradient(point.f64, xs, i, point.g)
             point.reference[w] = ref
-            scale = max(_amax(ref), _amax(point.engine[w]), 1e-300)
+            scale = max(amax(ref), amax(point.engine[w]), 1e-300)
             e = float(np.max(np.abs(point.engine[w] - ref), initial=0.0)) / scale
-            entries.append((f"∂/∂{w}", e, _amax(err) / scale, bool(np.all(np.isfinite(ref)))))
+            entries.append((f"∂/∂{w}", e, amax(err) / scale, bool(np.all(np.isfinite(ref)))))
         else:
             for _ in range(options.directions):
                 vs: list[Any] = [None] * len(xs)
@@ -213,8 +213,3 @@ def _diagnosis(point: Point, generated: dict[str, np.ndarray],
                  or f"no known pattern; off by {e:.3g} (relative)")
     d.update(name=w, reference=source, sizes=dict(sizes))
     return d
-
-
-def _amax(a: Any) -> float:
-    a = np.abs(np.asarray(a, dtype=np.float64))
-    return float(np.max(np.where(np.isfinite(a), a, 0.0), initial=0.0))

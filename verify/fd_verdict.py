@@ -25,7 +25,7 @@ import numpy as np
 
 from verify.results import CheckResult
 
-__all__ = ["fd_verdict", "empty_output"]
+__all__ = ["fd_verdict", "empty_output", "amax"]
 
 
 def fd_verdict(entries: Iterable[tuple[str, float, float, bool]], rtol: float, options: Any,
@@ -67,3 +67,9 @@ def empty_output(grads: dict[str, Any], name: str = "fd") -> CheckResult:
     return CheckResult(name, "pass", 0.0, 0.0, detail=(
         "empty output: <G, f> is an empty sum, so the exact gradient is zero (no finite "
         "differences needed); the engine's is zero")), None
+
+
+def amax(a: Any) -> float:
+    """The largest finite ``|entry|`` of ``a`` (0 for none): the scale FD errors are relative to."""
+    a = np.abs(np.asarray(a, dtype=np.float64))
+    return float(np.max(np.where(np.isfinite(a), a, 0.0), initial=0.0))

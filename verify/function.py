@@ -35,7 +35,7 @@ import numpy as np
 
 from verify import fd
 from verify.diagnose import diagnose, relative_error
-from verify.fd_verdict import empty_output, fd_verdict
+from verify.fd_verdict import amax, empty_output, fd_verdict
 from verify.options import RTOL, SYM_RTOL, Options
 from verify.results import CaseResult, CheckResult, OpResult
 
@@ -179,7 +179,7 @@ def _fd(f: Callable[..., Any], xs64: list[np.ndarray], wrt: list[int], g: np.nda
     for i in wrt:
         if full:  # a kink within the first step spoils it: smaller steps until FD is sure
             ref, err = min((fd.gradient(f64, xs64, i, g, h0) for h0 in STEPS),
-                           key=lambda r: _amax(r[1]))
+                           key=lambda r: amax(r[1]))
             refs[i] = ref
             pairs = [(grads[i], ref, err)]
         else:
@@ -188,14 +188,14 @@ def _fd(f: Callable[..., Any], xs64: list[np.ndarray], wrt: list[int], g: np.nda
                 vs: list[Any] = [None] * len(xs64)
                 vs[i] = rng.standard_normal(xs64[i].shape)
                 jv, jv_err, _ = min((fd.jvp(f64, xs64, vs, h0) for h0 in STEPS),
-                                    key=lambda r: _amax(r[1]))
+                                    key=lambda r: amax(r[1]))
                 pairs.append((np.sum(grads[i] * vs[i]), np.sum(g * jv),
                               np.sum(np.abs(g) * jv_err)))
         for engine, ref, err in pairs:
-            scale = max(_amax(ref), _amax(engine), 1e-3 * _amax(g), 1e-300)
+            scale = max(amax(ref), amax(engine), 1e-3 * amax(g), 1e-300)
             diff = np.abs(engine - ref)
             e = float(np.max(diff, initial=0.0)) / scale if np.all(np.isfinite(diff)) else np.inf
-            entries.append((f"input {i} ({names[i]})", e, _amax(err) / scale,
+            entries.append((f"input {i} ({names[i]})", e, amax(err) / scale,
                             bool(np.all(np.isfinite(ref)))))
     how = ("entrywise Ridders differences of <G, f>" if full else
            f"directional Ridders differences, {options.directions} random directions per input")
@@ -224,8 +224,3 @@ def _names(f: Callable[..., Any], n: int) -> list[str]:
         params = []
     return [params[i] if i < len(params) and params[i].isidentifier() else f"x{i}"
             for i in range(n)]
-
-
-def _amax(a: Any) -> float:
-    a = np.abs(np.asarray(a, dtype=np.float64))
-    return float(np.max(np.where(np.isfinite(a), a, 0.0), initial=0.0))

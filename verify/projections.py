@@ -15,7 +15,7 @@ import numpy as np
 
 from verify import fd
 from verify.diagnose import relative_error
-from verify.fd_verdict import empty_output, fd_verdict
+from verify.fd_verdict import amax, empty_output, fd_verdict
 from verify.results import CheckResult
 
 __all__ = ["fd_check", "adjoint_check"]
@@ -35,14 +35,14 @@ def fd_check(run: Any) -> CheckResult:
 def fd_full(run: Any) -> CheckResult:
     refs = {i: fd.gradient(run.f64, run.xs64, i, run.g64, run.h0) for i in run.idx}
     # One scale for the case: an input whose cotangent is zero is judged against the rest.
-    scale = max([_amax(r) for r, _ in refs.values()] + [_amax(a) for a in run.grads.values()]
-                + [_amax(run.g64) * 1e-3, 1e-300])
+    scale = max([amax(r) for r, _ in refs.values()] + [amax(a) for a in run.grads.values()]
+                + [amax(run.g64) * 1e-3, 1e-300])
     entries = []
     for i, (ref, err) in refs.items():
         run.reference.setdefault(i, (ref, "finite differences"))
         diff = np.abs(run.grads[i] - ref)
         e = float(np.max(diff, initial=0.0)) / scale if np.all(np.isfinite(diff)) else np.inf
-        entries.append((f"input {i}", e, _amax(err) / scale, bool(np.all(np.isfinite(ref)))))
+        entries.append((f"input {i}", e, amax(err) / scale, bool(np.all(np.isfinite(ref)))))
     return fd_verdict(entries, run.rtol, run.opt, "entrywise Ridders differences of <G, f>")[0]
 
 def fd_projected(run: Any) -> CheckResult:
@@ -111,8 +111,3 @@ def _complex_cotangent(run: Any) -> CheckResult | None:
                 "real part is not the VJP of G"),
                 diagnosis={"input": i, "worst": [], "hint": "not linear in g"})
     return None
-
-
-def _amax(a: Any) -> float:
-    a = np.abs(np.asarray(a, dtype=np.float64))
-    return float(np.max(np.where(np.isfinite(a), a, 0.0), initial=0.0))
