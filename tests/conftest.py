@@ -5,12 +5,13 @@ Hypothesis runs derandomized (the same examples every run, no example database),
 per-example deadline: the suite must be reproducible on any machine, fast or slow.
 
 derive's store (proofs, exact VJPs, derivations; content-addressed, so exact and safe to share)
-is private to the run unless ``$GRADPROOF_CACHE`` names one, and shared by the run's xdist
-workers: a cold proof one worker made is read by the other instead of being made again (the
-table's proofs are most of a cold run). Writes are atomic (``derive.store.save``).
+is private to the run unless ``$GRADPROOF_CACHE`` names one, shared by the run's xdist workers
+(a cold proof one worker made is read by the other instead of being made again: the table's
+proofs are most of a cold run; writes are atomic, ``derive.store.save``) and removed at the end.
 """
 
 import os
+import shutil
 import sys
 import tempfile
 
@@ -43,4 +44,15 @@ def _run_store() -> str:
     return path
 
 
-os.environ.setdefault("GRADPROOF_CACHE", _run_store())
+# The controlling process of an xdist run loads this file before it starts its workers, which
+# inherit the variable: one store for the run (a worker started otherwise finds the run's id).
+_MADE = None
+if not os.environ.get("GRADPROOF_CACHE"):
+    _MADE = os.environ["GRADPROOF_CACHE"] = _run_store()
+
+
+def pytest_unconfigure(config):
+    """The process that made the run's store removes it: a plain run, or the controlling process
+    once its workers are done (a worker leaves it to the others)."""
+    if _MADE and not hasattr(config, "workerinput"):
+        shutil.rmtree(_MADE, ignore_errors=True)
