@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Test workers: 2 by default (CI's machines); `make test JOBS=auto` uses every core.
+JOBS   ?= 2
 
 .PHONY: report test bench lint clean
 
@@ -10,7 +12,7 @@ report: $(STAMP)
 	$(BIN)/gradproof report --out reports --jobs 2
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n $(JOBS) -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py

@@ -1,11 +1,19 @@
-"""Shared test set-up: explicit, reproducible hypothesis runs and importable test helpers.
+"""Shared test set-up: explicit, reproducible hypothesis runs, importable test helpers and one
+private proof store per test run.
 
 Hypothesis runs derandomized (the same examples every run, no example database), with no
 per-example deadline: the suite must be reproducible on any machine, fast or slow.
+
+derive's store (proofs, exact VJPs, derivations; content-addressed, so exact and safe to share)
+is private to the run unless ``$GRADPROOF_CACHE`` names one, shared by the run's xdist workers
+(a cold proof one worker made is read by the other instead of being made again: the table's
+proofs are most of a cold run; writes are atomic, ``derive.store.save``) and removed at the end.
 """
 
 import os
+import shutil
 import sys
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
@@ -25,3 +33,26 @@ settings.register_profile(
     suppress_health_check=(HealthCheck.too_slow, HealthCheck.data_too_large),
 )
 settings.load_profile(os.environ.get("GRADPROOF_HYPOTHESIS_PROFILE", "gradproof"))
+
+
+def _run_store() -> str:
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same in every worker of one run
+    if run is None:
+        return tempfile.mkdtemp(prefix="gradproof-test-")
+    path = os.path.join(tempfile.gettempdir(), f"gradproof-test-{run}")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+# The controlling process of an xdist run loads this file before it starts its workers, which
+# inherit the variable: one store for the run (a worker started otherwise finds the run's id).
+_MADE = None
+if not os.environ.get("GRADPROOF_CACHE"):
+    _MADE = os.environ["GRADPROOF_CACHE"] = _run_store()
+
+
+def pytest_unconfigure(config):
+    """The process that made the run's store removes it: a plain run, or the controlling process
+    once its workers are done (a worker leaves it to the others)."""
+    if _MADE and not hasattr(config, "workerinput"):
+        shutil.rmtree(_MADE, ignore_errors=True)

@@ -43,6 +43,11 @@ def example_case(op: numeric.Op) -> Case | None:
     return next((c for c in cases if any(len(s) >= 1 for s in c.shapes)), cases[0])
 
 
+def _bound(op: numeric.Op, case: Case) -> numeric.Op:
+    """``op`` taking the case's number of inputs (a variadic op's rule bound to each)."""
+    return op if len(case.shapes) == op.nargs else op.arity(len(case.shapes))
+
+
 def _inputs(op: numeric.Op, case: Case, seed: int) -> tuple[list[np.ndarray], np.ndarray]:
     rng = np.random.default_rng(seed)
     xs = sample_inputs(op, case, rng)
@@ -99,6 +104,7 @@ def fd_curve(op: numeric.Op, seed: int = 0, exact: bool = True,
         case = example_case(op)
         if case is None:
             return {"status": "unavailable", "why": "no standard case"}
+        op = _bound(op, case)
         idx = _differentiable(op)
         if not idx:
             return {"status": "unavailable", "why": "no differentiable input"}
@@ -179,6 +185,7 @@ def graph_svg(op: numeric.Op, failing: bool, seed: int = 0) -> dict[str, Any]:
         case = example_case(op)
         if case is None:
             return {"status": "unavailable", "why": "no standard case"}
+        op = _bound(op, case)
         xs, g = _inputs(op, case, seed)
         idx = set(_differentiable(op))
         ts = [numeric.Tensor(x) if i in idx else x for i, x in enumerate(xs)]

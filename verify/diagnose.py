@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from verify.fd_verdict import amax
+
 __all__ = ["diagnose", "worst_entries", "broadcast_size", "relative_error"]
 
 
@@ -111,10 +113,5 @@ def relative_error(a: np.ndarray, ref: np.ndarray) -> float:
     diff = np.abs(a - ref)
     if np.any(~np.isfinite(diff)):
         return np.inf
-    scale = max(_amax(ref), _amax(a))
+    scale = max(amax(ref), amax(a))
     return 0.0 if scale == 0 else float(np.max(diff, initial=0.0)) / scale
-
-
-def _amax(a: Any) -> float:
-    a = np.abs(np.asarray(a, dtype=np.float64))
-    return float(np.max(np.where(np.isfinite(a), a, 0.0), initial=0.0))

@@ -35,6 +35,7 @@ import numpy as np
 
 from verify import fd
 from verify.diagnose import diagnose, relative_error
+from verify.fd_verdict import amax, empty_output, fd_verdict
 from verify.options import RTOL, SYM_RTOL, Options
 from verify.results import CaseResult, CheckResult, OpResult
 
@@ -107,7 +108,8 @@ def _case(f: Callable[..., Any], name: str, names: list[str], args: list[np.ndar
         res.checks.append(check)
         refs.update(exact)
     if "fd" in options.checks:
-        check, fd_refs, worst["fd"] = _fd(f, xs64, wrt, g, grads, dtype, rng, options)
+        check, fd_refs, worst["fd"] = _fd(f, xs64, wrt, g, names, grads, dtype, rng,
+                                            options)
         res.checks.append(check)
         refs = {**fd_refs, **refs}
     for c in res.checks:  # the diagnosis of check_op: worst entries and a known pattern
@@ -159,21 +161,25 @@ def _symbolic(f: Callable[..., Any], xs64: list[np.ndarray], wrt: list[int], g: 
 
 
 def _fd(f: Callable[..., Any], xs64: list[np.ndarray], wrt: list[int], g: np.ndarray,
-        grads: dict[int, np.ndarray], dtype: str, rng: np.random.Generator,
+        names: list[str], grads: dict[int, np.ndarray], dtype: str, rng: np.random.Generator,
         options: Options) -> tuple[CheckResult, dict[int, np.ndarray], int]:
     def f64(*a: Any) -> np.ndarray:
         with np.errstate(all="ignore"):
             return np.asarray(f(*a), dtype=np.float64)
 
+    if g.size == 0:
+        result, worst = empty_output({f"input {i} ({names[i]})": grads[i] for i in wrt})
+        at = {f"input {i} ({names[i]})": i for i in wrt}.get(worst, wrt[0])
+        return result, {i: np.zeros(xs64[i].shape) for i in wrt}, at
     if not np.all(np.isfinite(f64(*xs64))):
         return CheckResult("fd", "unreliable", detail="f is not finite at the inputs"), {}, \
             wrt[0]
-    rtol, worst, unsure, refs = RTOL[dtype], None, [], {}
+    rtol, entries, refs = RTOL[dtype], [], {}
     full = all(xs64[i].size <= options.full_max for i in wrt)
     for i in wrt:
         if full:  # a kink within the first step spoils it: smaller steps until FD is sure
             ref, err = min((fd.gradient(f64, xs64, i, g, h0) for h0 in STEPS),
-                           key=lambda r: _amax(r[1]))
+                           key=lambda r: amax(r[1]))
             refs[i] = ref
             pairs = [(grads[i], ref, err)]
         else:
@@ -182,30 +188,20 @@ def _fd(f: Callable[..., Any], xs64: list[np.ndarray], wrt: list[int], g: np.nda
                 vs: list[Any] = [None] * len(xs64)
                 vs[i] = rng.standard_normal(xs64[i].shape)
                 jv, jv_err, _ = min((fd.jvp(f64, xs64, vs, h0) for h0 in STEPS),
-                                    key=lambda r: _amax(r[1]))
+                                    key=lambda r: amax(r[1]))
                 pairs.append((np.sum(grads[i] * vs[i]), np.sum(g * jv),
                               np.sum(np.abs(g) * jv_err)))
         for engine, ref, err in pairs:
-            scale = max(_amax(ref), _amax(engine), 1e-3 * _amax(g), 1e-300)
+            scale = max(amax(ref), amax(engine), 1e-3 * amax(g), 1e-300)
             diff = np.abs(engine - ref)
             e = float(np.max(diff, initial=0.0)) / scale if np.all(np.isfinite(diff)) else np.inf
-            bar = _amax(err) / scale
-            tol = max(rtol, options.safety * bar)
-            if bar > options.unreliable or not np.all(np.isfinite(ref)):
-                unsure.append(f"input {i}: FD error bar {bar:.2g}")
-            elif worst is None or e / tol > worst[0] / worst[1]:
-                worst = (e, tol, i)
+            entries.append((f"input {i} ({names[i]})", e, amax(err) / scale,
+                            bool(np.all(np.isfinite(ref)))))
     how = ("entrywise Ridders differences of <G, f>" if full else
            f"directional Ridders differences, {options.directions} random directions per input")
-    if worst is not None and worst[0] > worst[1]:
-        e, tol, i = worst
-        return CheckResult("fd", "fail", e, tol, detail=f"{how}: input {i} off by {e:.3g} "
-                           f"(relative), tolerance {tol:.3g}"), refs, i
-    if unsure:
-        return CheckResult("fd", "unreliable", detail="reference unreliable: " +
-                           "; ".join(unsure)), refs, wrt[0]
-    e, tol, _ = worst if worst is not None else (0.0, rtol, 0)
-    return CheckResult("fd", "pass", e, tol, detail=how), refs, wrt[0]
+    result, worst = fd_verdict(entries, rtol, options, how)
+    at = {f"input {i} ({names[i]})": i for i in wrt}.get(worst, wrt[0])
+    return result, refs, at if result.verdict == "fail" else wrt[0]
 
 
 def _argnums(name: str, argnums: Any, n: int) -> list[int]:
@@ -228,8 +224,3 @@ def _names(f: Callable[..., Any], n: int) -> list[str]:
         params = []
     return [params[i] if i < len(params) and params[i].isidentifier() else f"x{i}"
             for i in range(n)]
-
-
-def _amax(a: Any) -> float:
-    a = np.abs(np.asarray(a, dtype=np.float64))
-    return float(np.max(np.where(np.isfinite(a), a, 0.0), initial=0.0))

@@ -52,7 +52,7 @@ def cases(op: Op | str, *, max_dims: int = 3, max_side: int = 3) -> st.SearchStr
     if builder is None:
         fixed = standard_cases(op)  # raises KeyError naming the op when it has none
         return st.sampled_from(fixed)
-    return builder(op, max_dims, max_side)
+    return _memo(op, ("cases", max_dims, max_side), lambda: builder(op, max_dims, max_side))
 
 
 def values(domain: Domain, shape: Shape, dtype: Any = np.float64, *,
@@ -86,6 +86,13 @@ def inputs(op: Op | str, case: Case, dtype: Any = np.float64, *,
     A variadic op (``Op.each``) is bound to the case's number of inputs first.
     """
     op = _op(op)
+    shapes = tuple(tuple(s) for s in case.shapes)
+    key = ("inputs", shapes, np.dtype(dtype).str, resolution, unique)
+    return _memo(op, key, lambda: _inputs(op, case, dtype, resolution, unique))
+
+
+def _inputs(op: Op, case: Case, dtype: Any, resolution: float | None, unique: bool
+            ) -> st.SearchStrategy[list[np.ndarray]]:
     if len(case.shapes) != op.nargs and getattr(op, "each", None) is not None:
         op = op.arity(len(case.shapes))
     doms = op.domains()
@@ -111,10 +118,10 @@ def op_inputs(op: Op | str, dtype: Any = np.float64, *, max_dims: int = 3, max_s
     if resolution == "auto":
         unique = op.kink is not None
         resolution = 1 / 16 if op.kink is not None else None
-    return cases(op, max_dims=max_dims, max_side=max_side).flatmap(
-        lambda case: inputs(op, case, dtype, resolution=resolution, unique=unique).map(
-            lambda xs: (case, xs))
-    )
+    return _memo(op, ("op_inputs", np.dtype(dtype).str, max_dims, max_side, resolution),
+                 lambda: cases(op, max_dims=max_dims, max_side=max_side).flatmap(
+                     lambda case: inputs(op, case, dtype, resolution=resolution,
+                                         unique=unique).map(lambda xs: (case, xs))))
 
 
 def ops(names: Any = None) -> st.SearchStrategy[Op]:
@@ -129,6 +136,24 @@ def ops(names: Any = None) -> st.SearchStrategy[Op]:
 # ---------------------------------------------------------------------------------------------
 def _op(op: Op | str) -> Op:
     return get_op(op) if isinstance(op, str) else op
+
+
+# Strategies built once per op and arguments: a test drawing ``op_inputs(op)`` in every example
+# would otherwise rebuild them each time, re-validating them and having hypothesis read their
+# functions' source (most of a cheap property's time). The op is kept with its strategy, so
+# its id cannot be reused while the entry lives; a replaced op is a new object, a new entry.
+_MEMO: dict[tuple[Any, ...], tuple[Op, Any]] = {}
+
+
+def _memo(op: Op, key: tuple[Any, ...], make: Any) -> Any:
+    hit = _MEMO.get((id(op),) + key)
+    if hit is not None and hit[0] is op:
+        return hit[1]
+    if len(_MEMO) >= 4096:
+        _MEMO.clear()
+    made = make()
+    _MEMO[(id(op),) + key] = (op, made)
+    return made
 
 
 def _no_forward(*xs: Any) -> Any:

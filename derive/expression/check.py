@@ -75,7 +75,12 @@ def is_zero(e: Any) -> bool | None:
         return True
     if e.is_Rational:
         return False
-    num = sp.expand(sp.fraction(sp.together(e))[0])
+    if all(p.exp.is_Rational and p.exp > 0 for p in e.atoms(sp.Pow)):
+        # no denominator: ``together`` would only regroup the terms (most of its time on the
+        # large polynomials of a symbolic comparison); the numerator is e itself
+        num = sp.expand(e)
+    else:
+        num = sp.expand(sp.fraction(sp.together(e))[0])
     if num == 0:
         return True
     if num.free_symbols:

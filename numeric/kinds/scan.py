@@ -2,8 +2,8 @@
 gradients (np.gradient).
 
 Their raw rules return exactly the input's shape. A scan's axis may be None (NumPy then scans
-the flattened input); diff takes an order ``n``, gradient a ``spacing`` and an ``edge_order``,
-and needs ``edge_order + 1`` entries along its axis.
+the flattened input); diff takes an order ``n``, gradient a ``spacing`` (a float, or a tuple of
+coordinates) and an ``edge_order``, and needs ``edge_order + 1`` entries along its axis.
 """
 
 from __future__ import annotations
@@ -74,7 +74,11 @@ def _gradient(op: Op, max_dims: int, max_side: int) -> Any:
         axis = draw(st.integers(-nd, nd - 1))
         x = x[:axis % nd] + (draw(st.integers(edge_order + 1, edge_order + 4)),) \
             + x[axis % nd + 1:]
-        spacing = draw(st.sampled_from((1.0, 0.5, 2.0, 0.25)))
+        spacing = draw(st.sampled_from((1.0, 0.5, 2.0, 0.25, "coordinates")))
+        if spacing == "coordinates":  # increasing, non-uniform: steps of 0.25 to 2
+            steps = draw(st.lists(st.sampled_from((0.25, 0.5, 1.0, 2.0)), min_size=x[axis % nd]
+                                  - 1, max_size=x[axis % nd] - 1))
+            spacing = tuple(float(sum(steps[:k])) for k in range(len(steps) + 1))
         return Case((x,), {"axis": axis, "spacing": spacing, "edge_order": edge_order},
                     f"edge_order {edge_order}")
 
@@ -87,4 +91,7 @@ GRADIENT = Kind("gradient", fixed(
     _c((3, 4), axis=1, edge_order=2, label="edge_order 2"),
     _c((2, 3, 5), axis=-1, spacing=2.0, edge_order=2, label="negative axis, spacing, order 2"),
     _c((3,), edge_order=2, label="edge_order 2 at its smallest length"),
+    _c((4,), spacing=(0.0, 0.5, 1.5, 1.75), label="coordinates: non-uniform spacing"),
+    _c((3, 2), axis=0, spacing=(-1.0, 0.25, 2.0), edge_order=2,
+       label="coordinates along axis 0, edge_order 2"),
 ), _gradient, same_shape)

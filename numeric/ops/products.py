@@ -56,25 +56,26 @@ def _matmul_dy(g, x, y):
 # ---------------------------------------------------------------------------------------------
 # Contractions. Each is tensordot(x, y, axes) for some axes (0-d operands multiply), and the
 # cotangent of one operand contracts g with the other over the other's free axes:
-#   tensordot:  dx = g ·(y's free axes) y, axes put back in x's order;  dy likewise
+#   tensordot:  dx = g ·(y's free axes) y, axes put back in x's order; dy: the same, swapped
 #   dot:        axes ([-1], [-2]) (y 1-d: [-1], [-1])      inner: axes ([-1], [-1])
 #   outer:      dx = g y (flattened)                       vdot: dx = g y, reshaped as x
 #   kron:       g seen as (x₀, y₀, x₁, y₁, ...): dx = Σ over y's axes of g y, dy likewise
 # ---------------------------------------------------------------------------------------------
 register(Op("dot", np.dot, (
-    lambda g, out, x, y: _contract_dx(g, x, y, _dot_axes(x, y)),
-    lambda g, out, x, y: _contract_dy(g, x, y, _dot_axes(x, y))),
+    lambda g, out, x, y: _contract(g, x, y, _dot_axes(x, y)),
+    lambda g, out, x, y: _contract(g, y, x, _dot_axes(x, y)[::-1], left=False)),
     kind=DOT, bind=lambda a, b, out=None: _bind_out((a, b), out),
     numpy=(np.dot,), methods=("dot",), complex=True,
     doc="out = np.dot(x, y): Σ over x's last axis and y's second-to-last (last if 1-d)"))
 register(Op("inner", np.inner, (
-    lambda g, out, x, y: _contract_dx(g, x, y, _inner_axes(x, y)),
-    lambda g, out, x, y: _contract_dy(g, x, y, _inner_axes(x, y))),
+    lambda g, out, x, y: _contract(g, x, y, _inner_axes(x, y)),
+    lambda g, out, x, y: _contract(g, y, x, _inner_axes(x, y)[::-1], left=False)),
     kind=INNER,
     numpy=(np.inner,), doc="out = np.inner(x, y): Σ over the last axes of x and y"))
 register(Op("tensordot", lambda x, y, axes=2: np.tensordot(x, y, axes), (
-    lambda g, out, x, y, axes=2: _contract_dx(g, x, y, _tensordot_axes(axes, x, y)),
-    lambda g, out, x, y, axes=2: _contract_dy(g, x, y, _tensordot_axes(axes, x, y))),
+    lambda g, out, x, y, axes=2: _contract(g, x, y, _tensordot_axes(axes, x, y)),
+    lambda g, out, x, y, axes=2:
+        _contract(g, y, x, _tensordot_axes(axes, x, y)[::-1], left=False)),
     kind=TENSORDOT, bind=lambda a, b, axes=2: ((a, b), {"axes": _axes_param(axes)}),
     numpy=(np.tensordot, np.linalg.tensordot), complex=True,
     doc="out = np.tensordot(x, y, axes): Σ over axes[0] of x paired with axes[1] of y"))
@@ -128,28 +129,22 @@ def _tensordot_axes(axes, x, y):
     return tuple(a % nx for a in axes[0]), tuple(b % ny for b in axes[1])
 
 
-def _contract_dx(g, x, y, axes):
-    """d tensordot(x, y, axes) / dx contracted with g: g ·(y's free axes) y, in x's axis order."""
+def _contract(g, x, y, axes, left=True):
+    """d tensordot(x, y, axes) / dx contracted with g: g ·(y's free axes) y, in x's axis order.
+
+    ``x`` is the left operand when ``left``; the right operand's cotangent is this with the
+    operands (and the axes pairs) swapped: only where y's free axes sit in g changes, last
+    (x left: g is (x free, y free)) or first (x right: g is (y free, x free)).
+    """
     ax, ay = axes
     if not ax and (np.ndim(x) == 0 or np.ndim(y) == 0):
         return np.sum(g * y) if np.ndim(x) == 0 else g * y
     free_x = [a for a in range(np.ndim(x)) if a not in ax]
     free_y = [b for b in range(np.ndim(y)) if b not in ay]
-    n = len(free_x)
-    d = np.tensordot(g, y, axes=(list(range(n, n + len(free_y))), free_y))
+    start = len(free_x) if left else 0
+    d = np.tensordot(g, y, axes=(list(range(start, start + len(free_y))), free_y))
     # d's axes: x's free axes, then y's contracted axes in y's order, each paired with one of x
     order = free_x + [ax[k] for k in np.argsort(ay).tolist()]
-    return np.transpose(d, np.argsort(order).tolist())
-
-
-def _contract_dy(g, x, y, axes):
-    ax, ay = axes
-    if not ax and (np.ndim(x) == 0 or np.ndim(y) == 0):
-        return np.sum(g * x) if np.ndim(y) == 0 else g * x
-    free_x = [a for a in range(np.ndim(x)) if a not in ax]
-    free_y = [b for b in range(np.ndim(y)) if b not in ay]
-    d = np.tensordot(x, g, axes=(free_x, list(range(len(free_x)))))
-    order = [ay[k] for k in np.argsort(ax).tolist()] + free_y
     return np.transpose(d, np.argsort(order).tolist())
 
 

@@ -8,6 +8,7 @@ import numpy as np
 from numeric.kinds import DIFF, GRADIENT, SCAN
 from numeric.op import Kink, Op, register
 from numeric.ops.common import _mask, _unsupported
+from numeric.tensor import Tensor
 
 __all__: list[str] = []
 
@@ -17,7 +18,10 @@ __all__: list[str] = []
 #   cumprod: out_j = Π_{i≤j} x_i          ∂l/∂x_i = Π_{k<i} x_k · s_i,  s_i = g_i + x_{i+1} s_{i+1}
 #   diff:    out = D^n x, D x_i = x_{i+1} - x_i      ∂l/∂x = (Dᵀ)^n g,  Dᵀ g = -D [0, g, 0]
 #   gradient: central differences (x_{i+1} - x_{i-1}) / 2h inside, one-sided ones of order 1 or
-#            2 at the two ends; the rule sends each g_i back to the entries that formed out_i
+#            2 at the two ends; the rule sends each g_i back to the entries that formed out_i.
+#            With coordinates t (non-uniform spacing) each stencil is the derivative at t_i of
+#            the polynomial through its points, e.g. inside, with d₋ = t_i - t_{i-1} and
+#            d₊ = t_{i+1} - t_i:  out_i = (-d₊²x_{i-1} + (d₊² - d₋²)x_i + d₋²x_{i+1}) / d₋d₊(d₋+d₊)
 # ---------------------------------------------------------------------------------------------
 register(Op("cumsum", lambda x, axis=None: np.cumsum(x, axis=axis), (
     lambda g, out, x, axis=None: np.reshape(_suffix_sums(g, -1 if axis is None else axis),
@@ -38,14 +42,15 @@ register(Op("diff", lambda x, n=1, axis=-1: np.diff(x, n=n, axis=axis), (
         _bind_diff(a, n, axis, prepend, append),
     numpy=(np.diff,), complex=True, doc="out = the n-th differences x_{i+1} - x_i along axis"))
 _GRADIENT = register(Op("gradient", lambda x, axis=0, spacing=1.0, edge_order=1:
-            np.gradient(x, spacing, axis=axis, edge_order=edge_order), (
+            np.gradient(x, np.asarray(spacing), axis=axis, edge_order=edge_order), (
     lambda g, out, x, axis=0, spacing=1.0, edge_order=1:
         _gradient_vjp(g, axis, spacing, edge_order),),
     kind=GRADIENT, bind=lambda f, *varargs, axis=None, edge_order=1:
         _bind_gradient(f, varargs, axis, edge_order),
     numpy=(np.gradient,),
     sym=lambda x, axis=0, spacing=1.0, edge_order=1: _gradient_sym(x, axis, spacing, edge_order),
-    doc="out = np.gradient along one axis (uniform spacing; a tuple for several axes)"))
+    doc="out = np.gradient along one axis: a spacing, or coordinates (a tuple for several "
+        "axes); differentiated with respect to the values, the coordinates are constants"))
 
 
 def _suffix_sums(g, axis):
@@ -119,6 +124,12 @@ def _gradient_vjp(g, axis, h, edge_order):
     """Each g_i sent back to the entries that formed out_i, with the same weights."""
     rows = np.swapaxes(g, axis, -1)
     n = np.shape(rows)[-1]
+    if isinstance(h, tuple):  # coordinates: a weight per position
+        inner, first, last = _coordinate_stencils(h, edge_order)
+        r = sum(_place(rows[..., 1:-1] * _mask(w, rows), k, n) for k, w in enumerate(inner))
+        r = r + _place(rows[..., :1] * _mask(first, rows), 0, n)
+        r = r + _place(rows[..., -1:] * _mask(last, rows), n - len(last), n)
+        return np.swapaxes(r, axis, -1)
     inner = rows[..., 1:-1]
     r = _place(inner, 2, n) - _place(inner, 0, n)
     r = r / (2 * h)
@@ -140,6 +151,13 @@ def _gradient_sym(x, axis, h, edge_order):
     """np.gradient along one axis written with the stencils above (np.gradient itself allocates
     a float array, which cannot hold derive's symbols)."""
     rows = np.swapaxes(x, axis, -1)
+    if isinstance(h, tuple):
+        inner, first, last = _coordinate_stencils(h, edge_order)
+        n, k = np.shape(rows)[-1], len(first)
+        start = sum(rows[..., j:j + 1] * _mask(w, rows) for j, w in enumerate(first))
+        end = sum(rows[..., n - k + j:n - k + j + 1] * _mask(w, rows) for j, w in enumerate(last))
+        mid = sum(rows[..., j:n - 2 + j] * _mask(w, rows) for j, w in enumerate(inner))
+        return np.swapaxes(np.concatenate([start, mid, end], axis=-1), axis, -1)
     (first, d0), (last, d1) = _FIRST[edge_order], _LAST[edge_order]
     k = len(first)
     start = sum(c * rows[..., j:j + 1] for j, c in enumerate(first)) / (d0 * h)
@@ -147,6 +165,25 @@ def _gradient_sym(x, axis, h, edge_order):
     inner = (rows[..., 2:] - rows[..., :-2]) / (2 * h)
     out = np.concatenate([start, inner, end / (d1 * h)], axis=-1)
     return np.swapaxes(out, axis, -1)
+
+
+def _coordinate_stencils(t, edge_order):
+    """np.gradient's weights for coordinates ``t``: three arrays (of x_{i-1}, x_i, x_{i+1}) for
+    the inner points, and the weights of the first and last ``edge_order + 1`` points.
+
+    Each is the derivative at the point of the Lagrange polynomial through its neighbours;
+    ``p``, ``q`` are the two spacings a stencil spans (first, then second).
+    """
+    d = np.diff(np.asarray(t, dtype=np.float64))
+    p, q = d[:-1], d[1:]
+    inner = (-q / (p * (p + q)), (q - p) / (p * q), p / (q * (p + q)))
+    if edge_order == 1:
+        return inner, (-1 / d[0], 1 / d[0]), (-1 / d[-1], 1 / d[-1])
+    p, q = d[0], d[1]
+    first = (-(2 * p + q) / (p * (p + q)), (p + q) / (p * q), -p / (q * (p + q)))
+    p, q = d[-2], d[-1]
+    last = (q / (p * (p + q)), -(p + q) / (p * q), (p + 2 * q) / (q * (p + q)))
+    return inner, first, last
 
 
 def _bind_gradient(f, varargs, axis, edge_order):
@@ -160,6 +197,12 @@ def _bind_gradient(f, varargs, axis, edge_order):
                         f"got {len(varargs)}")
     spacings = [_spacing(v) for v in (varargs or (1.0,))]
     spacings = spacings * len(axes) if len(spacings) == 1 else spacings
+    shape = np.shape(f)
+    for a, h in zip(axes, spacings):
+        if isinstance(h, tuple) and len(h) != shape[a]:
+            raise ValueError(f"gradient: coordinates along axis {a} have {len(h)} entries, but "
+                             f"the array of shape {shape} has {shape[a]} there (NumPy: "
+                             "distances must match the length of the corresponding dimension)")
     params = [{"axis": int(a), "spacing": h, "edge_order": int(edge_order)}
               for a, h in zip(axes, spacings)]
     if len(axes) == 1:
@@ -171,11 +214,19 @@ def _bind_gradient(f, varargs, axis, edge_order):
 
 
 def _spacing(v):
-    """A spacing scalar as a Python float (so float32 stays float32); coordinate arrays are
-    refused; a Tensor is left for the engine to refuse (spacings are constants)."""
+    """A spacing scalar as a Python float (so float32 stays float32), coordinates as a tuple of
+    floats (a constant parameter); a Tensor is refused: spacings and coordinates are constants,
+    the gradient is taken with respect to the values only (a tracked coordinate array would
+    need the stencils' derivatives in the spacings, which no rule here provides)."""
+    if isinstance(v, Tensor):  # a scalar one is refused by the engine, as any parameter
+        if np.ndim(v.value) == 0:
+            return v
+        raise TypeError("coordinates given as a Tensor: they are constants, the gradient is "
+                        "taken with respect to the values only (pass coords.value)")
     if isinstance(v, (int, float, np.number)) or (isinstance(v, np.ndarray) and v.ndim == 0):
         return float(v)
-    if np.ndim(v):
-        raise TypeError("takes scalar spacings only: coordinate arrays (non-uniform spacing) "
-                        "are not supported on Tensors")
-    return v
+    t = np.asarray(v)
+    if t.ndim != 1 or t.dtype.kind not in "iuf":
+        raise ValueError(f"gradient: a spacing must be a real scalar or a 1-d array of "
+                         f"coordinates, got a {t.dtype} array of shape {t.shape}")
+    return tuple(float(c) for c in t)

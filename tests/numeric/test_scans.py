@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numdiff_util import central_diff
 
 import numeric
@@ -164,13 +166,91 @@ def test_gradient_at_its_shortest_lengths(n, edge_order):
         g, _fd(lambda a: (np.gradient(a, 0.5, edge_order=edge_order) * w).sum(), x), rtol=1e-6)
 
 
-def test_gradient_refuses_coordinates_and_tensor_spacings_by_name():
-    with pytest.raises(TypeError, match="gradient.*scalar spacings only"):
-        np.gradient(Tensor(M), np.array([0.0, 1.0, 3.0]), 1.0)
+def test_gradient_refuses_tensor_spacings_bad_coordinates_and_counts_by_name():
     with pytest.raises(TypeError, match="gradient: parameter 'spacing' is a Tensor"):
         np.gradient(Tensor(M), Tensor(0.5), axis=0)
+    with pytest.raises(TypeError, match="gradient on Tensor: coordinates given as a Tensor.*"
+                                        "values only"):
+        np.gradient(Tensor(M), Tensor(np.array([0.0, 1.0, 3.0])), axis=0)
+    with pytest.raises(ValueError, match=r"gradient: coordinates along axis 1 have 3 entries"
+                                         r".*shape \(3, 4\) has 4"):
+        np.gradient(Tensor(M), 1.0, np.array([0.0, 1.0, 3.0]))
+    with pytest.raises(ValueError, match=r"gradient: .*1-d array of coordinates.*shape \(2, 2\)"):
+        np.gradient(Tensor(M), np.ones((2, 2)), axis=0)
     with pytest.raises(TypeError, match="gradient.*takes 0, 1 or 2 spacings"):
         np.gradient(Tensor(M), 1.0, 2.0, 3.0)
+
+
+# np.gradient with coordinates (non-uniform spacing). np.gradient is linear in the values, so
+# its Jacobian is np.gradient of the unit vectors: the VJP must be exactly gᵀ J.
+T0, T1 = np.array([0.0, 0.3, 1.0]), np.array([-1.0, 0.0, 0.5, 2.0, 2.25])
+N = RNG.normal(size=(3, 5))
+V = RNG.normal(size=(3, 5))
+
+
+def _jacobian_transpose(g, x, *args, **kwargs):
+    cols = []
+    for k in range(x.size):
+        e = np.zeros(x.size)
+        e[k] = 1.0
+        cols.append(np.sum(g * np.gradient(e.reshape(x.shape), *args, **kwargs)))
+    return np.reshape(cols, x.shape)
+
+
+@pytest.mark.parametrize("edge_order", [1, 2])
+@pytest.mark.parametrize("args, kwargs", [
+    ((T1,), {"axis": 1}), ((T0, T1), {}), ((T0, 0.5), {}), ((list(T0),), {"axis": 0}),
+    ((np.array([0.0, 2.0, 4.0]),), {"axis": -2}),  # uniform coordinates: NumPy's own branch
+    ((T1[::-1].copy(),), {"axis": 1}),  # decreasing coordinates: negative spacings
+])
+def test_gradient_with_coordinates_matches_numpy_and_its_exact_transpose(args, kwargs,
+                                                                         edge_order):
+    kwargs = {**kwargs, "edge_order": edge_order}
+    got, want = np.gradient(Tensor(N), *args, **kwargs), np.gradient(N, *args, **kwargs)
+    got, want = (o if isinstance(o, tuple) else (o,) for o in (got, want))
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_allclose(a.value, b, rtol=1e-14)
+    (g,) = _grad(lambda a: (np.gradient(a, *args, **kwargs)[-1] * V).sum()
+                 if isinstance(want, tuple) and len(want) > 1 else
+                 (np.gradient(a, *args, **kwargs) * V).sum(), N)
+    if len(want) == 1:
+        exact = _jacobian_transpose(V, N, *args, **kwargs)
+    else:  # the last axis' gradient of a tuple
+        axis = len(want) - 1
+        exact = _jacobian_transpose(V, N, args[axis], axis=axis, edge_order=edge_order)
+    np.testing.assert_allclose(g, exact, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("edge_order", [1, 2])
+def test_gradient_sym_forward_with_coordinates_is_numpys(edge_order):
+    # derive runs the record's sym forward (the stencils written out) on symbols: on floats it
+    # must be np.gradient itself
+    from numeric.ops.scans import _gradient_sym
+
+    want = np.gradient(N, T1, axis=1, edge_order=edge_order)
+    np.testing.assert_allclose(_gradient_sym(N, 1, tuple(T1), edge_order), want, rtol=1e-13)
+
+
+@settings(max_examples=15)
+@given(st.lists(st.floats(0.05, 3.0), min_size=2, max_size=6), st.sampled_from([1, 2]),
+       st.integers(0, 2**16))
+def test_gradient_with_random_coordinates_agrees_with_numpy_and_differences(steps, edge_order,
+                                                                            seed):
+    if len(steps) < edge_order + 1:
+        steps = steps + [1.0] * (edge_order + 1 - len(steps))
+    t = np.concatenate([[0.0], np.cumsum(steps)])
+    rng = np.random.default_rng(seed)
+    x, w = rng.normal(size=(2, t.size)), rng.normal(size=(2, t.size))
+
+    def total(a):
+        return (np.gradient(a, t, axis=1, edge_order=edge_order) * w).sum()
+
+    np.testing.assert_allclose(np.gradient(Tensor(x), t, axis=1, edge_order=edge_order).value,
+                               np.gradient(x, t, axis=1, edge_order=edge_order), rtol=1e-14)
+    (g,) = _grad(total, x)
+    np.testing.assert_allclose(g, _jacobian_transpose(w, x, t, axis=1, edge_order=edge_order),
+                               rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(g, _fd(total, x), rtol=1e-5, atol=1e-6)
 
 
 # ---------------------------------------------------------------------------------------------

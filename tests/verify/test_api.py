@@ -121,12 +121,12 @@ def test_results_json_follows_the_schema():
     assert {c["dtype"] for c in op["cases"]} == {"float64", "float32"}
 
 
-def test_cli_plugin_json_junit_and_exit_status(tmp_path):
+def test_cli_plugin_exit_status(tmp_path):
+    """A passing plugin op exits 0, an unknown op 2 (a failing one exits 1 with its JSON and
+    JUnit files: test_cli.py's plugin test, which runs that command)."""
     (tmp_path / "my_ops.py").write_text(textwrap.dedent('''
         import numpy as np
         import numeric
-        numeric.register(numeric.Op("plugin_square", np.square,
-                                    (lambda g, out, x: g * x,)))  # wrong: forgot the 2
         numeric.register(numeric.Op("plugin_cube", lambda x: x ** 3,
                                     (lambda g, out, x: 3 * g * x * x,)))
     '''))
@@ -134,14 +134,6 @@ def test_cli_plugin_json_junit_and_exit_status(tmp_path):
         return subprocess.run([sys.executable, "-m", "verify.cli", "verify", *args],
                               cwd=tmp_path, capture_output=True, text=True, timeout=120,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
-    bad = run("--plugin", "my_ops", "--ops", "plugin_square,plugin_cube", "--dtype", "float64",
-              "--json", "r.json", "--junit", "r.xml")
-    assert bad.returncode == 1, bad.stderr
-    assert "plugin_square" in bad.stdout and "FAIL" in bad.stdout
-    assert "constant factor 0.5" in bad.stdout
-    d = json.loads((tmp_path / "r.json").read_text())
-    assert d["summary"]["ok"] is False and d["summary"]["checks"]["fail"] > 0
-    assert "<failure" in (tmp_path / "r.xml").read_text()
     good = run("--plugin", "my_ops", "--ops", "plugin_cube", "--jobs", "2")
     assert good.returncode == 0, good.stdout + good.stderr
     assert run("--ops", "nope").returncode == 2

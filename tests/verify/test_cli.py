@@ -153,9 +153,14 @@ def test_a_failing_check_exits_1_and_plugins_load_from_the_working_directory(tmp
                         cwd=tmp_path)
     assert refuted.returncode == 1, refuted.stdout + refuted.stderr
     checked = gradproof("verify", "--plugin", "cli_ops", "--ops", "cli_half_square,cli_cube",
-                        "--jobs", "2", cwd=tmp_path)
+                        "--jobs", "2", "--json", "r.json", "--junit", "r.xml", cwd=tmp_path)
     assert checked.returncode == 1, checked.stderr
     assert "cli_half_square" in checked.stdout and "constant factor 0.5" in checked.stdout
+    assert "FAIL" in checked.stdout
+    # the failure is in the JSON document and the JUnit file as well
+    d = json.loads((tmp_path / "r.json").read_text())
+    assert d["summary"]["ok"] is False and d["summary"]["checks"]["fail"] > 0
+    assert "<failure" in (tmp_path / "r.xml").read_text()
     # piped, progress comes as plain lines on stderr
     assert "2/2 ops checked" in checked.stderr and "\r" not in checked.stderr
 
@@ -199,11 +204,12 @@ def test_an_internal_error_is_one_line_and_exit_3(monkeypatch, capsys):
     assert len(err.strip().splitlines()) == 1
 
 
-def test_json_and_junit_get_a_plain_files_permissions(tmp_path):
-    """Written atomically through a temporary file, but not left 0600 (mkstemp's mode)."""
-    r = gradproof("verify", "--ops", "add", "--dtype", "float64", "--json", "r.json",
-                  "--junit", "j.xml", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
+def test_json_and_junit_get_a_plain_files_permissions(tmp_path, monkeypatch, capsys):
+    """Written atomically through a temporary file, but not left 0600 (mkstemp's mode). In this
+    process: the files' mode comes from the writer and the umask, not from the process."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["verify", "--ops", "add", "--dtype", "float64", "--json", "r.json",
+                 "--junit", "j.xml"]) == 0, capsys.readouterr()
     umask = os.umask(0)
     os.umask(umask)
     for name in ("r.json", "j.xml"):

@@ -3,12 +3,14 @@ graph SVGs (``verify.artefacts``) — data-driven over the whole op table."""
 
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 
 import numeric
+from numeric.kind import Case
 from verify.artefacts import fd_curve, graph_svg
 from verify.report.mathml import sanitize
 from verify.report.svgplot import Mark, Series, line_plot_svg
@@ -77,3 +79,16 @@ def test_closed_form_picks_the_result_steps(titles_statuses, want):
 
     steps = [{"title": t, "status": s} for t, s in titles_statuses]
     assert _closed_form(steps) == [steps[k] for k in want]
+
+
+def test_a_variadic_ops_pictures_take_every_input_of_a_three_input_case():
+    # concatenate's record has two rules and `each`: a three-input case binds it to three inputs
+    three = dataclasses.replace(OPS["concatenate"], cases=(
+        Case(((2, 3), (1, 3), (2, 3)), {"axis": 0}, "three inputs"),))
+    curve = fd_curve(three, seed=0, exact=False)
+    assert curve["status"] == "ok", curve.get("why")
+    assert curve["inputs"] == [0, 1, 2] and curve["case"] == "2x3 ; 1x3 ; 2x3 [axis=0]"
+    errs = [e for _, e in curve["points"] if e is not None]
+    assert min(errs) <= 1e-7 * max(1.0, abs(curve["exact"]))
+    graph = graph_svg(three, failing=False, seed=0)
+    assert graph["status"] == "ok", graph.get("why")

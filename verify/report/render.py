@@ -7,6 +7,7 @@ names, docs, details, environment strings — is escaped by the template engine.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from pathlib import Path
@@ -65,7 +66,10 @@ def _step_verdict(status: str) -> str:
     return "skipped"
 
 
+@functools.lru_cache(maxsize=1)
 def _env() -> Environment:
+    """The templates' environment, made once per process: Jinja compiles each template on first
+    use and keeps it (recompiling them for every report cost most of a small report's time)."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["sci"] = _sci
