@@ -185,13 +185,14 @@ register(Op("rad2deg", np.rad2deg, (lambda g, out, x: g * (180 / _pi(x)),),
 # the rule uses x (π⁴x²/30 - π²/3), the start of sinc's Taylor series: 0 there, and its
 # derivatives there are sinc's (grad of grad at 0 is -π²/3, not the 0 of a constant branch).
 register(Op("sinc", np.sinc, (lambda g, out, x: g * _sinc_slope(out, x),),
-            domain=(NONZERO,), numpy=(np.sinc,), doc="out = sin(πx) / (πx), normalised sinc"))
+            domain=(NONZERO,), numpy=(np.sinc,), complex=True,
+            doc="out = sin(πx) / (πx), normalised sinc"))
 register(Op("reciprocal", np.reciprocal, (lambda g, out, x: -g * out * out,),
             domain=(NONZERO,), numpy=(np.reciprocal,), complex=True, doc="out = 1 / x"))
 # sigmoid x = (1 + tanh(x/2)) / 2 exactly: no exp to overflow at large |x|.
 register(Op("sigmoid", lambda x: (1 + np.tanh(x / 2)) / 2, (
     lambda g, out, x: g * out * (1 - out),),
-    methods=("sigmoid",), doc="out = 1 / (1 + e^-x)"))
+    methods=("sigmoid",), complex=True, doc="out = 1 / (1 + e^-x)"))
 # softplus x = log(1 + e^x) = logaddexp(0, x); its slope sigmoid x = e^(x - out) never overflows.
 register(Op("softplus", lambda x: np.logaddexp(0, x), (lambda g, out, x: g * np.exp(x - out),),
             methods=("softplus",), doc="out = log(1 + e^x)"))
