@@ -24,6 +24,7 @@ from numeric.functional import (
     hessian,
     hessian_tensor_product,
     hessian_vector_product,
+    holomorphic_grad,
     jacobian,
     make_ggnvp,
     make_hvp,
@@ -55,7 +56,7 @@ __all__ = [
     "make_vjp", "make_jvp", "elementwise_grad", "deriv", "jacobian", "hessian", "make_hvp",
     "hessian_tensor_product", "hessian_vector_product", "tensor_jacobian_product",
     "vector_jacobian_product", "make_ggnvp", "grad_and_aux", "grad_named", "multigrad_dict",
-    "checkpoint",
+    "checkpoint", "holomorphic_grad",
 ]
 
 
