@@ -19,15 +19,20 @@ ops with a boolean input (``where``).
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import mpmath
 import numpy as np
 import sympy as sp
 
+from derive import store
 from derive.budget import OutOfTime, budget
-from derive.oprun import DeriveError, for_case, forward, resolve
+from derive.oprun import DeriveError, _read_digest, for_case, forward, resolve
+from derive.proof import proof_key
 from derive.symbolic import as_sym, symbols
 from numeric import Op, unbroadcast
 from numeric.cases import Case, sample_inputs
@@ -53,8 +58,44 @@ class ComplexProof:
 
 def prove_complex(op: Op | str, case: Case, seconds: float = 10.0, points: int = 3,
                   seed: int = 0) -> ComplexProof:
-    """Prove ``op``'s rules on complex inputs at ``case`` against ∂l/∂x − i ∂l/∂y."""
+    """Prove ``op``'s rules on complex inputs at ``case`` against ∂l/∂x − i ∂l/∂y.
+
+    A proved, spot-checked or unavailable outcome is kept in derive's store under the rules' own
+    code (``proof_key``) and a digest of the numeric package's source, so an edit to a rule or
+    to a helper it calls proves again; refuted and timed-out outcomes are never stored.
+    """
     op = for_case(resolve(op), case)
+    key = store.key("complex-proof", proof_key(op, case, seed), _numeric_digest(), points)
+    found = _MEMORY.get(key)
+    if found is None:
+        doc = store.load("complex-proof", key)
+        if isinstance(doc, dict) and set(doc) == {f.name for f in dataclasses.fields(
+                ComplexProof)} and all(isinstance(v, str) for v in doc.values()) and \
+                doc["status"] in _KEPT and (doc["op"], doc["case"]) == (op.name, str(case)):
+            found = ComplexProof(**doc)
+    if found is None:
+        found = _prove_complex(op, case, seconds, points, seed)
+        if found.status in _KEPT:
+            store.save("complex-proof", key, dataclasses.asdict(found))
+    if found.status in _KEPT:
+        _MEMORY[key] = found
+    return found
+
+
+_KEPT = ("proved", "spot-checked", "unavailable")
+_MEMORY: dict[str, ComplexProof] = {}
+
+
+def _numeric_digest() -> str:
+    """A digest of the numeric package's source (the rules and the helpers they call)."""
+    root = Path(__file__).resolve().parents[1] / "numeric"
+    parts = [_read_digest(str(p), os.stat(p).st_mtime_ns, os.stat(p).st_size)
+             for p in sorted(root.rglob("*.py"))]
+    return store.key(*parts)
+
+
+def _prove_complex(op: Op, case: Case, seconds: float, points: int, seed: int
+                   ) -> ComplexProof:
     def say(status: str, detail: str) -> ComplexProof:
         return ComplexProof(op.name, str(case), status, detail)
 
