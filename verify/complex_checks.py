@@ -14,6 +14,11 @@ NAME --complex``): proved or spot-checked passes, refuted fails; where derive ca
 on complex symbols (a non-holomorphic op, whose rule branches on the dtype) the check is skipped,
 saying why — the fd check then judges alone. The kink and Taylor checks are defined for real
 inputs and are skipped.
+
+Branch cuts (``Domain.cuts``) are to complex inputs what kinks and domain bounds are to real
+ones: sampled inputs keep away from them; a given input on one (within the domain's margin) keeps
+its verdicts, and a failing or unreliable check is diagnosed as at a branch cut, where the
+principal branch jumps and no derivative exists.
 """
 
 from __future__ import annotations
@@ -71,6 +76,7 @@ def check_complex_case(op: Op, case: Case, xs: list[np.ndarray], rng: np.random.
         error = None
     except Exception as e:  # a rule that raises on complex inputs is a finding
         grads, error = [], f"{op.name}: the engine's VJP raised {type(e).__name__}: {e}"
+    cut = _on_cuts(op, xs)
     for name in options.checks:
         if name in _SKIPPED:
             res.checks.append(CheckResult(name, "skipped", detail=_SKIPPED[name]))
@@ -82,7 +88,30 @@ def check_complex_case(op: Op, case: Case, xs: list[np.ndarray], rng: np.random.
             res.checks.append(_form(op, xs, idx, grads))
         else:
             res.checks.append(_fd(op, xs, idx, grads, G, params, rng, options))
+    for c in res.checks if cut else ():
+        if c.verdict in ("fail", "unreliable"):
+            c.diagnosis = {"input": cut[0][0], "worst": [], "hint": (
+                f"inputs on {op.name}'s branch cut — " + "; ".join(t for _, t in cut) + ": the "
+                "principal branch jumps there, so there is no derivative and finite differences "
+                "straddle two branches; this need not mean a wrong rule")}
+            c.detail += f" (on a branch cut: {cut[0][1]})"
     return res
+
+
+def _on_cuts(op: Op, xs: list[np.ndarray]) -> list[tuple[int, str]]:
+    """(input, what) for each input with entries within its domain's margin of a branch cut."""
+    doms, found = op.domains(), []
+    for i, x in enumerate(xs):
+        dom = doms[min(i, len(doms) - 1)]
+        near = dom.on_cut(x)
+        if np.any(near):
+            at = np.argwhere(near)[:3]
+            shown = ", ".join(f"{tuple(int(k) for k in w)} = {complex(x[tuple(w)]):.4g}"
+                              for w in at)
+            found.append((i, f"input {i}: {int(near.sum())} of {near.size} entries within "
+                             f"{dom.margin:g} of a branch cut ({'; '.join(map(str, dom.cuts))}) "
+                             f"({shown})"))
+    return found
 
 
 def _symbolic(op: Op, proof: dict[str, Any] | None) -> CheckResult:

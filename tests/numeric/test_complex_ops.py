@@ -174,3 +174,44 @@ def test_the_docs_say_why_each_real_only_op_is_real_only():
     table = section[section.index("| real-only op"):]
     listed = set(re.findall(r"`([a-z_0-9]+)`", table[:table.index("\n\n")]))
     assert set(REAL_ONLY) <= listed, sorted(set(REAL_ONLY) - listed)
+
+
+CUTS = [(name, i, dom) for name, op in numeric.all_ops().items()
+        for i, dom in enumerate(op.domains()) if dom.cuts]
+
+
+def test_the_ops_with_branch_cuts_declare_them():
+    assert {n for n, _, _ in CUTS} >= {"log", "log2", "log10", "log1p", "sqrt", "power", "arcsin",
+                                       "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "angle"}
+
+
+@pytest.mark.parametrize("name, i, dom", CUTS, ids=[f"{n}[{i}]" for n, i, _ in CUTS])
+def test_each_declared_cut_is_where_the_forward_jumps(name, i, dom):
+    """Across the middle of a declared cut the forward jumps (NumPy's principal branch), and
+    beside it, along the cut, it does not: the declaration is NumPy's cut, not a guess."""
+    op = numeric.get_op(name)
+    for cut in dom.cuts:
+        u = (cut.high - 0.5 if np.isinf(cut.low) else cut.low + 0.5 if np.isinf(cut.high)
+             else (cut.low + cut.high) / 2)
+        along, across = (1.0, 1j) if cut.along == "real" else (1j, 1.0)
+        p = u * along + cut.at * across
+
+        def f(z):
+            args = [0.5 + 0.3j] * op.nargs
+            args[i] = z
+            return complex(np.asarray(op.fwd(*args)).reshape(-1)[0])
+
+        assert abs(f(p + 1e-9 * across) - f(p - 1e-9 * across)) > 1e-2, (name, str(cut))
+        assert abs(f(p + 1e-9 * across) - f(p + 1e-9 * across + 1e-9 * along)) < 1e-6
+
+
+@pytest.mark.parametrize("name, i, dom", CUTS, ids=[f"{n}[{i}]" for n, i, _ in CUTS])
+def test_complex_samples_keep_away_from_cuts_and_cover_the_plane(name, i, dom):
+    op = numeric.get_op(name)
+    case = standard_cases(op)[0]
+    zs = np.concatenate([sample_inputs(op, case, np.random.default_rng(s), dtype=np.complex128)[
+        i].reshape(-1) for s in range(60)])
+    assert min(float(np.min(c.distance(zs))) for c in dom.cuts) >= 2 * dom.margin
+    assert not np.any(dom.on_cut(zs))
+    quadrants = {(bool(z.real > 0), bool(z.imag > 0)) for z in zs}
+    assert len(quadrants) == 4, quadrants  # the whole square, both sides of every cut
