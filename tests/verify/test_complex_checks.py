@@ -131,3 +131,10 @@ def test_the_real_form_of_arccosh_rule_fails_off_the_right_half_plane():
     r = check_op(mutant, dtype="complex128", seed=0, options=NUMERIC)
     assert not r.ok
     assert check_op(op, dtype="complex128", seed=0, options=NUMERIC).ok
+
+
+def test_logsumexp_on_its_undeclared_cut_is_unreliable_not_passed():
+    """Σ e^(x - max) = 1 + 2 e^-0.1 cos 3.1 < 0, real: on the principal log's cut."""
+    x = np.array([0, -0.1 + 3.1j, -0.1 - 3.1j])
+    r = check_op("logsumexp", x, dtype="complex128", options=Options(checks=("fd",)))
+    assert r.cases[0].checks[0].verdict == "unreliable", r.cases[0].checks[0]
