@@ -164,8 +164,8 @@ def test_every_real_only_op_refuses_complex_inputs(name):
         out = numeric.apply(op, *ts, **case.params)
         np.real(np.sum(np.abs(out) if not np.iscomplexobj(out) else out)).backward()
     msg = str(e.value)
-    assert ("complex128" in msg and name in msg) or "not supported for the input types" in msg, \
-        msg
+    assert msg.startswith(f"{name}: ") and ("is complex (dtype complex128" in msg
+                                            or "not supported for the input types" in msg), msg
 
 
 def test_the_docs_say_why_each_real_only_op_is_real_only():
