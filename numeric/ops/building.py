@@ -80,8 +80,9 @@ register(Op("astype", lambda x, dtype: _astype(x, dtype), (
     numpy=((np.astype, lambda x, dtype, /, *, copy=True, device=None:
             _bind_astype(x, dtype, "K", "unsafe", device=device)),) if _NP_ASTYPE else (),
     methods=("astype",), complex=True,
-    doc="out = x cast to a floating dtype; the gradient is cast back to x's dtype (a Tensor "
-        "that requires grad cannot be cast to an integer, bool or complex dtype)"))
+    doc="out = x cast to a floating or complex dtype; the gradient is cast back to x's dtype "
+        "(complex to real keeps the real part; a Tensor that requires grad cannot be cast to "
+        "an integer or bool dtype)"))
 register(Op("linspace", lambda start, stop, num=50, endpoint=True, axis=0:
             np.linspace(start, stop, num, endpoint, axis=axis), (
     lambda g, out, start, stop, num=50, endpoint=True, axis=0:
@@ -163,7 +164,7 @@ def _bind_astype(a, dtype, order, casting, **unsupported):
         raise TypeError(f"casting a Tensor that requires grad to {to} is refused: it is not "
                         "differentiable (the result is piecewise constant, so the gradient would "
                         f"be cut); cast the numbers instead, t.value.astype({to.name!r}) or "
-                        "t.detach().astype(...), or keep a floating dtype")
+                        "t.detach().astype(...), or keep a floating or complex dtype")
     dtype_of = getattr(a, "dtype", np.result_type(a))
     if not np.can_cast(dtype_of, to, casting):
         raise TypeError(f"cannot cast from {dtype_of} to {to} with casting={casting!r}")
