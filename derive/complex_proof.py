@@ -14,7 +14,9 @@ Where SymPy cannot: an op whose forward is not holomorphic (it uses conj, re, im
 or an ordering) has a rule that branches on the input's dtype (``np.iscomplexobj``), which an
 array of symbols does not carry, so the complex branch cannot be run symbolically: those are
 ``unavailable`` here, and checked numerically by ``gradproof verify --dtype complex128``; so are
-ops with a boolean input (``where``).
+ops with a boolean input (``where``). A holomorphic op's rule that branches on the dtype anyway
+is caught by comparing the rule run on symbols with the rule NumPy runs on complex arrays at a
+sampled point (``_same_branch``): what is proved must be what complex inputs compute.
 """
 
 from __future__ import annotations
@@ -153,14 +155,19 @@ def _differences(op: Op, case: Case, out: Any, xs: list[Any], ys: list[Any], zs:
     G = a if real_out else as_sym(a + sp.I * symbols("b_", np.shape(out), real=True))
     S = sp.Add(*[gk * fk for gk, fk in zip(_entries(G), flat)])
     loss = (S + sp.conjugate(S)) / 2  # Re Σ G f, written so that SymPy differentiates it
-    diffs = []
+    diffs, rules = [], []
     for i, rule in enumerate(op.vjp):
         if rule is None:
             continue
         got = unbroadcast(as_sym(rule(G, out, *zs, **params)), tuple(case.shapes[i]))
         got = np.broadcast_to(np.asarray(got, dtype=object), tuple(case.shapes[i]))
+        rules.append((i, got))
         for g, x, y in zip(_entries(got), _entries(xs[i]), _entries(ys[i])):
             diffs.append(g - (sp.diff(loss, x) - sp.I * sp.diff(loss, y)))
+    if not _same_branch(op, case, rules, xs, ys, G):
+        return ("its rule computes another formula on complex arrays than on symbols (it "
+                "branches on np.iscomplexobj, which an array of symbols does not carry); "
+                "verify --dtype complex128 checks it numerically")
     return diffs
 
 
@@ -204,6 +211,31 @@ def _faithful(op: Op, case: Case, flat: list[Any], xs: list[Any], ys: list[Any])
     want = np.asarray(op.fwd(*zs, **case.params)).reshape(-1)
     got = [complex(sp.N(f.subs(at), 30)) for f in flat]
     return bool(np.allclose(got, want, rtol=1e-10, atol=1e-12))
+
+
+def _same_branch(op: Op, case: Case, rules: list[tuple[int, Any]], xs: list[Any],
+                 ys: list[Any], G: Any) -> bool:
+    """Whether the rule run on symbols equals the rule NumPy runs on complex arrays, at a
+    sampled point and cotangent: what is proved must be what complex inputs compute."""
+    rng = np.random.default_rng(2)
+    zs = sample_inputs(op, case, rng, dtype=np.complex128)
+    out = op.fwd(*zs, **case.params)
+    g = rng.standard_normal(np.shape(out)) + (0 if np.isrealobj(out) else 1j *
+                                              rng.standard_normal(np.shape(out)))
+    at = {}
+    for z, x, y in zip(zs, xs, ys):
+        for v, sx, sy in zip(z.reshape(-1), _entries(x), _entries(y)):
+            at[sx], at[sy] = sp.Float(v.real, 30), sp.Float(v.imag, 30)
+    for v, s in zip(np.reshape(g, -1), _entries(G)):
+        for part in s.free_symbols:
+            at[part] = sp.Float(v.real if str(part).startswith("a_") else v.imag, 30)
+    for i, got in rules:
+        want = np.reshape(unbroadcast(op.vjp[i](g, out, *zs, **case.params), np.shape(zs[i]),
+                                      zs[i].dtype), -1)
+        if not np.allclose([complex(sp.N(e.subs(at), 30)) for e in _entries(got)], want,
+                           rtol=1e-9, atol=1e-12):
+            return False
+    return True
 
 
 def _cauchy_riemann(flat: list[Any], xs: list[Any], ys: list[Any]) -> bool:

@@ -105,12 +105,6 @@ register(Op("where", np.where, (
     complex=True, doc="out = x where c else y"))
 
 
-def _acosh_root(x):
-    """sqrt(x - 1) sqrt(x + 1) on complex x; sqrt(x² - 1), the same, on real x > 1 (the form
-    derive's real proof takes)."""
-    return np.sqrt(x - 1) * np.sqrt(x + 1) if np.iscomplexobj(x) else np.sqrt(x * x - 1)
-
-
 def _abs_complex(g, out, z):
     """g conj(z) / |z|, and 0 at z = 0: written without np.sign, whose rule (slope 0) holds on
     real numbers only, so that the rule's own derivative is right at higher order."""
@@ -184,7 +178,7 @@ register(Op("arcsinh", np.arcsinh, (lambda g, out, x: g / np.sqrt(x * x + 1),),
 # arccosh' = 1 / (sqrt(x - 1) sqrt(x + 1)): analytic off its cut (-∞, 1]; 1 / sqrt(x² - 1) is
 # the same for real x > 1 but flips sign at complex x with Re x < 0 (sqrt(x² - 1) has its own
 # cuts on [-1, 1] and the imaginary axis).
-register(Op("arccosh", np.arccosh, (lambda g, out, x: g / _acosh_root(x),),
+register(Op("arccosh", np.arccosh, (lambda g, out, x: g / (np.sqrt(x - 1) * np.sqrt(x + 1)),),
             domain=(Domain(1.2, 3.0, cuts=(Cut(-math.inf, 1.0),)),), numpy=(np.arccosh,),
             complex=True, doc="out = cosh⁻¹ x"))
 register(Op("arctanh", np.arctanh, (lambda g, out, x: g / (1 - x * x),),

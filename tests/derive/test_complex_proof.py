@@ -45,3 +45,16 @@ def test_a_wrong_rule_is_refuted(name, which, rule):
 def test_what_cannot_be_proved_says_why(name, why):
     p = prove_complex(name, _case(name))
     assert p.status == "unavailable" and why in p.detail, p
+
+
+def test_a_rule_that_branches_on_the_dtype_is_not_proved_on_its_real_branch():
+    """arccosh's real-number form 1/sqrt(x² - 1) equals the complex derivative only for Re x > 0:
+    a rule taking it on real arrays and the right form on complex ones must not be "proved" from
+    the branch an array of symbols runs (the real one)."""
+    op = get_op("arccosh")
+    mutant = dataclasses.replace(op, name="arccosh_branching", vjp=(
+        lambda g, out, x: g / (np.sqrt(x - 1) * np.sqrt(x + 1)) if np.iscomplexobj(x)
+        else g / np.sqrt(x * x - 1),))
+    p = prove_complex(mutant, _case("arccosh", 1))
+    assert p.status == "unavailable" and "branches on np.iscomplexobj" in p.detail, p
+    assert prove_complex("arccosh", _case("arccosh", 1)).status == "proved"

@@ -69,6 +69,9 @@ FIRST_ONLY = {  # second order would differentiate the SVD, which is real-only
                  lambda z: anp.linalg.norm(anp.outer(z, W) + np.eye(3), "nuc")),
     "norm 2 matrix": (lambda z: nnp.linalg.norm(nnp.outer(z, W) + np.eye(3), 2),
                       lambda z: anp.linalg.svd(anp.outer(z, W) + np.eye(3), compute_uv=False)[0]),
+    "norm -2 matrix": (lambda z: nnp.linalg.norm(nnp.outer(z, W) + np.diag(W), -2),
+                       lambda z: anp.linalg.svd(anp.outer(z, W) + np.diag(W),
+                                                compute_uv=False)[-1]),
 }
 
 
