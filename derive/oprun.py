@@ -192,6 +192,8 @@ def rational_point(op: Op, xs: list[Any], g: Any, rng: np.random.Generator) -> d
                 else _fresh(dom, used, rng, op.name, i)
         if dom.kind in ("invertible", "spd") and x.ndim >= 2:
             _matrix_domain(x.view(np.ndarray), point, dom.kind)
+        elif dom.kind == "separated eigenvalues" and x.ndim >= 2 and x.shape[-1] == 2:
+            _rational_eigenvalues(x.view(np.ndarray), point)
     for s in np.asarray(g, dtype=object).ravel():  # nonzero: every output entry counts
         point[s] = sp.Rational(int(rng.choice([-1, 1]) * rng.integers(1, 10)),
                                int(rng.integers(1, 5)))
@@ -270,3 +272,14 @@ def _matrix_domain(x: np.ndarray, point: dict[Any, Any], kind: str) -> None:
         for r in range(n):
             for c in range(n):
                 point[x[k + (r, c)]] = m[r, c]
+
+
+def _rational_eigenvalues(x: np.ndarray, point: dict[Any, Any]) -> None:
+    """Make each 2x2 matrix [[a, b], [c, d]] of ``x`` have rational eigenvalues 2s apart,
+    entries kept positive: c := (s² − (a − d)²/4) / b with s = |a − d|/2 + c. Its unit
+    eigenvectors then hold one square root each, not nested ones that take SymPy seconds to
+    evaluate to 40 digits."""
+    for k in np.ndindex(*x.shape[:-2]):
+        a, b, c, d = (point[x[k + rc]] for rc in ((0, 0), (0, 1), (1, 0), (1, 1)))
+        half = abs(a - d) / 2
+        point[x[k + (1, 0)]] = ((half + c) ** 2 - half ** 2) / b

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from numeric.kind import Case
+from numeric.kinds.eig import separated_eigenvalues
 from numeric.op import Op
 
 __all__ = ["Case", "standard_cases", "has_standard_cases", "sample_inputs"]
@@ -46,6 +47,10 @@ def sample_inputs(op: Op, case: Case, rng: np.random.Generator,
     for shape, dom in zip(case.shapes, op.domains()):
         if dom.kind == "bool":
             xs.append(rng.random(shape) < 0.5)
+            continue
+        if dom.kind == "separated eigenvalues":  # drawn as one matrix, complex ones too
+            xs.append(np.asarray(separated_eigenvalues(shape, rng, np.dtype(dtype).kind == "c"),
+                                 dtype=dtype))
             continue
         x = _draw(dom, shape, rng)
         if np.dtype(dtype).kind == "c":

@@ -42,7 +42,10 @@ class Kind:
     max_dims, max_side)`` a hypothesis strategy of random cases (it imports hypothesis when
     called; None: sample the standard cases); ``raw_shape(op, xs, out, i)`` the largest shape
     input ``i``'s raw rule may return before ``unbroadcast`` (None: whatever unbroadcast accepts);
-    ``elementwise``: the output's entries each depend on the matching input entries only.
+    ``elementwise``: the output's entries each depend on the matching input entries only;
+    ``align(base, out)``: ``out``, the forward at a point near the one that gave ``base``, in
+    ``base``'s gauge (an eigendecomposition's order and phases), for finite differences of a
+    forward whose outputs are defined only up to such a choice (None: compared as they are).
     """
 
     name: str
@@ -51,6 +54,7 @@ class Kind:
     raw_shape: Callable[[Op, list[np.ndarray], np.ndarray, int], tuple[int, ...] | None] | None \
         = None
     elementwise: bool = False
+    align: Callable[[Any, Any], Any] | None = None
 
     def __repr__(self) -> str:
         return f"Kind({self.name!r})"

@@ -87,7 +87,7 @@ def check_complex_case(op: Op, case: Case, xs: list[np.ndarray], rng: np.random.
         elif name == "raw_shape":
             res.checks.append(_form(op, xs, idx, grads))
         else:
-            res.checks.append(_fd(op, xs, idx, grads, G, params, rng, options))
+            res.checks.append(_fd(op, xs, idx, grads, G, params, rng, options, out))
     for c in res.checks if cut else ():
         if c.verdict in ("fail", "unreliable"):
             c.diagnosis = {"input": cut[0][0], "worst": [], "hint": (
@@ -141,14 +141,18 @@ def _form(op: Op, xs: list[np.ndarray], idx: list[int], grads: list[np.ndarray])
 
 
 def _fd(op: Op, xs: list[np.ndarray], idx: list[int], grads: list[np.ndarray], G: np.ndarray,
-        params: dict[str, Any], rng: np.random.Generator, options: Options) -> CheckResult:
+        params: dict[str, Any], rng: np.random.Generator, options: Options,
+        out: np.ndarray) -> CheckResult:
     worst = (0.0, RTOL["float64"], "")
     for i, g in zip(idx, grads):
         def loss(t: float, v: np.ndarray, i: int = i) -> float:  # l(z + t v)
             args = list(xs)
             args[i] = xs[i] + t * v
             with np.errstate(all="ignore"):
-                return float(np.real(np.sum(G * op.fwd(*args, **params))))
+                moved = op.fwd(*args, **params)
+                if op.kind.align is not None:  # eig: into the base point's order and phases
+                    moved = op.kind.align(out, moved)
+                return float(np.real(np.sum(G * moved)))
 
         for where, v in _directions(xs[i], rng, options):
             est, err = fd.ridders(lambda t, v=v, i=i: loss(t, v, i), h0=0.01)

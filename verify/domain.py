@@ -38,9 +38,11 @@ def outside(op: Op, xs: list[Any]) -> list[dict[str, Any]]:
         x = np.asarray(x)
         if dom.kind == "bool" or x.dtype == np.bool_ or x.size == 0:
             continue
-        x = x.astype(np.float64)
+        # eig's matrices keep their complex entries; the other domains are of reals
+        x = x.astype(np.result_type(x, np.float64) if dom.kind == "separated eigenvalues"
+                     else np.float64)
         if dom.kind in ("invertible", "spd", "full rank", "distinct singular values",
-                        "distinct eigenvalues"):
+                        "distinct eigenvalues", "separated eigenvalues"):
             bad = _bad_matrices(x, dom.kind)
         elif dataclasses.replace(dom, cuts=()) == Domain():  # the real line (its interval is
             # only for sampling; branch cuts concern complex inputs)
@@ -85,6 +87,8 @@ def describe(dom: Domain) -> str:
         return "full-rank matrices with distinct singular values"
     if dom.kind == "distinct eigenvalues":
         return "symmetric matrices with distinct eigenvalues"
+    if dom.kind == "separated eigenvalues":
+        return "square matrices with distinct eigenvalues"
     text = f"[{dom.low:g}, {dom.high:g}]"
     if dom.avoid:
         text += f" avoiding {', '.join(f'{p:g}' for p in dom.avoid)} (by {dom.margin:g})"
@@ -93,7 +97,8 @@ def describe(dom: Domain) -> str:
 
 def _bad_matrices(x: np.ndarray, kind: str) -> np.ndarray:
     """Per matrix (the last two axes): True where it is not of the domain's kind."""
-    if kind in ("full rank", "distinct singular values", "distinct eigenvalues"):
+    if kind in ("full rank", "distinct singular values", "distinct eigenvalues",
+                "separated eigenvalues"):
         return _degenerate(x, kind)
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
         return np.ones(x.shape[:-2] if x.ndim >= 2 else (), dtype=bool)
@@ -110,9 +115,17 @@ def _bad_matrices(x: np.ndarray, kind: str) -> np.ndarray:
 def _degenerate(x: np.ndarray, kind: str) -> np.ndarray:
     """Per matrix: True at a decomposition's degenerate point (repeated or zero singular values,
     repeated eigenvalues of the symmetric matrix eigh reads, which must be square)."""
-    if x.ndim < 2 or kind == "distinct eigenvalues" and x.shape[-1] != x.shape[-2]:
+    if x.ndim < 2 or "eigenvalues" in kind and x.shape[-1] != x.shape[-2]:
         return np.ones(x.shape[:-2] if x.ndim >= 2 else (), dtype=bool)
     with np.errstate(all="ignore"):
+        if kind == "separated eigenvalues":  # eig's: complex eigenvalues, any two apart
+            if not np.all(np.isfinite(x)):
+                return ~np.all(np.isfinite(x), axis=(-2, -1))
+            w = np.linalg.eigvals(x)
+            d = np.where(np.eye(w.shape[-1], dtype=bool), np.inf,
+                         np.abs(w[..., :, None] - w[..., None, :]))
+            scale = np.max(np.abs(w), axis=-1, initial=1e-300)
+            return np.min(d, axis=(-2, -1), initial=np.inf) <= 1e-6 * scale
         if kind == "full rank":
             s = np.linalg.svd(x, compute_uv=False)
             return ~np.all(np.isfinite(x), axis=(-2, -1)) | (s[..., -1] <= 1e-10 * s[..., 0])
@@ -129,7 +142,7 @@ def _degenerate(x: np.ndarray, kind: str) -> np.ndarray:
 def _value(x: np.ndarray, where: np.ndarray, kind: str) -> Any:
     if kind == "full rank":
         return "rank deficient"
-    if kind in ("distinct singular values", "distinct eigenvalues"):
+    if kind in ("distinct singular values", "distinct eigenvalues", "separated eigenvalues"):
         return "degenerate: " + ("rank deficient or repeated singular values"
                                  if "singular" in kind else "repeated eigenvalues")
     if kind in ("invertible", "spd"):

@@ -84,14 +84,16 @@ def complex_step(phi: Callable[[complex], Any], h: float = 1e-30) -> np.ndarray:
 
 def along(f: Callable[..., Any], xs: Sequence[Any], vs: Sequence[Any | None],
           project: Any = None) -> Callable[[Any], Any]:
-    """``phi(t) = f(*(x + t v))`` (or ``<project, f(...)>``); a ``None`` direction keeps x."""
+    """``phi(t) = f(*(x + t v))`` (or ``Re <project, f(...)>``); a ``None`` direction keeps x."""
 
     def phi(t: Any) -> Any:
         args = [x if v is None else x + t * v for x, v in zip(xs, vs)]
         out = np.asarray(f(*args))
         if project is None:
             return out
-        return np.sum(project * out)
+        # l = Re Σ G f at real t (a complex G pairs with complex outputs); the complex step
+        # (complex t) keeps the imaginary part it reads
+        return np.sum(project * out) if np.iscomplexobj(t) else np.real(np.sum(project * out))
 
     return phi
 
@@ -106,7 +108,7 @@ def jvp(f: Callable[..., Any], xs: Sequence[Any], vs: Sequence[Any | None], h0: 
     """
     phi = along(f, xs, vs)
     est, err = ridders(phi, h0)
-    if allow_complex:
+    if allow_complex and not np.iscomplexobj(est):  # complex outputs: Im phi(ih) is not J v
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", np.exceptions.ComplexWarning)

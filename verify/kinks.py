@@ -143,14 +143,14 @@ def taylor_order(f: Callable[..., Any], xs: list[np.ndarray], g: np.ndarray,
     for i in idx:
         v = rng.standard_normal(xs[i].shape)
         vs[i] = v / max(float(np.max(np.abs(v), initial=0.0)), 1e-300)
-    phi = lambda t: float(np.sum(g * f(*[x if v is None else x + t * v  # noqa: E731
-                                         for x, v in zip(xs, vs)])))
+    phi = lambda t: float(np.real(np.sum(g * f(*[x if v is None else x + t * v  # noqa: E731
+                                                 for x, v in zip(xs, vs)]))))
     terms = [grads[i] * vs[i] for i in idx]
     slope = float(sum(np.sum(t) for t in terms))
     if not np.isfinite(slope):
         return CheckResult("taylor", "fail", detail="the engine's gradient is not finite")
     f0 = f(*xs)
-    phi0 = float(np.sum(g * f0))
+    phi0 = float(np.real(np.sum(g * f0)))
     # Rounding in φ, plus the first-order error the dtype's tolerance allows in <∇φ, v>.
     noise = 64 * EPS * (float(np.sum(np.abs(g * f0))) + 1e-300)
     allowed = rtol * float(sum(np.sum(np.abs(t)) for t in terms))

@@ -45,6 +45,8 @@ DROPPED: dict[str, dict[int, Callable[..., Any]]] = {
     "fmod": {1: lambda g, out, x, y: 0 * g},
     # getitem without accumulation: repeated indices lose all but one term
     "getitem": {0: lambda g, out, x, index: _assign(g, index, np.shape(x))},
+    # eig without K's unit-norm and phase term: right only where V is orthonormal (normal x)
+    "eig": {0: lambda g, out, x: _eig_unnormalised(g, out, x)},
 }
 
 
@@ -145,6 +147,19 @@ def _tie_to_first(r: Any, g: Any, xs: tuple[Any, ...], place: Callable[..., Any]
     on = np.all([np.asarray(a) == np.asarray(b) for a, b in zip(placed, now)], axis=0)
     side = g if i == 0 else np.zeros_like(g)
     return np.where(on, side, r)
+
+
+def _eig_unnormalised(g: Any, out: Any, x: Any) -> Any:
+    """eig's rule V⁻ᵀ (diag(w̄) + F∘(Vᵀ V̄_g)) Vᵀ: K's second term dropped."""
+    n = np.shape(x)[-1]
+    shape = np.shape(x)
+    w, v = out[..., :n], np.reshape(out[..., n:], shape)
+    gw, gv = g[..., :n], np.reshape(g[..., n:], shape)
+    eye = np.eye(n)
+    f = (1 - eye) / (w[..., None, :] - w[..., :, None] + eye)
+    vt = np.swapaxes(v, -1, -2)
+    r = np.linalg.solve(vt, (eye * gw[..., :, None] + f * (vt @ gv)) @ vt)
+    return r if np.iscomplexobj(x) else np.real(r)
 
 
 def _assign(g: Any, index: Any, shape: tuple[int, ...]) -> Any:

@@ -12,7 +12,8 @@
 - ``products``: ``INNER``, ``TENSORDOT``, ``VDOT``, ``KRON``, ``CROSS``, ``VECDOT``,
   ``MATVEC``, ``VECMAT``;
 - ``decomposition``: ``SVD_KIND``, ``SYMMETRIC``, ``QR_KIND``, ``PINV``, ``LSTSQ``,
-  ``MATRIX_POWER``.
+  ``MATRIX_POWER``;
+- ``eig``: ``EIG``, ``EIGVALS`` (general eigendecomposition: an ``align`` hook for FD).
 
 A new kind is one ``Kind(...)`` beside its relatives and the op rows that use it.
 """
@@ -31,6 +32,7 @@ from numeric.kinds.building import (
     TRI,
 )
 from numeric.kinds.decomposition import LSTSQ, MATRIX_POWER, PINV, QR_KIND, SVD_KIND, SYMMETRIC
+from numeric.kinds.eig import EIG, EIGVALS
 from numeric.kinds.layout import (
     CONCATENATE,
     EXPAND_DIMS,
@@ -58,3 +60,4 @@ __all__ = [
 ]
 __all__ += ["SVD_KIND", "SYMMETRIC", "QR_KIND", "PINV", "LSTSQ", "MATRIX_POWER"]
 __all__ += ["INNER", "TENSORDOT", "VDOT", "KRON", "CROSS", "VECDOT", "MATVEC", "VECMAT"]
+__all__ += ["EIG", "EIGVALS"]

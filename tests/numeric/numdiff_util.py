@@ -64,11 +64,15 @@ def fd_vjp(op: Op, xs: Sequence[np.ndarray], params: dict, g: np.ndarray, i: int
            eps: float = 1e-6) -> np.ndarray:
     """<g, d op(xs) / d xs[i]> by central differences of the op's forward."""
     xs = [np.asarray(x) for x in xs]
+    base = np.asarray(op.fwd(*xs, **params))
 
-    def f(xi: np.ndarray) -> float:
+    def f(xi: np.ndarray) -> float:  # l = Re Σ g f (a complex output pairs with a complex g)
         args = list(xs)
         args[i] = xi
-        return float(np.sum(np.asarray(op.fwd(*args, **params), dtype=np.float64) * g))
+        out = np.asarray(op.fwd(*args, **params))
+        if op.kind.align is not None:  # eig: the base point's eigenvalue order and phases
+            out = np.asarray(op.kind.align(base, out))
+        return float(np.real(np.sum(out.astype(np.result_type(out, np.float64)) * g)))
 
     return central_diff(f, xs[i], eps)
 
@@ -101,8 +105,9 @@ def assert_vjp_matches_fd(op: Op, xs: Sequence[np.ndarray], params: dict, seed: 
 
 
 def _g(op: Op, xs: Sequence[np.ndarray], params: dict, rng: np.random.Generator) -> np.ndarray:
-    shape = np.shape(op.fwd(*xs, **params))
-    return rng.uniform(-1.0, 1.0, size=shape)
+    out = np.asarray(op.fwd(*xs, **params))
+    g = rng.uniform(-1.0, 1.0, size=out.shape)
+    return g + 1j * rng.uniform(-1.0, 1.0, size=out.shape) if np.iscomplexobj(out) else g
 
 
 @contextlib.contextmanager

@@ -29,10 +29,15 @@ EPS = 1e-6
 
 def _l(op, xs, i, G, params):
     """l(z_i) = Re Σ G · f(..., z_i, ...): a real function whose gradient in f's output is G."""
+    base = op.fwd(*xs, **params)
+
     def loss(zi):
         args = list(xs)
         args[i] = zi
-        return float(np.real(np.sum(G * op.fwd(*args, **params))))
+        out = op.fwd(*args, **params)
+        if op.kind.align is not None:  # eig: the base point's eigenvalue order and phases
+            out = op.kind.align(base, out)
+        return float(np.real(np.sum(G * out)))
     return loss
 
 
