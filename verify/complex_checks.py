@@ -57,6 +57,9 @@ def complex_proof(op: Op, case: Case, options: Options) -> dict[str, Any]:
             p = prove_complex(op, case)
     except OutOfTime as e:
         return {"status": "timed-out", "detail": f"derive's complex proof {e}"}
+    except Exception as e:  # derive could not run this op on complex symbols: no proof
+        return {"status": "unavailable", "detail": f"derive's complex proof raised "
+                                                   f"{type(e).__name__}: {e}"}
     return {"status": p.status, "detail": p.detail}
 
 

@@ -102,8 +102,9 @@ register(Op("std", lambda x, axis=None, keepdims=False, ddof=0:
     bind=lambda a, axis=None, dtype=None, out=None, ddof=0, keepdims=False:
         _bind_moment(a, axis, dtype, out, ddof, keepdims),
     numpy=(np.std,), methods=("std",), doc="out = var(x) ** 0.5 along axis"))
-# derive's symbols cannot run the max-shifted forward exactly (log e^-Max(..) stays unexpanded),
-# so logsumexp and log_softmax declare SymPy forwards: log Σ e^x, which is what the shift computes.
+# derive's symbols cannot run the max-shifted forward exactly (log e^-Max(..) stays unexpanded,
+# and a Max of complex symbols means nothing), so logsumexp, softmax and log_softmax declare
+# SymPy forwards: log Σ e^x and e^x / Σ e^x, which is what the shift computes.
 register(Op("logsumexp", lambda x, axis=None, keepdims=False: _logsumexp(x, axis, keepdims), (
     lambda g, out, x, axis=None, keepdims=False:
         _unreduce(g, x, axis, keepdims) * np.exp(x - _unreduce(out, x, axis, keepdims)),),
@@ -115,7 +116,7 @@ register(Op("logsumexp", lambda x, axis=None, keepdims=False: _logsumexp(x, axis
 register(Op("softmax", lambda x, axis=-1: _softmax(x, axis), (
     lambda g, out, x, axis=-1: out * (g - np.sum(g * out, axis=axis, keepdims=True)),),
     kind=SOFTMAX, bind=lambda x, axis=-1: ((x,), {"axis": axis}), methods=("softmax",),
-    complex=True,
+    complex=True, sym=lambda x, axis=-1: _sym_softmax(x, axis),
     doc="out = e^x / Σ e^x along axis (shifted by the max: stable)"))
 register(Op("log_softmax", lambda x, axis=-1: x - _logsumexp(x, axis, True), (
     lambda g, out, x, axis=-1: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),),
@@ -204,6 +205,12 @@ def _softmax(x, axis):
 
 def _sym_logsumexp(x, axis, keepdims):
     return _sym_reduce(x, axis, keepdims, lambda v: _sp().log(sum(_sp().exp(a) for a in v)))
+
+
+def _sym_softmax(x, axis):
+    x = np.asarray(x, dtype=object)
+    e = np.vectorize(_sp().exp, otypes=[object])(x)
+    return _like(e / np.sum(e, axis=axis, keepdims=True), x)
 
 
 def _sym_reduce(x, axis, keepdims, f):
