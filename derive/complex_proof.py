@@ -14,20 +14,27 @@ Where SymPy cannot: an op whose forward is not holomorphic (it uses conj, re, im
 or an ordering) has a rule that branches on the input's dtype (``np.iscomplexobj``), which an
 array of symbols does not carry, so the complex branch cannot be run symbolically: those are
 ``unavailable`` here, and checked numerically by ``gradproof verify --dtype complex128``; so are
-ops with a boolean input (``where``).
+ops with a boolean input (``where``). A holomorphic op's rule that branches on the dtype anyway
+is caught by comparing the rule run on symbols with the rule NumPy runs on complex arrays at a
+sampled point (``_same_branch``): what is proved must be what complex inputs compute.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import mpmath
 import numpy as np
 import sympy as sp
 
+from derive import store
 from derive.budget import OutOfTime, budget
-from derive.oprun import DeriveError, for_case, forward, resolve
+from derive.oprun import DeriveError, _read_digest, for_case, forward, resolve
+from derive.proof import proof_key
 from derive.symbolic import as_sym, symbols
 from numeric import Op, unbroadcast
 from numeric.cases import Case, sample_inputs
@@ -53,8 +60,44 @@ class ComplexProof:
 
 def prove_complex(op: Op | str, case: Case, seconds: float = 10.0, points: int = 3,
                   seed: int = 0) -> ComplexProof:
-    """Prove ``op``'s rules on complex inputs at ``case`` against ∂l/∂x − i ∂l/∂y."""
+    """Prove ``op``'s rules on complex inputs at ``case`` against ∂l/∂x − i ∂l/∂y.
+
+    A proved, spot-checked or unavailable outcome is kept in derive's store under the rules' own
+    code (``proof_key``) and a digest of the numeric package's source, so an edit to a rule or
+    to a helper it calls proves again; refuted and timed-out outcomes are never stored.
+    """
     op = for_case(resolve(op), case)
+    key = store.key("complex-proof", proof_key(op, case, seed), _numeric_digest(), points)
+    found = _MEMORY.get(key)
+    if found is None:
+        doc = store.load("complex-proof", key)
+        if isinstance(doc, dict) and set(doc) == {f.name for f in dataclasses.fields(
+                ComplexProof)} and all(isinstance(v, str) for v in doc.values()) and \
+                doc["status"] in _KEPT and (doc["op"], doc["case"]) == (op.name, str(case)):
+            found = ComplexProof(**doc)
+    if found is None:
+        found = _prove_complex(op, case, seconds, points, seed)
+        if found.status in _KEPT:
+            store.save("complex-proof", key, dataclasses.asdict(found))
+    if found.status in _KEPT:
+        _MEMORY[key] = found
+    return found
+
+
+_KEPT = ("proved", "spot-checked", "unavailable")
+_MEMORY: dict[str, ComplexProof] = {}
+
+
+def _numeric_digest() -> str:
+    """A digest of the numeric package's source (the rules and the helpers they call)."""
+    root = Path(__file__).resolve().parents[1] / "numeric"
+    parts = [_read_digest(str(p), os.stat(p).st_mtime_ns, os.stat(p).st_size)
+             for p in sorted(root.rglob("*.py"))]
+    return store.key(*parts)
+
+
+def _prove_complex(op: Op, case: Case, seconds: float, points: int, seed: int
+                   ) -> ComplexProof:
     def say(status: str, detail: str) -> ComplexProof:
         return ComplexProof(op.name, str(case), status, detail)
 
@@ -69,15 +112,14 @@ def prove_complex(op: Op | str, case: Case, seconds: float = 10.0, points: int =
         x, y = symbols(f"x{k}_", shape, real=True), symbols(f"y{k}_", shape, real=True)
         xs.append(x), ys.append(y), zs.append(as_sym(x + sp.I * y))
     try:
-        out = forward(op, zs, params)
+        with budget(seconds):  # the forward too: inv of a 3x3 of complex symbols takes minutes
+            out = forward(op, zs, params)
+            diffs = _differences(op, case, out, xs, ys, zs)
     except DeriveError as e:
         return say("unavailable", str(e))
-    try:
-        with budget(seconds):
-            diffs = _differences(op, case, out, xs, ys, zs)
     except OutOfTime:
-        return say("timed-out", f"building rule − (∂l/∂x − i ∂l/∂y) on complex symbols ran over "
-                                f"its {seconds:g} s budget")
+        return say("timed-out", f"running the forward and building rule − (∂l/∂x − i ∂l/∂y) on "
+                                f"complex symbols ran over its {seconds:g} s budget")
     if isinstance(diffs, str):
         return say("unavailable", diffs)
     try:
@@ -102,7 +144,8 @@ def _differences(op: Op, case: Case, out: Any, xs: list[Any], ys: list[Any], zs:
     flat = _entries(out)
     if not _faithful(op, case, flat, xs, ys):
         return ("its NumPy forward does not run faithfully on complex symbols (on an array of "
-                "objects np.real(z) is z itself); verify --dtype complex128 checks it numerically")
+                "objects np.real(z) is z itself; Max of complex values has no meaning); verify "
+                "--dtype complex128 checks it numerically")
     if any(e.has(*_NOT_HOLOMORPHIC) for e in flat) or not _cauchy_riemann(flat, xs, ys):
         return ("not holomorphic (its forward uses conj, re, im, |z|, the angle or an ordering): "
                 "its rule branches on np.iscomplexobj, which an array of symbols does not carry; "
@@ -113,14 +156,19 @@ def _differences(op: Op, case: Case, out: Any, xs: list[Any], ys: list[Any], zs:
     G = a if real_out else as_sym(a + sp.I * symbols("b_", np.shape(out), real=True))
     S = sp.Add(*[gk * fk for gk, fk in zip(_entries(G), flat)])
     loss = (S + sp.conjugate(S)) / 2  # Re Σ G f, written so that SymPy differentiates it
-    diffs = []
+    diffs, rules = [], []
     for i, rule in enumerate(op.vjp):
         if rule is None:
             continue
         got = unbroadcast(as_sym(rule(G, out, *zs, **params)), tuple(case.shapes[i]))
         got = np.broadcast_to(np.asarray(got, dtype=object), tuple(case.shapes[i]))
+        rules.append((i, got))
         for g, x, y in zip(_entries(got), _entries(xs[i]), _entries(ys[i])):
             diffs.append(g - (sp.diff(loss, x) - sp.I * sp.diff(loss, y)))
+    if not _same_branch(op, case, rules, xs, ys, G):
+        return ("its rule computes another formula on complex arrays than on symbols (it "
+                "branches on np.iscomplexobj, which an array of symbols does not carry); "
+                "verify --dtype complex128 checks it numerically")
     return diffs
 
 
@@ -155,15 +203,44 @@ def _entries(a: Any) -> list[Any]:
 
 def _faithful(op: Op, case: Case, flat: list[Any], xs: list[Any], ys: list[Any]) -> bool:
     """Whether the forward on symbols equals NumPy's complex forward at a sampled point (on an
-    object array np.real returns the array itself, so real(z) would run as z)."""
+    object array np.real returns the array itself, so real(z) would run as z; a Max of complex
+    values, softmax's shift, cannot even be evaluated)."""
     zs = sample_inputs(op, case, np.random.default_rng(1), dtype=np.complex128)
     at = {}
     for z, x, y in zip(zs, xs, ys):
         for v, sx, sy in zip(z.reshape(-1), _entries(x), _entries(y)):
             at[sx], at[sy] = sp.Float(v.real, 30), sp.Float(v.imag, 30)
     want = np.asarray(op.fwd(*zs, **case.params)).reshape(-1)
-    got = [complex(sp.N(f.subs(at), 30)) for f in flat]
+    try:
+        got = [complex(sp.N(f.subs(at), 30)) for f in flat]
+    except (TypeError, ValueError):  # SymPy refuses an ordering of complex numbers
+        return False
     return bool(np.allclose(got, want, rtol=1e-10, atol=1e-12))
+
+
+def _same_branch(op: Op, case: Case, rules: list[tuple[int, Any]], xs: list[Any],
+                 ys: list[Any], G: Any) -> bool:
+    """Whether the rule run on symbols equals the rule NumPy runs on complex arrays, at a
+    sampled point and cotangent: what is proved must be what complex inputs compute."""
+    rng = np.random.default_rng(2)
+    zs = sample_inputs(op, case, rng, dtype=np.complex128)
+    out = op.fwd(*zs, **case.params)
+    g = rng.standard_normal(np.shape(out)) + (0 if np.isrealobj(out) else 1j *
+                                              rng.standard_normal(np.shape(out)))
+    at = {}
+    for z, x, y in zip(zs, xs, ys):
+        for v, sx, sy in zip(z.reshape(-1), _entries(x), _entries(y)):
+            at[sx], at[sy] = sp.Float(v.real, 30), sp.Float(v.imag, 30)
+    for v, s in zip(np.reshape(g, -1), _entries(G)):
+        for part in s.free_symbols:
+            at[part] = sp.Float(v.real if str(part).startswith("a_") else v.imag, 30)
+    for i, got in rules:
+        want = np.reshape(unbroadcast(op.vjp[i](g, out, *zs, **case.params), np.shape(zs[i]),
+                                      zs[i].dtype), -1)
+        if not np.allclose([complex(sp.N(e.subs(at), 30)) for e in _entries(got)], want,
+                           rtol=1e-9, atol=1e-12):
+            return False
+    return True
 
 
 def _cauchy_riemann(flat: list[Any], xs: list[Any], ys: list[Any]) -> bool:

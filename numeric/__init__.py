@@ -24,6 +24,7 @@ from numeric.functional import (
     hessian,
     hessian_tensor_product,
     hessian_vector_product,
+    holomorphic_grad,
     jacobian,
     linear_combination_of_hessians,
     make_ggnvp,
@@ -34,7 +35,7 @@ from numeric.functional import (
     vector_jacobian_product,
 )
 from numeric.kind import Case, Kind
-from numeric.op import Domain, Kink, Op, all_ops, get_op, register, unbroadcast, unregister
+from numeric.op import Cut, Domain, Kink, Op, all_ops, get_op, register, unbroadcast, unregister
 from numeric.tensor import Tensor, apply, is_grad_enabled, no_grad
 
 __version__ = "0.1.0"
@@ -49,14 +50,14 @@ del _table
 
 __all__ = [
     "Tensor", "apply", "no_grad", "is_grad_enabled", "backward", "toposort",
-    "grad", "value_and_grad", "vjp", "Op", "Kind", "Case", "Domain", "Kink", "register",
+    "grad", "value_and_grad", "vjp", "Op", "Kind", "Case", "Domain", "Cut", "Kink", "register",
     "unregister", "get_op", "all_ops", "unbroadcast", "scatter_add", "draw_dot", "__version__",
     "sigmoid", "relu", "softplus", "softmax", "log_softmax", "logsumexp", "clip", "concatenate",
     "stack", "einsum", "slogdet", "norm",
     "make_vjp", "make_jvp", "elementwise_grad", "deriv", "jacobian", "hessian", "make_hvp",
     "hessian_tensor_product", "hessian_vector_product", "tensor_jacobian_product",
     "vector_jacobian_product", "make_ggnvp", "grad_and_aux", "grad_named", "multigrad_dict",
-    "checkpoint", "linear_combination_of_hessians",
+    "checkpoint", "linear_combination_of_hessians", "holomorphic_grad",
 ]
 
 

@@ -158,7 +158,12 @@ def _backprop(root: Node, g: Any, *, targets: Sequence[Node], accumulate: bool,
                         continue
                     pv = p._value
                     rule = op.vjp[i]
-                    gi = rule(g, out, *args, **params) if params else rule(g, out, *args)
+                    try:
+                        gi = rule(g, out, *args, **params) if params else rule(g, out, *args)
+                    except Exception:  # a real-only rule may fail on complex numbers first
+                        if pv.dtype.kind == "c" and not op.complex:
+                            raise _real_only(op, i, pv) from None
+                        raise
                     # unbroadcast's own early return, tested here first: most cotangents need
                     # no sum, and the call would be a tenth of a small op's backward.
                     if type(gi) is not np.ndarray or gi.shape != pv.shape or gi.dtype.kind == "c":

@@ -40,7 +40,8 @@ def sample_inputs(op: Op, case: Case, rng: np.random.Generator,
     """Random inputs for ``case`` inside each input's declared domain.
 
     With a complex ``dtype`` the real and the imaginary parts are each drawn from the domain
-    (a box: a positive domain gives the open first quadrant, away from log's branch cut).
+    (a box: a positive domain gives the open first quadrant), or, for a domain that declares
+    branch cuts, from the square [-2, 2]² at least ``2 margin`` away from every cut.
     """
     xs = []
     for shape, dom in zip(case.shapes, op.domains()):
@@ -53,7 +54,7 @@ def sample_inputs(op: Op, case: Case, rng: np.random.Generator,
             continue
         x = _draw(dom, shape, rng)
         if np.dtype(dtype).kind == "c":
-            x = x + 1j * _draw(dom, shape, rng)
+            x = _off_cuts(dom, shape, rng) if dom.cuts else x + 1j * _draw(dom, shape, rng)
         xs.append(np.asarray(x, dtype=dtype))
     return xs
 
@@ -68,6 +69,22 @@ def _draw(dom: Any, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndar
         near = np.abs(x - point) < dom.margin
         x = np.where(near, point + np.where(x >= point, dom.margin, -dom.margin) * 2, x)
     return x
+
+
+def _off_cuts(dom: Any, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+    """Complex samples on [-2, 2]², each moved across to ``2 margin`` from a cut it is nearer
+    than that to (perpendicular to the cut, keeping its side)."""
+    z = rng.uniform(-2.0, 2.0, size=shape) + 1j * rng.uniform(-2.0, 2.0, size=shape)
+    gap = 2 * dom.margin
+    for cut in dom.cuts:
+        near = cut.distance(z) < gap
+        if cut.along == "real":
+            side = np.where(z.imag >= cut.at, 1.0, -1.0)
+            z = np.where(near, z.real + 1j * (cut.at + side * gap * 1.01), z)
+        else:
+            side = np.where(z.real >= cut.at, 1.0, -1.0)
+            z = np.where(near, cut.at + side * gap * 1.01 + 1j * z.imag, z)
+    return z
 
 
 def _square_matrices(x: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray:

@@ -27,7 +27,7 @@ from numeric.tensor import Tensor, apply
 __all__ = ["elementwise_grad", "deriv", "jacobian", "hessian", "make_hvp",
            "hessian_tensor_product", "hessian_vector_product", "tensor_jacobian_product",
            "vector_jacobian_product", "make_jvp", "make_ggnvp", "grad_and_aux", "grad_named",
-           "multigrad_dict", "checkpoint", "linear_combination_of_hessians"]
+           "multigrad_dict", "checkpoint", "linear_combination_of_hessians", "holomorphic_grad"]
 
 
 def _operator(unary_op: Callable[..., Any]) -> Callable[..., Any]:
@@ -198,6 +198,13 @@ def grad_named(fun: Callable[..., Any], argname: str) -> Callable[..., Any]:
         raise TypeError(f"grad_named: {getattr(fun, '__name__', fun)!r} has no positional "
                         f"argument {argname!r} (it has {', '.join(names) or 'none'})")
     return grad(fun, names.index(argname))
+
+
+def holomorphic_grad(fun: Callable[..., Any], argnum: Any = 0) -> Callable[..., Any]:
+    """f'(z) for a holomorphic scalar ``fun`` of complex z (autograd's ``holomorphic_grad``):
+    with f = u + iv, grad's ∂u/∂x − i ∂u/∂y is u_x + i v_x = f'(z) by Cauchy–Riemann, so it is
+    the gradient of Re f. ``holomorphic_grad(np.sin)(1 + 2j) == np.cos(1 + 2j)``."""
+    return grad(lambda *args, **kwargs: np.real(fun(*args, **kwargs)), argnum)
 
 
 def multigrad_dict(fun: Callable[..., Any]) -> Callable[..., OrderedDict]:

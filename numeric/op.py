@@ -24,13 +24,45 @@ import numpy as np
 from numeric.kind import Case, Kind
 from numeric.kinds import ELEMENTWISE
 
-__all__ = ["Domain", "Kink", "Case", "Kind", "Op", "register", "unregister", "get_op", "all_ops",
-           "unbroadcast", "bind_inputs", "op_error"]
+__all__ = ["Domain", "Cut", "Kink", "Case", "Kind", "Op", "register", "unregister", "get_op",
+           "all_ops", "unbroadcast", "bind_inputs", "op_error"]
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A branch cut on complex inputs: where the op's principal branch jumps. The segment
+    [low, high] (either end may be infinite) of the line Im z = ``at`` (``along="real"``) or of
+    Re z = ``at`` (``along="imag"``): log's is ``Cut(-inf, 0)``, arctan's ``Cut(1, inf,
+    "imag")`` and ``Cut(-inf, -1, "imag")``."""
+
+    low: float
+    high: float
+    along: str = "real"
+    at: float = 0.0
+
+    def distance(self, z: Any) -> np.ndarray:
+        """The distance of each entry of ``z`` from the cut."""
+        z = np.asarray(z, dtype=complex)
+        u, v = (z.real, z.imag) if self.along == "real" else (z.imag, z.real)
+        return np.hypot(np.maximum(np.maximum(self.low - u, u - self.high), 0.0), v - self.at)
+
+    def __str__(self) -> str:
+        def end(t: float) -> str:
+            return ("-∞" if t < 0 else "∞") if np.isinf(t) else f"{t:g}"
+        seg = f"{'(' if np.isinf(self.low) else '['}{end(self.low)}, {end(self.high)}" \
+              f"{')' if np.isinf(self.high) else ']'}"
+        if self.along == "real":
+            return seg + (f" + {self.at:g}i" if self.at else "") + " on the real axis"
+        return ("i·" + seg) + (f" + {self.at:g}" if self.at else "") + " on the imaginary axis"
 
 
 @dataclass(frozen=True)
 class Domain:
-    """Where an input is sampled: uniform on [low, high], staying ``margin`` away from ``avoid``."""
+    """Where an input is sampled: uniform on [low, high], staying ``margin`` away from ``avoid``.
+
+    ``cuts``: the op's branch cuts on complex inputs; complex samples then cover the square
+    [-2, 2]² staying ``2 margin`` away from them (else both parts are drawn from [low, high]),
+    and ``verify`` reports a given complex input within ``margin`` of one as on the cut."""
 
     low: float = -2.0
     high: float = 2.0
@@ -38,6 +70,15 @@ class Domain:
     margin: float = 0.05
     kind: str = "real"  # "real"; "bool" for a condition; "invertible" / "spd" square matrices;
     # "full rank", "distinct singular values", "distinct eigenvalues" (numeric.cases samples them)
+    cuts: tuple[Cut, ...] = ()
+
+    def on_cut(self, z: Any) -> np.ndarray:
+        """A boolean mask of the entries of complex ``z`` within ``margin`` of a branch cut."""
+        z = np.asarray(z)
+        out = np.zeros(z.shape, dtype=bool)
+        for cut in self.cuts if z.dtype.kind == "c" else ():
+            out |= cut.distance(z) < self.margin
+        return out
 
     def outside(self, x: Any) -> np.ndarray:
         """A boolean mask of the entries of ``x`` that lie outside this domain."""

@@ -9,6 +9,7 @@ committed file equal to what this prints.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 import sys
 from typing import Any
@@ -55,9 +56,11 @@ def _domain(d: Domain) -> str:
         return "bool (not differentiated)"
     if d.kind != "real":
         return f"{d.kind} matrices"
-    text = f"[{d.low:g}, {d.high:g}]"
+    text = "reals" if dataclasses.replace(d, cuts=()) == REALS else f"[{d.low:g}, {d.high:g}]"
     if d.avoid:
         text += " away from " + ", ".join(f"{a:g}" for a in d.avoid)
+    if d.cuts:
+        text += "; complex: branch cuts " + ", ".join(map(str, d.cuts))
     return text
 
 

@@ -19,7 +19,7 @@ from numeric.cases import Case, sample_inputs, standard_cases
 from verify.budget import TimedOut, budget
 from verify.checks import check_case as _check_case
 from verify.complex_checks import DTYPE as COMPLEX
-from verify.complex_checks import check_complex_case
+from verify.complex_checks import check_complex_case, complex_proof
 from verify.kinks import kink_distance
 from verify.options import Options
 from verify.proofs import prove
@@ -97,7 +97,9 @@ def check_op(op: Op | str, *shapes_or_arrays: Any, params: dict[str, Any] | None
             late = str(case)  # before derive's proof, which would wait for the rule too
             continue
         proof = None
-        if "symbolic" in options.checks and dtype != COMPLEX:  # complex: no proof (checks)
+        if "symbolic" in options.checks and dtype == COMPLEX:  # derive's complex-symbol proof
+            proof = complex_proof(run_op, case, options)
+        elif "symbolic" in options.checks:
             proof = (proofs or {}).get(str(case)) or _prove(run_op, case, options)
             if proofs is not None:
                 proofs[str(case)] = proof
@@ -141,7 +143,7 @@ def _check(op: Op, case: Case, given: list[np.ndarray] | None, dtype: str,
     if dtype == COMPLEX:
         xs = given if given is not None else sample_inputs(op, case, rng, dtype=np.complex128)
         with np.errstate(all="ignore"):
-            return check_complex_case(op, case, xs, rng, options)
+            return check_complex_case(op, case, xs, rng, options, proof)
     xs = given if given is not None else _sample(op, case, rng)
     try:
         res = check_case(op, case, xs, dtype, rng, options, proof)

@@ -8,10 +8,17 @@ differences along the real direction *and* the imaginary direction of every entr
 or of random directions (projections: Re Σ (Jᵀ G) · v against d/dt l(z + t v) for a real v and
 for v = i w). For an op with real outputs (abs, angle, imag: G is real) a conjugated rule
 (PyTorch's convention) has the right real-direction slope: only the imaginary direction catches
-it. ``raw_shape`` checks that the gradient has the input's shape and complex dtype. The other
-checks are skipped, saying why: the symbolic proof of a rule on complex symbols is
-``derive``'s (``gradproof derive NAME``), and the kink and Taylor checks are defined for real
-inputs.
+it. ``raw_shape`` checks that the gradient has the input's shape and complex dtype.
+``symbolic`` is derive's proof on complex symbols (:func:`complex_proof`, ``gradproof derive
+NAME --complex``): proved or spot-checked passes, refuted fails; where derive cannot run the rule
+on complex symbols (a non-holomorphic op, whose rule branches on the dtype) the check is skipped,
+saying why — the fd check then judges alone. The kink and Taylor checks are defined for real
+inputs and are skipped.
+
+Branch cuts (``Domain.cuts``) are to complex inputs what kinks and domain bounds are to real
+ones: sampled inputs keep away from them; a given input on one (within the domain's margin) keeps
+its verdicts, and a failing or unreliable check is diagnosed as at a branch cut, where the
+principal branch jumps and no derivative exists.
 """
 
 from __future__ import annotations
@@ -27,21 +34,38 @@ from verify.engine import engine_vjp
 from verify.options import RTOL, Options
 from verify.results import CaseResult, CheckResult
 
-__all__ = ["check_complex_case", "DTYPE"]
+__all__ = ["check_complex_case", "complex_proof", "DTYPE"]
 
 DTYPE = "complex128"
 _SKIPPED = {
-    "symbolic": "complex inputs: derive proves the rule on complex symbols separately "
-                "(gradproof derive NAME); this run checks it numerically",
     "adjoint": "complex inputs: the fd check already pairs Re Σ G · J v with the VJP",
     "kink": "complex inputs: kinks are declared for real inputs",
     "taylor": "complex inputs: the fd check's Ridders error bars judge the slope",
 }
 
 
+def complex_proof(op: Op, case: Case, options: Options) -> dict[str, Any]:
+    """derive's proof of ``op``'s rules on complex symbols at ``case`` (status, detail), within
+    ``options.proof_timeout``: run before the case's own time budget, as the real proofs are."""
+    try:
+        from derive.budget import OutOfTime, budget
+        from derive.complex_proof import prove_complex
+    except ImportError as e:
+        return {"status": "unavailable", "detail": f"derive cannot be imported ({e})"}
+    try:
+        with budget(options.proof_timeout):
+            p = prove_complex(op, case)
+    except OutOfTime as e:
+        return {"status": "timed-out", "detail": f"derive's complex proof {e}"}
+    except Exception as e:  # derive could not run this op on complex symbols: no proof
+        return {"status": "unavailable", "detail": f"derive's complex proof raised "
+                                                   f"{type(e).__name__}: {e}"}
+    return {"status": p.status, "detail": p.detail}
+
+
 def check_complex_case(op: Op, case: Case, xs: list[np.ndarray], rng: np.random.Generator,
-                       options: Options) -> CaseResult:
-    """Run the fd and raw_shape checks of ``op`` on complex inputs ``xs``."""
+                       options: Options, proof: dict[str, Any] | None = None) -> CaseResult:
+    """Run the checks of ``op`` on complex inputs ``xs``; ``proof``: :func:`complex_proof`'s."""
     params = dict(case.params)
     res = CaseResult(str(case), case.label, [list(s) for s in case.shapes],
                      {k: repr(v) for k, v in params.items()}, DTYPE)
@@ -55,16 +79,57 @@ def check_complex_case(op: Op, case: Case, xs: list[np.ndarray], rng: np.random.
         error = None
     except Exception as e:  # a rule that raises on complex inputs is a finding
         grads, error = [], f"{op.name}: the engine's VJP raised {type(e).__name__}: {e}"
+    cut = _on_cuts(op, xs)
     for name in options.checks:
         if name in _SKIPPED:
             res.checks.append(CheckResult(name, "skipped", detail=_SKIPPED[name]))
         elif error is not None:
             res.checks.append(CheckResult(name, "fail", detail=error))
+        elif name == "symbolic":
+            res.checks.append(_symbolic(op, proof))
         elif name == "raw_shape":
             res.checks.append(_form(op, xs, idx, grads))
         else:
             res.checks.append(_fd(op, xs, idx, grads, G, params, rng, options, out))
+    for c in res.checks if cut else ():
+        if c.verdict in ("fail", "unreliable"):
+            c.diagnosis = {"input": cut[0][0], "worst": [], "hint": (
+                f"inputs on {op.name}'s branch cut — " + "; ".join(t for _, t in cut) + ": the "
+                "principal branch jumps there, so there is no derivative and finite differences "
+                "straddle two branches; this need not mean a wrong rule")}
+            c.detail += f" (on a branch cut: {cut[0][1]})"
     return res
+
+
+def _on_cuts(op: Op, xs: list[np.ndarray]) -> list[tuple[int, str]]:
+    """(input, what) for each input with entries within its domain's margin of a branch cut."""
+    doms, found = op.domains(), []
+    for i, x in enumerate(xs):
+        dom = doms[min(i, len(doms) - 1)]
+        near = dom.on_cut(x)
+        if np.any(near):
+            at = np.argwhere(near)[:3]
+            shown = ", ".join(f"{tuple(int(k) for k in w)} = {complex(x[tuple(w)]):.4g}"
+                              for w in at)
+            found.append((i, f"input {i}: {int(near.sum())} of {near.size} entries within "
+                             f"{dom.margin:g} of a branch cut ({'; '.join(map(str, dom.cuts))}) "
+                             f"({shown})"))
+    return found
+
+
+def _symbolic(op: Op, proof: dict[str, Any] | None) -> CheckResult:
+    """derive's complex proof as a verdict: honest about what it could not prove."""
+    if proof is None:
+        return CheckResult("symbolic", "skipped", detail="no complex proof was asked for")
+    status, why = proof["status"], proof["detail"]
+    said = f"derive --complex: {status} — {why}"
+    if status in ("proved", "spot-checked"):
+        return CheckResult("symbolic", "pass", 0.0, 0.0, detail=said)
+    if status == "refuted":
+        return CheckResult("symbolic", "fail", detail=said, diagnosis={
+            "input": 0, "worst": [], "hint": "the rule differs from ∂l/∂x − i ∂l/∂y on complex "
+            "symbols: a conjugated rule (PyTorch's convention) or a wrong formula"})
+    return CheckResult("symbolic", "skipped", detail=said + "; the fd check judges numerically")
 
 
 def _form(op: Op, xs: list[np.ndarray], idx: list[int], grads: list[np.ndarray]) -> CheckResult:

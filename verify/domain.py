@@ -17,6 +17,7 @@ of a pattern hint. A passing check is not touched: it passed at those inputs.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,8 @@ def outside(op: Op, xs: list[Any]) -> list[dict[str, Any]]:
         if dom.kind in ("invertible", "spd", "full rank", "distinct singular values",
                         "distinct eigenvalues", "separated eigenvalues"):
             bad = _bad_matrices(x, dom.kind)
-        elif dom == Domain():  # the default: the real line (its interval is only for sampling)
+        elif dataclasses.replace(dom, cuts=()) == Domain():  # the real line (its interval is
+            # only for sampling; branch cuts concern complex inputs)
             bad = ~np.isfinite(x)
         else:
             bad = ~np.isfinite(x) | (x < dom.low) | (x > dom.high)

@@ -64,14 +64,14 @@ register(Op("select", lambda *xs, condlist: np.select(condlist, xs[:-1], xs[-1])
     each=lambda i, g, out, *xs, condlist: _chosen(i, g, len(xs) - 1, condlist),
     kind=SELECT, bind=lambda condlist, choicelist, default=0:
         _bind_select(condlist, choicelist, default),
-    numpy=(np.select,),
+    numpy=(np.select,), complex=True,
     doc="out = the first choice whose condition holds, else the default (np.select)"))
 register(Op("nan_to_num", lambda x, nan=0.0, posinf=None, neginf=None:
             np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf), (
     lambda g, out, x, nan=0.0, posinf=None, neginf=None: np.where(np.isfinite(x), g, 0.0),),
     bind=lambda x, copy=True, nan=0.0, posinf=None, neginf=None:
         _bind_nan_to_num(x, copy, nan, posinf, neginf),
-    numpy=(np.nan_to_num,),
+    numpy=(np.nan_to_num,), complex=True,
     doc="out = x with nan, inf and -inf replaced by constants (those entries get no gradient)"))
 register(Op("astype", lambda x, dtype: _astype(x, dtype), (
     lambda g, out, x, dtype: g.astype(_cast_back(g, x)),),
@@ -79,9 +79,10 @@ register(Op("astype", lambda x, dtype: _astype(x, dtype), (
         _bind_astype(a, dtype, order, casting),
     numpy=((np.astype, lambda x, dtype, /, *, copy=True, device=None:
             _bind_astype(x, dtype, "K", "unsafe", device=device)),) if _NP_ASTYPE else (),
-    methods=("astype",),
-    doc="out = x cast to a floating dtype; the gradient is cast back to x's dtype (a Tensor "
-        "that requires grad cannot be cast to an integer, bool or complex dtype)"))
+    methods=("astype",), complex=True,
+    doc="out = x cast to a floating or complex dtype; the gradient is cast back to x's dtype "
+        "(complex to real keeps the real part; a Tensor that requires grad cannot be cast to "
+        "an integer or bool dtype)"))
 register(Op("linspace", lambda start, stop, num=50, endpoint=True, axis=0:
             np.linspace(start, stop, num, endpoint, axis=axis), (
     lambda g, out, start, stop, num=50, endpoint=True, axis=0:
@@ -91,7 +92,7 @@ register(Op("linspace", lambda start, stop, num=50, endpoint=True, axis=0:
     kind=LINSPACE, bind=lambda start, stop, num=50, endpoint=True, retstep=False, dtype=None,
     axis=0, *, device=None: _bind_linspace(start, stop, num, endpoint, retstep, axis,
                                            dtype=dtype, device=device),
-    numpy=(np.linspace,),
+    numpy=(np.linspace,), complex=True,
     doc="out = num evenly spaced samples from start to stop along a new axis"))
 
 
@@ -158,12 +159,12 @@ def _bind_astype(a, dtype, order, casting, **unsupported):
     if order != "K":
         raise TypeError(f"supports only order='K', got order={order!r}")
     to = np.dtype(dtype)
-    if not np.issubdtype(to, np.floating) and isinstance(a, Tensor) and a.requires_grad \
+    if not np.issubdtype(to, np.inexact) and isinstance(a, Tensor) and a.requires_grad \
             and is_grad_enabled():
         raise TypeError(f"casting a Tensor that requires grad to {to} is refused: it is not "
                         "differentiable (the result is piecewise constant, so the gradient would "
                         f"be cut); cast the numbers instead, t.value.astype({to.name!r}) or "
-                        "t.detach().astype(...), or keep a floating dtype")
+                        "t.detach().astype(...), or keep a floating or complex dtype")
     dtype_of = getattr(a, "dtype", np.result_type(a))
     if not np.can_cast(dtype_of, to, casting):
         raise TypeError(f"cannot cast from {dtype_of} to {to} with casting={casting!r}")

@@ -10,7 +10,7 @@ from numeric.op import Domain, Kink
 
 __all__ = [
     "NONZERO", "INVERTIBLE", "SPD", "TIE", "_case", "_axes", "_axis", "_unreduce", "_unsupported",
-    "_sp", "_like", "_dtype", "_mask", "_bind_out", "_mT",
+    "_sp", "_like", "_dtype", "_mask", "_bind_out", "_mT", "_conj_if",
 ]
 
 NONZERO = Domain(-2.0, 2.0, avoid=(0.0,), margin=0.2)
@@ -33,6 +33,13 @@ def _bind_out(inputs, out, **params):
 def _mT(x):
     return np.swapaxes(x, -1, -2)
 
+
+
+def _conj_if(x, v):
+    """conj(v) when x is complex, v itself otherwise: autograd's convention conjugates where
+    the forward does (vdot, vecdot) or where it squares |x| (var, norm); real numbers and
+    derive's symbols (which do not carry a complex dtype) are left alone."""
+    return np.conjugate(v) if np.iscomplexobj(x) else v
 
 
 def _axes(axis, ndim):

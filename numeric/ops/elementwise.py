@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from numeric.op import BOOL, POSITIVE, REALS, Domain, Kink, Op, register
+from numeric.op import BOOL, REALS, Cut, Domain, Kink, Op, register
 from numeric.ops.common import (
     NONZERO,
     TIE,
@@ -19,6 +19,13 @@ from numeric.ops.common import (
 )
 
 __all__: list[str] = []
+
+# Branch cuts of the principal branches on complex inputs (docs/numeric.md, "Complex numbers"):
+# complex samples keep away from them, and verify reports a given input on one.
+_NEGATIVE = (Cut(-math.inf, 0.0),)                             # log, sqrt, power's base
+_OUTER = (Cut(-math.inf, -1.0), Cut(1.0, math.inf))            # arcsin, arccos, arctanh
+_IMAGINARY = (Cut(-math.inf, -1.0, "imag"), Cut(1.0, math.inf, "imag"))  # arctan, arcsinh
+CUT_POSITIVE = Domain(0.2, 3.0, cuts=_NEGATIVE)
 
 # ---------------------------------------------------------------------------------------------
 # Binary elementwise ops (NumPy broadcasting; unbroadcast sums the broadcast axes back)
@@ -48,7 +55,7 @@ register(Op("divide", np.divide, (
 register(Op("power", np.power, (
     lambda g, out, x, y: g * y * x ** _where1((y == 0) & (x == 0), y - 1, x, y),
     lambda g, out, x, y: g * out * np.log(_where1(x == 0, x, x, y))),
-    domain=(POSITIVE, REALS), numpy=(np.power,), complex=True, doc="out = x ** y"))
+    domain=(CUT_POSITIVE, REALS), numpy=(np.power,), complex=True, doc="out = x ** y"))
 register(Op("maximum", np.maximum, (
     lambda g, out, x, y: g * _share(x, y),
     lambda g, out, x, y: g * _share(y, x)),
@@ -137,10 +144,11 @@ register(Op("negative", np.negative, (lambda g, out, x: -g,),
 register(Op("exp", np.exp, (lambda g, out, x: g * out,),
             numpy=(np.exp,), methods=("exp",), complex=True, doc="out = e ** x"))
 register(Op("log", np.log, (lambda g, out, x: g / x,),
-            domain=(POSITIVE,), numpy=(np.log,), methods=("log",), complex=True, doc="out = ln x"))
+            domain=(CUT_POSITIVE,), numpy=(np.log,), methods=("log",), complex=True,
+            doc="out = ln x"))
 register(Op("sqrt", np.sqrt, (lambda g, out, x: g / (2 * out),),
             complex=True,
-            domain=(POSITIVE,), numpy=(np.sqrt,), methods=("sqrt",), doc="out = x ** 0.5"))
+            domain=(CUT_POSITIVE,), numpy=(np.sqrt,), methods=("sqrt",), doc="out = x ** 0.5"))
 register(Op("tanh", np.tanh, (lambda g, out, x: g * (1 - out * out),),
             numpy=(np.tanh,), methods=("tanh",), complex=True, doc="out = tanh x"))
 register(Op("sin", np.sin, (lambda g, out, x: g * np.cos(x),),
@@ -156,23 +164,32 @@ register(Op("cosh", np.cosh, (lambda g, out, x: g * np.sinh(x),),
             numpy=(np.cosh,), methods=("cosh",), complex=True, doc="out = cosh x"))
 # Inverse trigonometric and hyperbolic functions: each slope from the identity it inverts.
 register(Op("arcsin", np.arcsin, (lambda g, out, x: g / np.sqrt(1 - x * x),),
-            domain=(Domain(-0.9, 0.9),), numpy=(np.arcsin,), complex=True, doc="out = sin⁻¹ x"))
+            domain=(Domain(-0.9, 0.9, cuts=_OUTER),), numpy=(np.arcsin,), complex=True,
+            doc="out = sin⁻¹ x"))
 register(Op("arccos", np.arccos, (lambda g, out, x: -g / np.sqrt(1 - x * x),),
-            domain=(Domain(-0.9, 0.9),), numpy=(np.arccos,), complex=True, doc="out = cos⁻¹ x"))
+            domain=(Domain(-0.9, 0.9, cuts=_OUTER),), numpy=(np.arccos,), complex=True,
+            doc="out = cos⁻¹ x"))
 register(Op("arctan", np.arctan, (lambda g, out, x: g / (1 + x * x),),
-            numpy=(np.arctan,), complex=True, doc="out = tan⁻¹ x"))
+            domain=(Domain(cuts=_IMAGINARY),), numpy=(np.arctan,), complex=True,
+            doc="out = tan⁻¹ x"))
 register(Op("arcsinh", np.arcsinh, (lambda g, out, x: g / np.sqrt(x * x + 1),),
-            numpy=(np.arcsinh,), complex=True, doc="out = sinh⁻¹ x"))
-register(Op("arccosh", np.arccosh, (lambda g, out, x: g / np.sqrt(x * x - 1),),
-            domain=(Domain(1.2, 3.0),), numpy=(np.arccosh,), complex=True, doc="out = cosh⁻¹ x"))
+            domain=(Domain(cuts=_IMAGINARY),), numpy=(np.arcsinh,), complex=True,
+            doc="out = sinh⁻¹ x"))
+# arccosh' = 1 / (sqrt(x - 1) sqrt(x + 1)): analytic off its cut (-∞, 1]; 1 / sqrt(x² - 1) is
+# the same for real x > 1 but flips sign at complex x with Re x < 0 (sqrt(x² - 1) has its own
+# cuts on [-1, 1] and the imaginary axis).
+register(Op("arccosh", np.arccosh, (lambda g, out, x: g / (np.sqrt(x - 1) * np.sqrt(x + 1)),),
+            domain=(Domain(1.2, 3.0, cuts=(Cut(-math.inf, 1.0),)),), numpy=(np.arccosh,),
+            complex=True, doc="out = cosh⁻¹ x"))
 register(Op("arctanh", np.arctanh, (lambda g, out, x: g / (1 - x * x),),
-            domain=(Domain(-0.9, 0.9),), numpy=(np.arctanh,), complex=True, doc="out = tanh⁻¹ x"))
+            domain=(Domain(-0.9, 0.9, cuts=_OUTER),), numpy=(np.arctanh,), complex=True,
+            doc="out = tanh⁻¹ x"))
 # Other bases: ln 2 and ln 10 are exact constants on derive's symbols (_ln), Python floats
 # (NumPy's weak scalars: float32 stays float32) elsewhere.
 register(Op("log2", np.log2, (lambda g, out, x: g / (x * _ln(2, x)),),
-            domain=(POSITIVE,), numpy=(np.log2,), complex=True, doc="out = log₂ x"))
+            domain=(CUT_POSITIVE,), numpy=(np.log2,), complex=True, doc="out = log₂ x"))
 register(Op("log10", np.log10, (lambda g, out, x: g / (x * _ln(10, x)),),
-            domain=(POSITIVE,), numpy=(np.log10,), complex=True, doc="out = log₁₀ x"))
+            domain=(CUT_POSITIVE,), numpy=(np.log10,), complex=True, doc="out = log₁₀ x"))
 register(Op("exp2", np.exp2, (lambda g, out, x: g * out * _ln(2, x),),
             numpy=(np.exp2,), complex=True, doc="out = 2 ** x"))
 # Linear maps: the cotangent is scaled by the same factor (π exact on symbols; written as a product,
@@ -185,18 +202,20 @@ register(Op("rad2deg", np.rad2deg, (lambda g, out, x: g * (180 / _pi(x)),),
 # the rule uses x (π⁴x²/30 - π²/3), the start of sinc's Taylor series: 0 there, and its
 # derivatives there are sinc's (grad of grad at 0 is -π²/3, not the 0 of a constant branch).
 register(Op("sinc", np.sinc, (lambda g, out, x: g * _sinc_slope(out, x),),
-            domain=(NONZERO,), numpy=(np.sinc,), doc="out = sin(πx) / (πx), normalised sinc"))
+            domain=(NONZERO,), numpy=(np.sinc,), complex=True,
+            doc="out = sin(πx) / (πx), normalised sinc"))
 register(Op("reciprocal", np.reciprocal, (lambda g, out, x: -g * out * out,),
             domain=(NONZERO,), numpy=(np.reciprocal,), complex=True, doc="out = 1 / x"))
 # sigmoid x = (1 + tanh(x/2)) / 2 exactly: no exp to overflow at large |x|.
 register(Op("sigmoid", lambda x: (1 + np.tanh(x / 2)) / 2, (
     lambda g, out, x: g * out * (1 - out),),
-    methods=("sigmoid",), doc="out = 1 / (1 + e^-x)"))
+    methods=("sigmoid",), complex=True, doc="out = 1 / (1 + e^-x)"))
 # softplus x = log(1 + e^x) = logaddexp(0, x); its slope sigmoid x = e^(x - out) never overflows.
 register(Op("softplus", lambda x: np.logaddexp(0, x), (lambda g, out, x: g * np.exp(x - out),),
             methods=("softplus",), doc="out = log(1 + e^x)"))
 register(Op("log1p", np.log1p, (lambda g, out, x: g / (1 + x),),
-            domain=(Domain(-0.5, 2.0),), numpy=(np.log1p,), methods=("log1p",),
+            domain=(Domain(-0.5, 2.0, cuts=(Cut(-math.inf, -1.0),)),), numpy=(np.log1p,),
+            methods=("log1p",),
             complex=True, doc="out = log(1 + x)"))
 register(Op("expm1", np.expm1, (lambda g, out, x: g * (out + 1),),
             numpy=(np.expm1,), methods=("expm1",), complex=True, doc="out = e^x - 1"))

@@ -49,7 +49,8 @@ register(Op("lstsq", lambda x, y, rcond=None: _lstsq(x, y, rcond), (
 register(Op("matrix_power", lambda x, n: _matrix_power(x, n), (
     lambda g, out, x, n: _matrix_power_part(g, x, n),),
     domain=(INVERTIBLE,), kind=MATRIX_POWER, bind=lambda a, n: _bind_power(a, n),
-    numpy=(np.linalg.matrix_power,), doc="out = xⁿ for an integer n (n < 0: (x⁻¹)⁻ⁿ, 0: I)"))
+    numpy=(np.linalg.matrix_power,), complex=True,
+    doc="out = xⁿ for an integer n (n < 0: (x⁻¹)⁻ⁿ, 0: I)"))
 
 
 def _bind_pinv(a, rcond, hermitian, rtol):

@@ -55,7 +55,7 @@ register(Op("slogdet", lambda x: np.linalg.slogdet(x)[1], (
     domain=(INVERTIBLE,), kind=SQUARE,
     bind=lambda a: ((a,), {}, lambda logdet: (np.linalg.slogdet(getattr(a, "value", a))[0],
                                              logdet)),
-    numpy=(np.linalg.slogdet,),
+    numpy=(np.linalg.slogdet,), complex=True,
     sym=lambda x: _sym_matrix(x, lambda m: _sp().log(_sp().Abs(m.det()))),
     doc="out = log |det x| (np.linalg.slogdet's second output; its sign is a constant)"))
 register(Op("solve", np.linalg.solve, (

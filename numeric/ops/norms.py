@@ -8,7 +8,7 @@ import numpy as np
 
 from numeric.kinds import NORM
 from numeric.op import Kink, Op, register
-from numeric.ops.common import NONZERO, _mask
+from numeric.ops.common import NONZERO, _conj_if, _mask
 from numeric.ops.decompositions import _svd_factors, _symbolic
 
 __all__: list[str] = []
@@ -22,6 +22,9 @@ __all__: list[str] = []
 #   'nuc':        ĝ U Vᵀ      2: ĝ u₁ v₁ᵀ      -2: ĝ u_k v_kᵀ (x = U diag(s) Vᵀ, s descending)
 # At x = 0 every rule gives 0, the smallest subgradient; 'nuc' and ±2 need an SVD, which
 # derive takes from numeric.ops.exact_forms (two singular values).
+# Complex x (autograd's convention, as abs: d|z| has cotangent conj(z) / |z|): the forward
+# squares |x| (x conj x), and every rule takes the conjugate — x / out becomes conj(x) / out,
+# sign x becomes conj(x) / |x| (0 at 0), U Vᴴ becomes conj(U Vᴴ) (x = U diag(s) Vᴴ).
 # ---------------------------------------------------------------------------------------------
 register(Op("norm", lambda x, ord=None, axis=None, keepdims=False, vector=False:
             _norm(x, ord, axis, keepdims, vector), (
@@ -37,7 +40,7 @@ register(Op("norm", lambda x, ord=None, axis=None, keepdims=False, vector=False:
             _bind_norm(x, ord, (-2, -1), keepdims, False)),
            (np.linalg.vector_norm, lambda x, *, axis=None, keepdims=False, ord=2:
             _bind_norm(x, ord, axis, keepdims, True))),
-    doc="out = np.linalg.norm(x, ord, axis, keepdims): every vector and matrix ord"))
+    complex=True, doc="out = np.linalg.norm(x, ord, axis, keepdims): every vector and matrix ord"))
 
 _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf, None)
 
@@ -89,7 +92,7 @@ def _norm(x, ord, axis, keepdims, vector):
     a = np.abs(x)
     if mode == "vector":
         if ord is None or ord == 2:
-            return np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdims))
+            return np.sqrt(np.sum(_square(x), axis=axes, keepdims=keepdims))
         if ord == np.inf:
             return np.max(a, axis=axes, keepdims=keepdims)
         if ord == -np.inf:
@@ -102,7 +105,7 @@ def _norm(x, ord, axis, keepdims, vector):
         return np.sum(a ** ord, axis=axes, keepdims=keepdims) ** (1.0 / ord)
     r, c = axes
     if ord in (None, "fro"):
-        return np.sqrt(np.sum(x * x, axis=axes, keepdims=keepdims))
+        return np.sqrt(np.sum(_square(x), axis=axes, keepdims=keepdims))
     if ord in ("nuc", 2, -2):  # singular values, descending (derive: exact_forms' closed form)
         s = _svd_factors(_last_two(x, r, c))[1] if _symbolic(x) else \
             np.linalg.svd(_last_two(x, r, c), compute_uv=False)
@@ -119,10 +122,10 @@ def _norm_part(g, out, x, ord, axis, keepdims, vector):
     mode, axes = _mode(x, ord, axis, vector)
     gk, ok = (g, out) if keepdims else (np.expand_dims(g, axes), np.expand_dims(out, axes))
     if ord in (None, 2, "fro") and not (mode == "matrix" and ord == 2):
-        return gk * x / np.where(ok == 0, _mask(1, ok), ok)
+        return gk * _conj_if(x, x) / np.where(ok == 0, _mask(1, ok), ok)
     if mode == "matrix" and ord in ("nuc", 2, -2):  # 0 at x = 0, where U and V are arbitrary
-        return np.where(ok == 0, _mask(0, x), gk * _svd_direction(x, ord, axes))
-    sign = np.sign(x)
+        return np.where(ok == 0, _mask(0, x), gk * _conj_if(x, _svd_direction(x, ord, axes)))
+    sign = _sign(x)
     if mode == "vector" and ord == 0:
         return _mask(np.zeros(np.shape(x)), g)
     if mode == "vector" and ord == 1:
@@ -144,6 +147,20 @@ def _norm_part(g, out, x, ord, axis, keepdims, vector):
     sums = np.sum(np.abs(x), axis=summed, keepdims=True)
     hit = np.where(sums == ok, _mask(1, x), _mask(0, x))
     return gk * sign * hit / np.sum(hit, axis=other, keepdims=True)
+
+
+def _square(x):
+    """|x|² entrywise: x x on real numbers (and derive's symbols), real(x conj x) on complex."""
+    return np.real(x * np.conjugate(x)) if np.iscomplexobj(x) else x * x
+
+
+def _sign(x):
+    """The slope of |x|: sign x on real numbers; conj(x) / |x| on complex ones (0 at 0),
+    written without np.sign, which refuses complex Tensors (its rule is for real numbers)."""
+    if not np.iscomplexobj(x):
+        return np.sign(x)
+    a = np.abs(x)
+    return np.conjugate(x) / np.where(a == 0, _mask(1, a), a)
 
 
 def _last_two(x, r, c):

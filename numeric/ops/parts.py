@@ -11,11 +11,13 @@ gradient has its input's dtype.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from numeric.kinds.broadcasting import UNARY
-from numeric.op import Kink, Op, register
-from numeric.ops.common import NONZERO, _case
+from numeric.op import Cut, Domain, Kink, Op, register
+from numeric.ops.common import _case
 
 __all__: list[str] = []
 
@@ -36,7 +38,8 @@ register(Op("angle", lambda x, deg=False: np.angle(x, deg=deg), (
         0 * g if not np.iscomplexobj(x) else _angle_vjp(g, x, deg),),
     kink=Kink("on real inputs angle jumps from π to 0 at x = 0; its slope is 0 on both sides "
               "and there", place=lambda x: (np.zeros_like(x),), slope=(0.0,)),
-    domain=(NONZERO,), bind=lambda z, deg=False: ((z,), {"deg": bool(deg)}),
+    domain=(Domain(-2.0, 2.0, avoid=(0.0,), margin=0.2, cuts=(Cut(-math.inf, 0.0),)),),
+    bind=lambda z, deg=False: ((z,), {"deg": bool(deg)}),
     numpy=(np.angle,), cases=UNARY + (_case((2, 3), deg=True, label="deg=True"),),
     complex=True, doc="out = atan2(y, x); 0 for x > 0, π (180 with deg=True) for x < 0"))
 

@@ -18,6 +18,7 @@ from numeric.kinds import (
 from numeric.op import Op, register
 from numeric.ops.common import (
     _bind_out,
+    _conj_if,
 )
 
 __all__: list[str] = []
@@ -71,7 +72,7 @@ register(Op("inner", np.inner, (
     lambda g, out, x, y: _contract(g, x, y, _inner_axes(x, y)),
     lambda g, out, x, y: _contract(g, y, x, _inner_axes(x, y)[::-1], left=False)),
     kind=INNER,
-    numpy=(np.inner,), doc="out = np.inner(x, y): Σ over the last axes of x and y"))
+    numpy=(np.inner,), complex=True, doc="out = np.inner(x, y): Σ over the last axes of x and y"))
 register(Op("tensordot", lambda x, y, axes=2: np.tensordot(x, y, axes), (
     lambda g, out, x, y, axes=2: _contract(g, x, y, _tensordot_axes(axes, x, y)),
     lambda g, out, x, y, axes=2:
@@ -85,13 +86,14 @@ register(Op("outer", np.outer, (
     kind=OUTER, bind=lambda a, b, out=None: _bind_out((a, b), out),
     numpy=(np.outer, np.linalg.outer), complex=True, doc="out[i, j] = x.flat[i] y.flat[j]"))
 register(Op("vdot", np.vdot, (
-    lambda g, out, x, y: g * np.reshape(y, np.shape(x)),
-    lambda g, out, x, y: g * np.reshape(x, np.shape(y))),
-    kind=VDOT, numpy=(np.vdot,), doc="out = Σ x.flat[i] y.flat[i] (real inputs)"))
+    lambda g, out, x, y: _conj_if(x, g * np.reshape(y, np.shape(x))),
+    lambda g, out, x, y: g * np.reshape(_conj_if(x, x), np.shape(y))),
+    kind=VDOT, numpy=(np.vdot,), complex=True,
+    doc="out = Σ conj(x.flat[i]) y.flat[i] (complex x: cotangents conj(g y) and g conj(x))"))
 register(Op("kron", np.kron, (
     lambda g, out, x, y: _kron_part(g, x, y, 0),
     lambda g, out, x, y: _kron_part(g, y, x, 1)),
-    kind=KRON, numpy=(np.kron,),
+    kind=KRON, numpy=(np.kron,), complex=True,
     doc="out = x ⊗ y: each entry of x times the whole of y, blocks laid out like x"))
 
 

@@ -14,6 +14,7 @@ from numeric.ops.common import (
     _axes,
     _axis,
     _case,
+    _conj_if,
     _like,
     _mask,
     _sp,
@@ -29,7 +30,9 @@ __all__: list[str] = []
 #   max/min: g goes to the entries equal to the result, split evenly among ties
 #   prod:    d/dx_j = Π_{k≠j} x_k, formed without dividing, so zeros are exact
 #   var:     2 (x - mean) / (n - ddof)        std: (x - mean) / ((n - ddof) std)
-#   logsumexp: softmax of x; softmax / log_softmax along one axis
+#            (complex x: var = mean |x - mean|² is real, so x - mean is conjugated, as for |z|²)
+#   logsumexp: softmax of x; softmax / log_softmax along one axis (holomorphic: the same
+#            formulas on complex x, principal log; the shift by the max changes no derivative)
 # ---------------------------------------------------------------------------------------------
 # max/min keep at most 4 entries per reduction: derive compares a max of n symbols by cases,
 # and its cost grows steeply with n.
@@ -84,7 +87,8 @@ register(Op("var", lambda x, axis=None, keepdims=False, ddof=0:
             np.var(x, axis=axis, keepdims=keepdims, ddof=ddof), (
     lambda g, out, x, axis=None, keepdims=False, ddof=0:
         _unreduce(g, x, axis, keepdims) * 2 * _centered(x, axis) / (_count(x, out) - ddof),),
-    kind=MOMENT, bind=lambda a, axis=None, dtype=None, out=None, ddof=0, keepdims=False:
+    complex=True, kind=MOMENT,
+    bind=lambda a, axis=None, dtype=None, out=None, ddof=0, keepdims=False:
         _bind_moment(a, axis, dtype, out, ddof, keepdims),
     numpy=(np.var,), methods=("var",), doc="out = Σ (x - mean)² / (n - ddof) along axis"))
 register(Op("std", lambda x, axis=None, keepdims=False, ddof=0:
@@ -94,26 +98,30 @@ register(Op("std", lambda x, axis=None, keepdims=False, ddof=0:
         / ((_count(x, out) - ddof) * _unreduce(np.where(out == 0, 1.0, out), x, axis, keepdims)),),
     kink=Kink("std'(x) = 0 where all entries are equal (out = 0), as norm'(0) = 0",
               place=lambda x: (np.ones_like(x),), slope=(0.0,)),
-    kind=MOMENT, bind=lambda a, axis=None, dtype=None, out=None, ddof=0, keepdims=False:
+    complex=True, kind=MOMENT,
+    bind=lambda a, axis=None, dtype=None, out=None, ddof=0, keepdims=False:
         _bind_moment(a, axis, dtype, out, ddof, keepdims),
     numpy=(np.std,), methods=("std",), doc="out = var(x) ** 0.5 along axis"))
-# derive's symbols cannot run the max-shifted forward exactly (log e^-Max(..) stays unexpanded),
-# so logsumexp and log_softmax declare SymPy forwards: log Σ e^x, which is what the shift computes.
+# derive's symbols cannot run the max-shifted forward exactly (log e^-Max(..) stays unexpanded,
+# and a Max of complex symbols means nothing), so logsumexp, softmax and log_softmax declare
+# SymPy forwards: log Σ e^x and e^x / Σ e^x, which is what the shift computes.
 register(Op("logsumexp", lambda x, axis=None, keepdims=False: _logsumexp(x, axis, keepdims), (
     lambda g, out, x, axis=None, keepdims=False:
         _unreduce(g, x, axis, keepdims) * np.exp(x - _unreduce(out, x, axis, keepdims)),),
     kind=REDUCE, bind=lambda x, axis=None, keepdims=False: ((x,), {
         "axis": _axis(axis), "keepdims": bool(keepdims)}),
-    methods=("logsumexp",),
+    methods=("logsumexp",), complex=True,
     sym=lambda x, axis=None, keepdims=False: _sym_logsumexp(x, axis, keepdims),
     doc="out = log Σ e^x along axis, shifted by the max so large inputs do not overflow"))
 register(Op("softmax", lambda x, axis=-1: _softmax(x, axis), (
     lambda g, out, x, axis=-1: out * (g - np.sum(g * out, axis=axis, keepdims=True)),),
     kind=SOFTMAX, bind=lambda x, axis=-1: ((x,), {"axis": axis}), methods=("softmax",),
+    complex=True, sym=lambda x, axis=-1: _sym_softmax(x, axis),
     doc="out = e^x / Σ e^x along axis (shifted by the max: stable)"))
 register(Op("log_softmax", lambda x, axis=-1: x - _logsumexp(x, axis, True), (
     lambda g, out, x, axis=-1: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),),
     kind=SOFTMAX, bind=lambda x, axis=-1: ((x,), {"axis": axis}), methods=("log_softmax",),
+    complex=True,
     sym=lambda x, axis=-1: x - _sym_logsumexp(x, axis, True),
     doc="out = x - logsumexp(x) along axis (stable)"))
 
@@ -177,7 +185,10 @@ def _count(x, out):
 
 
 def _centered(x, axis):
-    return x - np.mean(x, axis=axis, keepdims=True)
+    """x - mean, conjugated for complex x: the slope of the real |x - mean|² (autograd's
+    convention gives 2 conj(z) for |z|²)."""
+    c = x - np.mean(x, axis=axis, keepdims=True)
+    return _conj_if(c, c)
 
 
 def _logsumexp(x, axis, keepdims):
@@ -194,6 +205,12 @@ def _softmax(x, axis):
 
 def _sym_logsumexp(x, axis, keepdims):
     return _sym_reduce(x, axis, keepdims, lambda v: _sp().log(sum(_sp().exp(a) for a in v)))
+
+
+def _sym_softmax(x, axis):
+    x = np.asarray(x, dtype=object)
+    e = np.vectorize(_sp().exp, otypes=[object])(x)
+    return _like(e / np.sum(e, axis=axis, keepdims=True), x)
 
 
 def _sym_reduce(x, axis, keepdims, f):

@@ -47,7 +47,7 @@ _GRADIENT = register(Op("gradient", lambda x, axis=0, spacing=1.0, edge_order=1:
         _gradient_vjp(g, axis, spacing, edge_order),),
     kind=GRADIENT, bind=lambda f, *varargs, axis=None, edge_order=1:
         _bind_gradient(f, varargs, axis, edge_order),
-    numpy=(np.gradient,),
+    numpy=(np.gradient,), complex=True,
     sym=lambda x, axis=0, spacing=1.0, edge_order=1: _gradient_sym(x, axis, spacing, edge_order),
     doc="out = np.gradient along one axis: a spacing, or coordinates (a tuple for several "
         "axes); differentiated with respect to the values, the coordinates are constants"))

@@ -20,7 +20,7 @@ register(Op("nansum", lambda x, axis=None, keepdims=False:
     kind=REDUCE, bind=lambda a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
     where=None: _bind_reduce(a, axis, keepdims, dtype=dtype, out=out, initial=initial,
                              where=where),
-    numpy=(np.nansum,),
+    numpy=(np.nansum,), complex=True,
     doc="out = Σ x along axis, NaN entries left out"))
 register(Op("nanmean", lambda x, axis=None, keepdims=False:
             np.nanmean(x, axis=axis, keepdims=keepdims), (
@@ -29,7 +29,7 @@ register(Op("nanmean", lambda x, axis=None, keepdims=False:
                           np.shape(x)),),
     kind=REDUCE, bind=lambda a, axis=None, dtype=None, out=None, keepdims=False, *, where=None:
         _bind_reduce(a, axis, keepdims, dtype=dtype, out=out, where=where),
-    numpy=(np.nanmean,),
+    numpy=(np.nanmean,), complex=True,
     doc="out = mean of the entries along axis that are not NaN"))
 register(Op("ptp", lambda x, axis=None, keepdims=False: np.ptp(x, axis=axis, keepdims=keepdims), (
     lambda g, out, x, axis=None, keepdims=False:
@@ -50,7 +50,8 @@ register(Op("average", lambda a, w, axis=None, keepdims=False: _average(a, w, ax
     domain=(REALS, POSITIVE), kind=AVERAGE,
     bind=lambda a, axis=None, weights=None, returned=False, *, keepdims=False:
         _bind_average(a, axis, weights, returned, keepdims),
-    numpy=(np.average,), doc="out = Σ a w / Σ w along axis (the mean without weights)"))
+    numpy=(np.average,), complex=True,
+    doc="out = Σ a w / Σ w along axis (the mean without weights)"))
 
 
 def _present(x):

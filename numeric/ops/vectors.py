@@ -9,7 +9,7 @@ import numpy as np
 
 from numeric.kinds import CROSS, MATVEC, VECDOT, VECMAT
 from numeric.op import Op, register
-from numeric.ops.common import _mask, _mT, _unsupported
+from numeric.ops.common import _conj_if, _mask, _mT, _unsupported
 
 __all__: list[str] = []
 
@@ -21,6 +21,8 @@ __all__: list[str] = []
 #   vecdot:  out = Σ_k x_k y_k along axis:  dx = g y,  dy = g x (g put back on the axis)
 #   matvec:  out = A v:  dA = g vᵀ (outer),  dv = Aᵀ g
 #   vecmat:  out = vᵀ A: dv = A g,           dA = v gᵀ (outer)
+# vecdot and vecmat conjugate x on complex numbers (NumPy's out = Σ conj(x) y): x's cotangent
+# is then conj(g y) (conj(A g) for vecmat), and y's takes conj(x) — autograd's convention.
 # ---------------------------------------------------------------------------------------------
 register(Op("cross", lambda x, y, axisa=-1, axisb=-1, axisc=-1: _cross(x, y, axisa, axisb, axisc), (
     lambda g, out, x, y, axisa=-1, axisb=-1, axisc=-1:
@@ -31,25 +33,28 @@ register(Op("cross", lambda x, y, axisa=-1, axisb=-1, axisc=-1: _cross(x, y, axi
         _bind_cross(a, b, axisa, axisb, axisc, axis),
     numpy=(np.cross, (np.linalg.cross, lambda x1, x2, *, axis=-1:
                       _bind_cross(x1, x2, -1, -1, -1, axis))),
+    complex=True,
     doc="out = x × y along axisa/axisb (2- or 3-vectors, batch axes broadcast), at axisc"))
 register(Op("vecdot", lambda x, y, axis=-1: np.vecdot(x, y, axis=axis), (
-    lambda g, out, x, y, axis=-1: _vecdot_part(g, x, y, axis),
-    lambda g, out, x, y, axis=-1: _vecdot_part(g, y, x, axis)),
+    lambda g, out, x, y, axis=-1: _conj_if(x, _vecdot_part(g, x, y, axis)),
+    lambda g, out, x, y, axis=-1: _vecdot_part(g, y, _conj_if(x, x), axis)),
     kind=VECDOT, bind=lambda x1, x2, *, axis=-1, **unsupported:
         _bind_axis((x1, x2), axis, unsupported),
     numpy=(np.vecdot, np.linalg.vecdot),
-    doc="out = Σ x y along axis, batch axes broadcast (real inputs)"))
+    complex=True, doc="out = Σ conj(x) y along axis, batch axes broadcast"))
 if hasattr(np, "matvec"):  # NumPy ≥ 2.2
     register(Op("matvec", np.matvec, (
         lambda g, out, x, y: np.expand_dims(g, -1) * np.expand_dims(y, -2),
         lambda g, out, x, y: np.matvec(_mT(x), g)),
         kind=MATVEC, bind=lambda x1, x2, **unsupported: _bind_axis((x1, x2), None, unsupported),
-        numpy=(np.matvec,), doc="out = x y: stacks of matrices times stacks of vectors"))
+        numpy=(np.matvec,), complex=True,
+        doc="out = x y: stacks of matrices times stacks of vectors"))
     register(Op("vecmat", np.vecmat, (
-        lambda g, out, x, y: np.matvec(y, g),
-        lambda g, out, x, y: np.expand_dims(x, -1) * np.expand_dims(g, -2)),
+        lambda g, out, x, y: _conj_if(x, np.matvec(y, g)),
+        lambda g, out, x, y: np.expand_dims(_conj_if(x, x), -1) * np.expand_dims(g, -2)),
         kind=VECMAT, bind=lambda x1, x2, **unsupported: _bind_axis((x1, x2), None, unsupported),
-        numpy=(np.vecmat,), doc="out = xᵀ y: stacks of vectors times stacks of matrices"))
+        numpy=(np.vecmat,), complex=True,
+        doc="out = conj(x)ᵀ y: stacks of vectors times stacks of matrices"))
 
 
 def _bind_cross(a, b, axisa, axisb, axisc, axis):

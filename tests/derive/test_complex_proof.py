@@ -17,7 +17,8 @@ def _case(name, k=0):
 
 @pytest.mark.parametrize("name, k", [("multiply", 5), ("divide", 0), ("exp", 1), ("log", 0),
                                      ("sqrt", 0), ("tanh", 0), ("arcsin", 0), ("matmul", 0),
-                                     ("sum", 2), ("getitem", 0), ("cumprod", 1)])
+                                     ("sum", 2), ("getitem", 0), ("cumprod", 1),
+                                     ("softmax", 0)])
 def test_holomorphic_rules_are_proved(name, k):
     p = prove_complex(name, _case(name, k))
     assert p.status == "proved", p
@@ -45,3 +46,23 @@ def test_a_wrong_rule_is_refuted(name, which, rule):
 def test_what_cannot_be_proved_says_why(name, why):
     p = prove_complex(name, _case(name))
     assert p.status == "unavailable" and why in p.detail, p
+
+
+def test_a_rule_that_branches_on_the_dtype_is_not_proved_on_its_real_branch():
+    """arccosh's real-number form 1/sqrt(x² - 1) equals the complex derivative only for Re x > 0:
+    a rule taking it on real arrays and the right form on complex ones must not be "proved" from
+    the branch an array of symbols runs (the real one)."""
+    op = get_op("arccosh")
+    mutant = dataclasses.replace(op, name="arccosh_branching", vjp=(
+        lambda g, out, x: g / (np.sqrt(x - 1) * np.sqrt(x + 1)) if np.iscomplexobj(x)
+        else g / np.sqrt(x * x - 1),))
+    p = prove_complex(mutant, _case("arccosh", 1))
+    assert p.status == "unavailable" and "branches on np.iscomplexobj" in p.detail, p
+    assert prove_complex("arccosh", _case("arccosh", 1)).status == "proved"
+
+
+def test_a_forward_sympy_cannot_evaluate_on_complex_values_is_unavailable_not_a_crash():
+    """softmax's NumPy forward shifts by a Max, which SymPy refuses on complex values."""
+    op = dataclasses.replace(get_op("softmax"), name="softmax_shifted", sym=None)
+    p = prove_complex(op, _case("softmax"))
+    assert p.status == "unavailable" and "does not run faithfully" in p.detail, p
