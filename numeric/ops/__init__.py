@@ -25,5 +25,6 @@ from numeric.ops import elementwise, layout, linalg, products, reductions  # noq
 from numeric.ops import building, ordering  # noqa: F401  # isort: skip (after linalg)
 from numeric.ops import parts, remainders, scans, statistics  # noqa: F401  # isort: skip
 from numeric.ops import einsum, vectors, norms, decompositions, inverses  # noqa: F401  # isort: skip
+from numeric.ops import special  # noqa: F401  # isort: skip (SciPy's special functions, last)
 
 __all__: list[str] = []
