@@ -12,9 +12,10 @@ Conventions. At a pole (gamma, digamma at 0, -1, ...) or outside a function's re
 (gammaln of a negative integer, erfinv(±1), logit(0)) the forward is SciPy's (inf or nan) and
 so is the rule: there is no finite slope to choose. The domains keep sampling away from them.
 Integer orders (polygamma's n, jn's n, iv's v, multigammaln's d) are parameters: constants,
-not differentiated, exact integers for derive. gammainc's ``a`` is an input whose derivative
-is not implemented (its rule is None, as in autograd): ``numeric.scipy.special`` refuses a
-Tensor ``a`` that requires grad rather than treat it as a constant.
+not differentiated, exact integers for derive. gammainc's ``a`` (betainc's ``a, b``) is an
+input whose derivative is not implemented (its rule is None, as in autograd):
+``numeric.scipy.special`` refuses such a Tensor input that requires grad rather than treat it
+as a constant.
 """
 
 from __future__ import annotations
@@ -100,6 +101,18 @@ register(Op("gammaincc", lambda a, x: _sc("gammaincc", a, x), (
     sym=lambda a, x: _sym(lambda u, v: _sp().uppergamma(u, v) / _sp().gamma(u), a, x),
     doc="out = Q(a, x) = 1 - P(a, x), the regularised upper incomplete gamma (grad in x only)"))
 
+# The regularised incomplete beta function I_x(a, b): ∂/∂x = x^(a-1) (1-x)^(b-1) / B(a, b);
+# its derivatives in a and b are not provided (as for gammainc's a).
+register(Op("betainc", lambda a, b, x: _sc("betainc", a, b, x), (
+    None,
+    None,
+    lambda g, out, a, b, x: g * x ** (a - 1) * (1 - x) ** (b - 1) / _f("beta", a, b)),
+    domain=(Domain(0.5, 3.0), Domain(0.5, 3.0), UNIT),
+    cases=(_case((3,), (3,), (3,), label="same shape"),
+           _case((), (2, 1), (2, 3), label="broadcast a, b"),
+           _case((2, 3), (3,), (), label="0-d x broadcast")),
+    sym=lambda a, b, x: _sym(lambda u, v, w: _sp().betainc_regularized(u, v, 0, w), a, b, x),
+    doc="out = I_x(a, b), the regularised incomplete beta function (grad in x only)"))
 
 def _incomplete_slope(a, x):
     return np.exp(-x) * x ** (a - 1) * _f("rgamma", a)
