@@ -113,6 +113,18 @@ register(Op("betainc", lambda a, b, x: _sc("betainc", a, b, x), (
            _case((2, 3), (3,), (), label="0-d x broadcast")),
     sym=lambda a, b, x: _sym(lambda u, v, w: _sp().betainc_regularized(u, v, 0, w), a, b, x),
     doc="out = I_x(a, b), the regularised incomplete beta function (grad in x only)"))
+# Student's t CDF with df degrees of freedom: ∂/∂t is the t density
+#   Γ((df+1)/2) / (Γ(df/2) √(df π)) (1 + t²/df)^(-(df+1)/2),
+# written with gammaln so it differentiates again; ∂/∂df is not provided. SymPy's form is
+# 1/2 + t Γ((df+1)/2)/(√(df π) Γ(df/2)) ₂F₁(1/2, (df+1)/2; 3/2; -t²/df).
+register(Op("stdtr", lambda df, t: _sc("stdtr", df, t), (
+    None,
+    lambda g, out, df, t: g * np.exp(_f("gammaln", (df + 1) / 2) - _f("gammaln", df / 2)
+                                     - (df + 1) / 2 * np.log1p(t * t / df))
+                          / np.sqrt(df * _c(t, math.pi, "pi"))),
+    domain=(Domain(1.0, 6.0), REALS),
+    sym=lambda df, t: _sym(_stdtr_sym, df, t),
+    doc="out = the CDF of Student's t with df degrees of freedom at t (grad in t only)"))
 
 def _incomplete_slope(a, x):
     return np.exp(-x) * x ** (a - 1) * _f("rgamma", a)
@@ -239,6 +251,13 @@ register(Op("ive", lambda x, v=1: _sc("ive", v, x, like=x), (
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+def _stdtr_sym(df, t):
+    sp = _sp()
+    half = sp.Rational(1, 2)
+    return half + t * sp.gamma((df + 1) / 2) / (sp.sqrt(df * sp.pi) * sp.gamma(df / 2)) \
+        * sp.hyper((half, (df + 1) / 2), (sp.Rational(3, 2),), -t * t / df)
+
+
 def _scipy():
     """scipy.special, imported on first use: the table itself needs NumPy only."""
     try:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from numeric.op import get_op
+from numeric.scipy._common import refuse
 from numeric.tensor import Tensor, apply
 
 __all__ = [
@@ -26,7 +27,7 @@ __all__ = [
     "beta", "betaln", "betainc", "gammainc", "gammaincc",
     "erf", "erfc", "erfinv", "erfcinv", "ndtr", "log_ndtr", "ndtri",
     "expit", "logit", "xlogy", "xlog1py", "entr", "logsumexp",
-    "j0", "j1", "jn", "y0", "y1", "yn", "i0", "i1", "iv", "ive",
+    "j0", "j1", "jn", "y0", "y1", "yn", "i0", "i1", "iv", "ive", "stdtr",
 ]
 
 
@@ -55,14 +56,6 @@ def _ordered(name: str, param: str) -> Any:
     f.__doc__ = f"scipy.special.{name}({param}, x) on Tensors ({param} a constant): " \
                 f"{get_op(name).doc}."
     return f
-
-
-def _refuse(name: str, **constants: Any) -> None:
-    for k, v in constants.items():
-        if isinstance(v, Tensor) and v.requires_grad:
-            raise TypeError(f"{name}: the derivative with respect to {k} is not implemented "
-                            f"(autograd has none either); {k} is a Tensor that requires grad: "
-                            f"pass {k}.value to differentiate with respect to x only")
 
 
 gamma, gammaln, digamma, rgamma = (_unary(n) for n in ("gamma", "gammaln", "digamma", "rgamma"))
@@ -111,20 +104,26 @@ def xlog1py(x: Any, y: Any) -> Any:
 
 def gammainc(a: Any, x: Any) -> Any:
     """scipy.special.gammainc on Tensors: P(a, x), differentiable in x only."""
-    _refuse("gammainc", a=a)
+    refuse("gammainc", a=a)
     return _call("gammainc", a, x)
 
 
 def gammaincc(a: Any, x: Any) -> Any:
     """scipy.special.gammaincc on Tensors: Q(a, x) = 1 - P(a, x), differentiable in x only."""
-    _refuse("gammaincc", a=a)
+    refuse("gammaincc", a=a)
     return _call("gammaincc", a, x)
 
 
 def betainc(a: Any, b: Any, x: Any) -> Any:
     """scipy.special.betainc on Tensors: I_x(a, b), differentiable in x only."""
-    _refuse("betainc", a=a, b=b)
+    refuse("betainc", a=a, b=b)
     return _call("betainc", a, b, x)
+
+
+def stdtr(df: Any, t: Any) -> Any:
+    """scipy.special.stdtr on Tensors: Student's t CDF, differentiable in t only."""
+    refuse("stdtr", df=df)
+    return _call("stdtr", df, t)
 
 
 def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False,
