@@ -106,8 +106,8 @@ def test_two_argument_functions_match_autograd_in_both_arguments(name):
         first, first_ag = grad(ours_sq, i), autograd.grad(theirs_sq, i)
         np.testing.assert_allclose(first(a, b), first_ag(a, b), rtol=1e-10, err_msg=f"d{i}")
         for j in (0, 1):  # second order, mixed included: d/dj of the sum of d/di
-            second = grad(lambda a, b: np.sum(first(a, b)), j)
-            second_ag = autograd.grad(lambda a, b: autograd.numpy.sum(first_ag(a, b)), j)
+            second = grad(lambda a, b, f=first: np.sum(f(a, b)), j)
+            second_ag = autograd.grad(lambda a, b, f=first_ag: autograd.numpy.sum(f(a, b)), j)
             np.testing.assert_allclose(second(a, b), second_ag(a, b), rtol=1e-9,
                                        err_msg=f"{name} d{j} d{i}")
 
