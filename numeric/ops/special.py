@@ -116,8 +116,10 @@ register(Op("betainc", lambda a, b, x: _sc("betainc", a, b, x), (
 # Student's t CDF with df degrees of freedom: ∂/∂t is the t density
 #   Γ((df+1)/2) / (Γ(df/2) √(df π)) (1 + t²/df)^(-(df+1)/2),
 # written with gammaln so it differentiates again; ∂/∂df is not provided. SymPy's form is
-# 1/2 + t Γ((df+1)/2)/(√(df π) Γ(df/2)) ₂F₁(1/2, (df+1)/2; 3/2; -t²/df).
-register(Op("stdtr", lambda df, t: _sc("stdtr", df, t), (
+# 1/2 + t Γ((df+1)/2)/(√(df π) Γ(df/2)) ₂F₁(1/2, (df+1)/2; 3/2; -t²/df). The forward is
+# written with betainc (_stdtr): scipy.special.stdtr(1, t) is off by 1e-11 near t = 0, which
+# central differences see.
+register(Op("stdtr", lambda df, t: _stdtr(df, t), (
     None,
     lambda g, out, df, t: g * np.exp(_f("gammaln", (df + 1) / 2) - _f("gammaln", df / 2)
                                      - (df + 1) / 2 * np.log1p(t * t / df))
@@ -256,6 +258,19 @@ def _stdtr_sym(df, t):
     half = sp.Rational(1, 2)
     return half + t * sp.gamma((df + 1) / 2) / (sp.sqrt(df * sp.pi) * sp.gamma(df / 2)) \
         * sp.hyper((half, (df + 1) / 2), (sp.Rational(3, 2),), -t * t / df)
+
+
+def _stdtr(df, t):
+    """The t CDF from incomplete beta functions, accurate near 0 and in both tails:
+    1/2 ± I(t²/(df+t²); 1/2, df/2)/2 where t² < df, else the tail I(df/(df+t²); df/2, 1/2)/2."""
+    betainc = _scipy().betainc
+    df, t = np.asarray(df), np.asarray(t)
+    tt = t * t
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = 0.5 + 0.5 * np.sign(t) * betainc(0.5, df / 2, tt / (df + tt))
+        tail = 0.5 * betainc(df / 2, 0.5, df / (df + tt))
+    out = np.where(tt < df, centre, np.where(t < 0, tail, 1 - tail))
+    return out.astype(_dtype(df, t))[()]
 
 
 def _scipy():
