@@ -168,7 +168,9 @@ register(Op("ndtri", lambda x: _sc("ndtri", x), (
 
 # ---------------------------------------------------------------------------------------------
 # Logistic functions and entropies: expit' = out (1 - out), logit' = 1/(x (1 - x));
-#   xlogy = x ln y (0 at x = 0): ∂/∂x = ln y, ∂/∂y = x/y;  xlog1py = x ln(1 + y) likewise;
+#   xlogy = x ln y (0 at x = 0): ∂/∂x = ln y, ∂/∂y = x/y;  xlog1py = x ln(1 + y) likewise.
+#   On the line x = 0 both are 0 for every y, so ∂/∂y = 0 there exactly, also at y = 0 (y = -1)
+#   where x/y would be 0/0: p log p at p = 0 has no nan in y (its slope in x is ln 0 = -inf).
 #   entr = -x ln x: entr' = -(ln x + 1).
 # ---------------------------------------------------------------------------------------------
 register(Op("expit", lambda x: _sc("expit", x), (
@@ -181,12 +183,12 @@ register(Op("logit", lambda x: _sc("logit", x), (
     doc="out = ln(x / (1 - x)), the inverse of expit, on (0, 1)"))
 register(Op("xlogy", lambda x, y: _sc("xlogy", x, y), (
     lambda g, out, x, y: g * np.log(y),
-    lambda g, out, x, y: g * x / y),
+    lambda g, out, x, y: g * x / _unless_x0(x, y)),
     domain=(REALS, POSITIVE), sym=lambda x, y: _sym(lambda u, v: u * _sp().log(v), x, y),
     doc="out = x ln y, 0 where x = 0"))
 register(Op("xlog1py", lambda x, y: _sc("xlog1py", x, y), (
     lambda g, out, x, y: g * np.log1p(y),
-    lambda g, out, x, y: g * x / (1 + y)),
+    lambda g, out, x, y: g * x / _unless_x0(x, 1 + y)),
     domain=(REALS, Domain(-0.5, 2.0)),
     sym=lambda x, y: _sym(lambda u, v: u * _sp().log(1 + v), x, y),
     doc="out = x ln(1 + y), 0 where x = 0"))
@@ -271,6 +273,11 @@ def _stdtr(df, t):
         tail = 0.5 * betainc(df / 2, 0.5, df / (df + tt))
     out = np.where(tt < df, centre, np.where(t < 0, tail, 1 - tail))
     return out.astype(_dtype(df, t))[()]
+
+
+def _unless_x0(x, d):
+    """The divisor ``d`` with 1 where x == 0 (the rule is then 0/1 = 0), in ``d``'s dtype."""
+    return np.where(x == 0, np.ones_like(d), d)
 
 
 def _scipy():

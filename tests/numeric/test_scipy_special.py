@@ -186,3 +186,15 @@ def test_a_wrong_rule_is_refuted_by_derive_and_fails_verify():
     assert proof.status == "refuted"
     mutant = dataclasses.replace(numeric.get_op("gammaln"), vjp=wrong)
     assert not check_op(mutant, (3,)).ok
+
+
+def test_xlogy_and_xlog1py_are_flat_in_y_where_x_is_zero():
+    """On x = 0 both are 0 for every y (SciPy's convention), so the y-slope there is 0, also
+    at y = 0 (y = -1) where x/y would be 0/0: central differences of SciPy see the same."""
+    x = np.array([0.0, 0.0, 1.5])
+    h = 1e-6
+    for ours, scipys, y in ((S.xlogy, scipy_special.xlogy, np.array([0.0, 0.7, 0.7])),
+                            (S.xlog1py, scipy_special.xlog1py, np.array([-1.0, 0.7, 0.7]))):
+        got = grad(lambda y, f=ours: np.sum(f(x, y)))(y)
+        want = (scipys(x, y + h) - scipys(x, y - h)) / (2 * h)
+        np.testing.assert_allclose(got, want, rtol=1e-6)
