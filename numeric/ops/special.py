@@ -150,7 +150,7 @@ register(Op("erfinv", lambda x: _sc("erfinv", x), (
     doc="out = erf⁻¹ x, on (-1, 1)"))
 register(Op("erfcinv", lambda x: _sc("erfcinv", x), (
     lambda g, out, x: -g * _c(x, math.sqrt(math.pi) / 2, "sqrt(pi)/2") * np.exp(out * out),),
-    domain=(Domain(0.1, 1.9),), sym=lambda x: _sym(_sp().erfcinv, x),
+    domain=(Domain(0.1, 1.9),), sym=lambda x: _sym(lambda v: _sp().erfinv(1 - v), x),  # evalf-able
     doc="out = erfc⁻¹ x, on (0, 2)"))
 register(Op("ndtr", lambda x: _sc("ndtr", x), (
     lambda g, out, x: g * _c(x, 1 / math.sqrt(2 * math.pi), "1/sqrt(2*pi)") * np.exp(-x * x / 2),),
