@@ -95,6 +95,8 @@ class ExactVJP:
                 continue
             try:
                 vals = fn(*args)
+            except NameError:  # a special function Python's math lacks (polygamma, besselj, ...)
+                vals = self._lambdify(e, [_SCALAR[0], "mpmath"])(*args)
             except (ValueError, ZeroDivisionError, OverflowError):  # math domain: IEEE instead
                 with np.errstate(all="ignore"):
                     vals = self._lambdify(e, "numpy")(*args)

@@ -28,5 +28,6 @@ from numeric.ops import parts, remainders, scans, statistics  # noqa: F401  # is
 from numeric.ops import einsum, vectors, norms, decompositions, inverses  # noqa: F401  # isort: skip
 from numeric.ops import eig  # noqa: F401  # isort: skip
 from numeric.ops import scipy_linalg, scipy_signal  # noqa: F401  # isort: skip (SciPy's, last)
+from numeric.ops import special  # noqa: F401  # isort: skip (SciPy's special functions, last)
 
 __all__: list[str] = []

@@ -3,3 +3,5 @@
 Needs SciPy (``pip install 'gradproof[scipy]'``); the op records themselves import it only when
 called, so the table loads with NumPy alone.
 """
+
+from numeric.scipy import special, stats  # noqa: F401  (neither imports SciPy itself)

@@ -15,6 +15,10 @@ KEEP_SYM = {"slogdet", "cholesky", "logsumexp", "pinv"}  # still need their own 
 KEEP_SYM |= {"svd", "eigh", "qr", "lstsq"}  # LAPACK's factorings: exact_forms' closed forms
 KEEP_SYM |= {"gradient"}  # np.gradient allocates a float64 output, which cannot hold symbols
 KEEP_SYM |= {"solve_triangular", "sqrtm", "solve_sylvester"}  # SciPy forwards: no symbols
+KEEP_SYM |= {"eig", "eigvals"}  # closed forms up to 2x2: NumPy's eig cannot run on symbols
+# SciPy's special functions: their forwards are SciPy's compiled ufuncs, which symbols cannot run
+KEEP_SYM |= {name for name, op in numeric.all_ops().items()
+             if getattr(op.fwd, "__module__", None) == "numeric.ops.special"}
 
 
 def _no_exact_form(op, case):

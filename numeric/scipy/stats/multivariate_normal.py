@@ -1,0 +1,62 @@
+"""The multivariate normal distribution N(mean, cov): ``pdf, logpdf`` of points ``x`` (d,) or
+(..., d) and ``entropy``, differentiable in x, mean and cov (cov symmetric positive-definite;
+its gradient is the full-matrix one, which for a symmetric cov is autograd's). A singular cov
+(``allow_singular=True``) is refused: the density has no derivative there."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from numeric.scipy._common import value
+
+__all__ = ["pdf", "logpdf", "entropy"]
+
+_LOG_2PI = math.log(2 * math.pi)
+
+
+def logpdf(x: Any, mean: Any = None, cov: Any = 1, allow_singular: bool = False) -> Any:
+    """-(d log 2π + log det cov + (x - mean)ᵀ cov⁻¹ (x - mean)) / 2, size-1 axes squeezed."""
+    cov, d = _checked("logpdf", x, mean, cov, allow_singular)
+    diff = x if mean is None else x - mean
+    quad = np.sum(diff * np.linalg.solve(cov, diff[..., None])[..., 0], axis=-1)
+    out = -0.5 * (d * _LOG_2PI + _logdet(cov) + quad)
+    return np.squeeze(out) if np.ndim(out) else out
+
+
+def pdf(x: Any, mean: Any = None, cov: Any = 1, allow_singular: bool = False) -> Any:
+    """The multivariate normal density."""
+    return np.exp(logpdf(x, mean, cov, allow_singular))
+
+
+def entropy(mean: Any = None, cov: Any = 1) -> Any:
+    """(d (1 + log 2π) + log det cov) / 2 (it does not depend on the mean)."""
+    cov, d = _checked("entropy", None, mean, cov, False)
+    return 0.5 * (d * (1 + _LOG_2PI) + _logdet(cov))
+
+
+def _logdet(cov: Any) -> Any:
+    return np.linalg.slogdet(cov)[1]
+
+
+def _checked(name: str, x: Any, mean: Any, cov: Any, allow_singular: bool) -> tuple[Any, int]:
+    if allow_singular:
+        raise TypeError(f"multivariate_normal.{name}: allow_singular=True is not supported (the "
+                        "density is not differentiable with respect to a singular covariance; "
+                        "autograd refuses it too)")
+    c = np.asarray(value(cov))
+    ref = value(mean) if mean is not None else value(x)
+    d = np.shape(ref)[-1] if np.ndim(ref) else 1
+    if c.ndim == 0:
+        cov = cov * np.eye(d)
+        c = c * np.eye(d)
+    if c.shape != (d, d):
+        raise ValueError(f"multivariate_normal.{name}: cov must be ({d}, {d}) for points of "
+                         f"dimension {d}, got shape {c.shape}")
+    if not np.allclose(c, c.T) or np.any(np.linalg.eigvalsh(c) <= 0):
+        raise ValueError(f"multivariate_normal.{name}: cov must be symmetric positive-definite "
+                         f"(smallest eigenvalue {np.linalg.eigvalsh((c + c.T) / 2).min():.3g}); "
+                         "allow_singular=True is not supported")
+    return cov, d

@@ -1,0 +1,39 @@
+"""Student's t distribution with ``df`` degrees of freedom, location ``loc`` and scale
+``scale``: ``pdf, logpdf`` (differentiable in x, df, loc, scale) and ``cdf, logcdf``
+(differentiable in x, loc, scale; in df not implemented, as in autograd)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from numeric.scipy.special import gammaln, stdtr
+from numeric.scipy.stats._standard import positive, standardize
+
+__all__ = ["pdf", "logpdf", "cdf", "logcdf"]
+
+
+def logpdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    """log Γ((df+1)/2) - log Γ(df/2) - log(df π)/2 - log scale - (df+1)/2 log(1 + z²/df)."""
+    positive("t.logpdf", "df", df)
+    z, log_scale = standardize("t.logpdf", x, loc, scale)
+    return (gammaln((df + 1) / 2) - gammaln(df / 2) - 0.5 * np.log(df * math.pi) - log_scale
+            - (df + 1) / 2 * np.log1p(z * z / df))
+
+
+def pdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    """The t density."""
+    return np.exp(logpdf(x, df, loc, scale))
+
+
+def cdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    """The t CDF at (x - loc)/scale (the stdtr record)."""
+    positive("t.cdf", "df", df)
+    return stdtr(df, standardize("t.cdf", x, loc, scale)[0])
+
+
+def logcdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
+    """log of the t CDF."""
+    return np.log(cdf(x, df, loc, scale))
