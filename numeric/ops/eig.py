@@ -53,11 +53,14 @@ GAP = 1e-6  # relative distance below which two eigenvalues count as repeated
 register(Op("eig", lambda x: _eig(x), (lambda g, out, x: _eig_part(g, out, x),),
             domain=(SEPARATED,), kind=EIG, bind=lambda a: _bind_eig(a), numpy=(np.linalg.eig,),
             sym=lambda x: _sym_eig(x, True), complex=True,
+            exact_point=lambda shapes, params, rng: _points().eig_point(shapes, params, rng),
             doc="eigenvalues w and unit eigenvectors V (columns) with x V = V diag(w), as "
                 "NumPy's EigResult; complex unless every eigenvalue is real"))
 register(Op("eigvals", np.linalg.eigvals, (lambda g, out, x: _eigvals_part(g, out, x),),
             domain=(SEPARATED,), kind=EIGVALS, numpy=(np.linalg.eigvals,),
             sym=lambda x: _sym_eig(x, False), complex=True,
+            exact_point=lambda shapes, params, rng: _points().eig_point(shapes, params, rng,
+                                                                          vectors=False),
             doc="the eigenvalues of x (NumPy's order, complex unless all are real)"))
 
 
@@ -103,10 +106,14 @@ def _to_input(x, vt, m):
 
 def _vectors(x, w):
     """Eigenvectors of x in the order of the eigenvalues ``w`` (eigvals' output): LAPACK's
-    (eig's, on Tensors: differentiable), or the closed form's on derive's symbols."""
+    (eig's, on Tensors: differentiable); derive's exact ones at a rational matrix with rational
+    eigenvalues (a constructed point: in w's order), else the closed form's on its symbols."""
     if isinstance(x, np.ndarray) and x.dtype == object:
-        n = np.shape(x)[-1]
-        return np.reshape(_sym_eig(x, True)[..., n:], np.shape(x))
+        try:
+            return _points().eig_vectors(x, w)
+        except NotImplementedError:
+            n = np.shape(x)[-1]
+            return np.reshape(_sym_eig(x, True)[..., n:], np.shape(x))
     wx, v = np.linalg.eig(x)
     p = match_order(np.asarray(getattr(w, "value", w)), np.asarray(getattr(wx, "value", wx)))
     return np.take_along_axis(v, p[..., None, :], axis=-1)
@@ -136,6 +143,12 @@ def _apart(w, gv, v, name="eig"):
                          "diagonalizable (its eigenvectors are parallel): its eigenvalues have no "
                          "derivative there (declared domain: separated eigenvalues)")
     return _mask(off * ~close, w)
+
+
+def _points():
+    from numeric.ops import eig_points  # constructed exact points: loaded when derive asks
+
+    return eig_points
 
 
 # --- derive's closed forms ---------------------------------------------------------------
