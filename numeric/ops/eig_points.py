@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from numeric.ops import exact_points as ep
 from numeric.ops.common import _sp
-from numeric.ops.exact_points import (ExactPoint, _batch, _draw, _match, _obj, _stack, _values,
-                                      orthogonal)
+from numeric.ops.exact_points import ExactPoint, orthogonal
 
 __all__ = ["eig_point", "eig_vectors", "COND"]
 
@@ -34,7 +34,7 @@ def eig_point(shapes: Any, params: dict[str, Any], rng: np.random.Generator,
     P, in LAPACK's order and signs at float(x); eig's factors (w, V), or eigvals' with
     ``vectors=False`` (its output w alone: the equations still determine V)."""
     sp = _sp()
-    batch, n, _ = _batch(shapes)
+    batch, n, _ = ep._batch(shapes)
     per = []
     for _ in range(int(np.prod(batch, dtype=int))):
         def build() -> tuple[Any, ...]:
@@ -44,10 +44,10 @@ def eig_point(shapes: Any, params: dict[str, Any], rng: np.random.Generator,
                     break
             else:
                 raise ValueError(f"eig: no rational P with condition number below {COND}")
-            w = [e * int(rng.choice([-1, 1])) for e in _values(n, rng)]
+            w = [e * int(rng.choice([-1, 1])) for e in ep._values(n, rng)]
             return p * sp.diag(*w) * p.inv(), p, w
 
-        a, p, w = _draw(build)
+        a, p, w = ep._draw(build)
         wl, vl = np.linalg.eig(np.array(a.evalf().tolist(), dtype=float))
         if np.iscomplexobj(wl):  # a rounding wobble made a pair: cannot happen 1/4 apart
             raise ValueError("eig: LAPACK found complex eigenvalues of a real spectrum")
@@ -55,9 +55,9 @@ def eig_point(shapes: Any, params: dict[str, Any], rng: np.random.Generator,
         if sorted(order) != list(range(n)):
             raise ValueError("eig: LAPACK's eigenvalues are not the constructed ones")
         p = p[:, order]
-        per.append([_obj(a), np.array([w[i] for i in order], dtype=object),
-                    _obj(p * sp.diag(*_match(p, vl, n)))])
-    x, w, v = _stack(per, batch)
+        per.append([ep._obj(a), np.array([w[i] for i in order], dtype=object),
+                    ep._obj(p * sp.diag(*ep._match(p, vl, n)))])
+    x, w, v = ep._stack(per, batch)
 
     def out(w: Any, v: Any) -> Any:
         if not vectors:

@@ -12,6 +12,7 @@ from derive.constructed import constructed_check, constructed_point
 from derive.derivation import derivation
 from numeric.cases import Case
 from numeric.ops.decompositions import _unpack
+from numeric.ops.eig import _unpack as eig_unpack
 from numeric.ops.exact_points import ExactPoint
 
 CASES = [("svd", (3, 3), {}), ("svd", (3, 2), {"full_matrices": False}),
@@ -19,7 +20,8 @@ CASES = [("svd", (3, 3), {}), ("svd", (3, 2), {"full_matrices": False}),
          ("svd", (3, 3), {"compute_uv": False}), ("eigh", (3, 3), {}),
          ("eigh", (2, 3, 3), {"UPLO": "U"}), ("eigh", (3, 3), {"vectors": False}),
          ("qr", (3, 3), {}), ("qr", (2, 4), {}), ("qr", (4, 3), {"mode": "r"}),
-         ("qr", (3, 2), {"mode": "complete"})]
+         ("qr", (3, 2), {"mode": "complete"}), ("eig", (3, 3), {}), ("eig", (4, 4), {}),
+         ("eig", (2, 3, 3), {}), ("eigvals", (3, 3), {}), ("eigvals", (2, 4, 4), {})]
 
 
 @pytest.mark.parametrize("name, shape, params", CASES, ids=lambda v: str(v))
@@ -74,14 +76,43 @@ def _qr_upper_mirror(g, out, x, mode="reduced"):
     return good + np.linalg.solve(r, np.matmul(q, t + t.T).T).T
 
 
+def _eig_rule(g, out, x, unit=True, transposed=False):
+    """eig's rule written out: Ā = V⁻ᵀ (diag(ḡ_w) + F∘K) Vᵀ, K = VᵀV̄ − VᵀV diag(diag(VᵀV̄)),
+    F_ij = 1/(w_j − w_i); ``unit=False`` drops K's unit-norm term, ``transposed`` uses Fᵀ."""
+    n = np.shape(x)[-1]
+    (w, v), (gw, gv) = (eig_unpack(a, (), n) for a in (out, g))
+    k = np.matmul(v.T, gv)
+    if unit:
+        k = k - np.matmul(v.T, v) * np.diagonal(k)[None, :]
+    eye = np.eye(n, dtype=int)
+    f = (1 - eye) / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
+    inner = eye * np.expand_dims(gw, -1) + (f.T if transposed else f) * k
+    return np.linalg.solve(v.T, np.matmul(inner, v.T))
+
+
+def _eig_no_unit_norm(g, out, x):
+    return _eig_rule(g, out, x, unit=False)
+
+
+def _eig_f_transposed(g, out, x):
+    return _eig_rule(g, out, x, transposed=True)
+
+
 @pytest.mark.parametrize("name, shape, params, mutant", [
+    ("eig", (3, 3), {}, _eig_rule),
     ("svd", (3, 2), {"full_matrices": False}, _svd_no_projection),
     ("eigh", (3, 3), {}, _eigh_f_transposed),
     ("eigh", (3, 3), {"UPLO": "U"}, _eigh_f_transposed),
     ("qr", (3, 3), {}, _qr_upper_mirror),
-], ids=["svd-projection-dropped", "eigh-F-transposed", "eigh-F-transposed-U", "qr-upper-mirror"])
+    ("eig", (3, 3), {}, _eig_no_unit_norm),
+    ("eig", (3, 3), {}, _eig_f_transposed),
+], ids=["eig-written-out", "svd-projection-dropped", "eigh-F-transposed", "eigh-F-transposed-U",
+        "qr-upper-mirror", "eig-unit-norm-dropped", "eig-F-transposed"])
 def test_planted_wrong_rules_are_refuted(name, shape, params, mutant):
     proof = prove_rule(name, Case((shape,), params), rule=(mutant,))
+    if mutant is _eig_rule:  # the rule written out again is right: the mutants' control
+        assert proof.status == "spot-checked", (proof.method, proof.detail)
+        return
     assert proof.status == "refuted", (proof.method, proof.detail)
     assert "input 0 (x)" in proof.detail and "constructed" in proof.method
 
@@ -90,7 +121,10 @@ def test_mutants_change_the_gradient_in_floats():
     """The planted rules really are wrong (not a quirk of exact arithmetic)."""
     rng = np.random.default_rng(4)
     x = rng.standard_normal((3, 3))
-    for name, mutant, a in (("eigh", _eigh_f_transposed, x + x.T), ("qr", _qr_upper_mirror, x)):
+    s = np.eye(3) + 0.3 * x
+    real = s @ np.diag([1.0, 2, 3]) @ np.linalg.inv(s)  # eigenvalues 1, 2, 3: eig's domain
+    for name, mutant, a in (("eigh", _eigh_f_transposed, x + x.T), ("qr", _qr_upper_mirror, x),
+                            ("eig", _eig_no_unit_norm, real), ("eig", _eig_f_transposed, real)):
         op = numeric.get_op(name)
         out = op.fwd(a)
         g = rng.standard_normal(out.shape)
