@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import numeric
-from derive import prove_rule
+from derive import Limits, prove_rule
 from derive.constructed import constructed_check, constructed_point
 from derive.derivation import derivation
 from numeric.cases import Case
@@ -175,3 +175,20 @@ def test_derivation_at_a_constructed_point_reads_and_passes():
     assert d.ok and len(d.steps) == 4
     assert "constructed rational point" in d.steps[-1].status
     assert "= ∂l/∂x" in d.steps[-1].text
+
+
+# --- the closed form's budget where constructed points take over ----------------------------------
+def test_an_op_with_exact_points_gets_the_short_closed_form_budget():
+    """eig's 2x2 closed form (nested roots) cannot be decided in 0.05 s: the constructed points
+    judge the rule instead of waiting out the full symbolic budget."""
+    limits = Limits(symbolic_seconds=60.0, closed_form_seconds=0.05)
+    proof = prove_rule("eig", Case(((2, 2),)), rule=numeric.get_op("eig").vjp, limits=limits)
+    assert proof.status == "spot-checked" and "constructed" in proof.method, proof
+    assert proof.detail == "symbolic proof exceeded 0.05 s"
+
+
+def test_an_op_without_exact_points_keeps_the_full_symbolic_budget():
+    limits = Limits(symbolic_seconds=60.0, closed_form_seconds=1e-4)
+    proof = prove_rule("matmul", Case(((2, 3), (3, 2))), rule=numeric.get_op("matmul").vjp,
+                       limits=limits)
+    assert proof.status == "proved", proof
