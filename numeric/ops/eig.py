@@ -47,8 +47,8 @@ GAP = 1e-6  # relative distance below which two eigenvalues count as repeated
 # (PyTorch's conjugate convention writes it V⁻ᴴ (…)ᴴ Vᴴ.) A real A takes the real part. K's
 # second term is NumPy's unit norm plus the phase gauge; autograd keeps only its real part
 # (Im (V⁻¹ dV)_jj = 0), which changes the gradient of phase-dependent losses alone. derive
-# checks both rules on 2x2 closed forms (real distinct eigenvalues); past 2x2 finite
-# differences and autograd do.
+# checks both rules on 2x2 closed forms (real distinct eigenvalues) and, at any size, exactly
+# at constructed rational points x = P diag(w) P⁻¹ (exact_point, numeric.ops.eig_points).
 # ---------------------------------------------------------------------------------------------
 register(Op("eig", lambda x: _eig(x), (lambda g, out, x: _eig_part(g, out, x),),
             domain=(SEPARATED,), kind=EIG, bind=lambda a: _bind_eig(a), numpy=(np.linalg.eig,),
@@ -159,8 +159,8 @@ def _sym_eig(x, vectors):
     n = np.shape(x)[-1]
     if n > 2:
         raise NotImplementedError("eig has no closed form past 2x2 (the roots of a cubic and "
-                                  "beyond): finite differences, the adjoint and Taylor tests "
-                                  "and autograd check it")
+                                  "beyond): derive checks its rules exactly at constructed "
+                                  "rational points instead")
     from numeric.ops.exact_forms import _flat, _stacked
 
     sp = _sp()

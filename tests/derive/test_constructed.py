@@ -181,7 +181,7 @@ def test_derivation_at_a_constructed_point_reads_and_passes():
 def test_an_op_with_exact_points_gets_the_short_closed_form_budget():
     """eig's 2x2 closed form (nested roots) cannot be decided in 0.05 s: the constructed points
     judge the rule instead of waiting out the full symbolic budget."""
-    limits = Limits(symbolic_seconds=60.0, closed_form_seconds=0.05)
+    limits = Limits(symbolic_seconds=60.0, spot_seconds=120.0, closed_form_seconds=0.05)
     proof = prove_rule("eig", Case(((2, 2),)), rule=numeric.get_op("eig").vjp, limits=limits)
     assert proof.status == "spot-checked" and "constructed" in proof.method, proof
     assert proof.detail == "symbolic proof exceeded 0.05 s"

@@ -200,3 +200,36 @@ def test_the_closed_form_is_lapacks_decomposition_up_to_order_and_signs():
     sym_w = np.vectorize(lambda e: float(sympy.N(e, 20)))(
         np.asarray(numeric.get_op("eigvals").sym(exact), dtype=object))
     np.testing.assert_allclose(align_values(np.linalg.eigvals(x), sym_w), np.linalg.eigvals(x))
+
+
+# --- derive's constructed exact points (numeric/ops/eig_points.py) ----------------------------
+@pytest.mark.parametrize("shape, seed", [((1, 1), 0), ((3, 3), 1), ((4, 4), 2), ((2, 3, 3), 3)])
+def test_the_constructed_point_is_lapacks_eig_at_float_x(shape, seed):
+    """x = V diag(w) V⁻¹ exactly, with rational unit columns; float(x)'s LAPACK eig is (w, V)
+    in the same order and signs, and the exact vectors found for w are V's columns (up to sign:
+    eigvals' rule is indifferent to it)."""
+    import sympy
+
+    from numeric.ops.eig_points import eig_point, eig_vectors
+
+    p = eig_point((shape,), {}, np.random.default_rng(seed))
+    (x,), (w, v) = p.xs, p.factors
+    for k in np.ndindex(*shape[:-2]):
+        xm, vm = sympy.Matrix(x[k].tolist()), sympy.Matrix(v[k].tolist())
+        assert xm * vm == vm * sympy.diag(*w[k]) and vm.det() != 0
+        assert all(sum(c * c for c in vm[:, j]) == 1 for j in range(shape[-1]))
+    wl, vl = np.linalg.eig(np.array(x, dtype=float))
+    np.testing.assert_allclose(np.array(w, dtype=float), wl, atol=1e-12)
+    np.testing.assert_allclose(np.array(v, dtype=float), vl, atol=1e-10)
+    assert (abs(np.sum(eig_vectors(x, w) * v, axis=-2)) == 1).all()  # the same, up to sign
+    assert (p.out(w, v)[..., :shape[-1]] == w).all()
+    assert (eig_point((shape,), {}, np.random.default_rng(seed), vectors=False).out(w, v)
+            == w).all()
+
+
+def test_exact_vectors_need_rational_eigenvalues():
+    from numeric.ops.eig_points import eig_vectors
+
+    x = np.array([[1, 1], [1, 0]], dtype=object)  # eigenvalues (1 ± √5)/2
+    with pytest.raises(NotImplementedError, match="rational eigenvalues"):
+        eig_vectors(x, np.array([0.5, 1.5], dtype=object))
