@@ -42,6 +42,8 @@ class ExactPoint(NamedTuple):
     fixed: tuple[np.ndarray | None, ...] = ()
     names: tuple[str, ...] = ()  # the factors' names, for derive's steps
     equations: str = ""  # the defining equations in words, for derive's steps
+    # the cotangent derive draws, tied where outputs are (a conjugate pair's: see eig_points)
+    cotangent: Callable[[np.ndarray], np.ndarray] | None = None
 
 
 def orthogonal(n: int, rng: np.random.Generator) -> Any:

@@ -76,14 +76,18 @@ def _qr_upper_mirror(g, out, x, mode="reduced"):
     return good + np.linalg.solve(r, np.matmul(q, t + t.T).T).T
 
 
-def _eig_rule(g, out, x, unit=True, transposed=False):
-    """eig's rule written out: Ā = V⁻ᵀ (diag(ḡ_w) + F∘K) Vᵀ, K = VᵀV̄ − VᵀV diag(diag(VᵀV̄)),
-    F_ij = 1/(w_j − w_i); ``unit=False`` drops K's unit-norm term, ``transposed`` uses Fᵀ."""
+def _eig_rule(g, out, x, unit=True, transposed=False, real_gauge=False):
+    """eig's rule written out: Ā = V⁻ᵀ (ḡ_w I + F∘K) Vᵀ, K = VᵀG − Vᵀ conj(V) diag(diag(VᵀG))
+    (G the cotangent of V), F_ij = 1/(w_j − w_i); ``unit=False`` drops K's second term,
+    ``transposed`` uses Fᵀ, ``real_gauge`` keeps only the real part of diag(VᵀG) (autograd's
+    gauge: the same gradient for phase-independent losses only)."""
     n = np.shape(x)[-1]
     (w, v), (gw, gv) = (eig_unpack(a, (), n) for a in (out, g))
     k = np.matmul(v.T, gv)
     if unit:
-        k = k - np.matmul(v.T, v) * np.diagonal(k)[None, :]
+        d = np.diagonal(k)
+        d = (d + np.conj(d)) / 2 if real_gauge else d
+        k = k - np.matmul(v.T, np.conj(v)) * d[None, :]
     eye = np.eye(n, dtype=int)
     f = (1 - eye) / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
     inner = eye * np.expand_dims(gw, -1) + (f.T if transposed else f) * k
@@ -96,6 +100,43 @@ def _eig_no_unit_norm(g, out, x):
 
 def _eig_f_transposed(g, out, x):
     return _eig_rule(g, out, x, transposed=True)
+
+
+def _eig_real_gauge(g, out, x):
+    return _eig_rule(g, out, x, real_gauge=True)
+
+
+def _with_pairs(name, pairs):
+    """The op, its constructed points with ``pairs`` conjugate pairs of eigenvalues."""
+    from numeric.ops.eig_points import eig_point
+
+    def hook(shapes, params, rng):
+        return eig_point(shapes, params, rng, name == "eig", pairs=pairs)
+
+    return dataclasses.replace(numeric.get_op(name), exact_point=hook)
+
+
+@pytest.mark.parametrize("name, shape, pairs", [
+    ("eig", (2, 2), 1), ("eig", (3, 3), 1), ("eig", (2, 3, 3), 1), ("eig", (4, 4), 2),
+    ("eigvals", (3, 3), 1), ("eigvals", (4, 4), 2)], ids=lambda v: str(v))
+def test_eig_rules_are_exact_at_complex_pairs(name, shape, pairs):
+    """Complex eigenvalues of a real x: LAPACK's phases at the point, the rule's gauge
+    (Im vᴴ dv = 0, as verify's align hook) in the equations; Gaussian rationals throughout."""
+    op = _with_pairs(name, pairs)
+    p = constructed_point(op, Case((shape,)), np.random.default_rng(5))
+    assert np.iscomplexobj(op.fwd(np.array(p.xs[0], dtype=float)))
+    status, _, detail = constructed_check(op, op.vjp, Case((shape,)), 1,
+                                          np.random.default_rng(5))
+    assert status == "spot-checked", detail
+
+
+@pytest.mark.parametrize("mutant", [_eig_rule, _eig_real_gauge, _eig_no_unit_norm],
+                         ids=["written-out", "autograd-gauge", "unit-norm-dropped"])
+def test_wrong_eig_rules_are_refuted_at_complex_pairs(mutant):
+    op = _with_pairs("eig", 1)
+    status, _, detail = constructed_check(op, (mutant,), Case(((3, 3),)), 1,
+                                          np.random.default_rng(6))
+    assert status == ("spot-checked" if mutant is _eig_rule else "refuted"), detail
 
 
 @pytest.mark.parametrize("name, shape, params, mutant", [
