@@ -17,7 +17,9 @@ per unknown. At such a point:
 
 Steps 1–3 failing means the point cannot judge the rule ("unavailable"); step 4 failing refutes
 it. Output entries that are no functions of x (a full_matrices completion) get cotangent 0, as
-the engine requires; the rule is never shown a cotangent it would refuse.
+the engine requires; the rule is never shown a cotangent it would refuse. Complex outputs of a
+real x (eig's pairs) enter as their real and imaginary parts, with ``dl = Re Σ g out``; the
+differences see NumPy's forward through the kind's ``align`` hook.
 """
 
 from __future__ import annotations
@@ -204,6 +206,8 @@ def constructed_derivation(op: Op, case: Case, proof: Any) -> Derivation:
         + "\n" + _labelled(f"∂l/∂{names[0]} =", array_text(p.want[0]))))
     got = run_rules(op, op.vjp, names, p.want, [as_sym(x) for x in p.xs], as_sym(p.out),
                     as_sym(p.g), dict(case.params))
+    got = [np.vectorize(lambda e: sp.expand(e), otypes=[object])(np.asarray(a).view(np.ndarray))
+           for a in got]  # numbers: Gaussian products stay unexpanded (and huge) otherwise
     rel = "=" if proof.ok else "≠" if proof.status == "refuted" else "≟"
     d.steps.append(make_step(
         "the engine's rule, run on the same exact numbers",

@@ -46,13 +46,9 @@ _PROOFS: dict[str, Proof] = {}
 
 @dataclass(frozen=True)
 class Limits:
-    """Time budgets (seconds) of the symbolic proof and of the spot checks after it, the number
-    of spot-check points, and the size limit of a derivation (None: 512 entries).
-    ``closed_form_seconds`` caps the symbolic proof of an op that declares constructed exact
-    points (``Op.exact_point``; ≤ 0: no cap): their exact check there takes ~0.1 s, and their
-    closed forms (nested roots) seldom finish: of the 20 standard cases of svd, eigh, qr, eig
-    and eigvals that have one, 15 ran out of 5 s or ended undecided and the 5 proved took
-    under 0.4 s of CPU."""
+    """Time budgets (s) of the symbolic proof (``closed_form_seconds``, ≤ 0: no cap, for an op
+    with constructed exact points, ~0.1 s each, whose closed forms seldom finish) and of the spot
+    checks after it, the number of spot-check points, and the size limit (None: 512 entries)."""
 
     symbolic_seconds: float = 5.0
     spot_seconds: float = 10.0
@@ -62,9 +58,8 @@ class Limits:
 
     def symbolic(self, op: Op) -> float:
         """The symbolic proof's budget for ``op``."""
-        if op.exact_point is None or self.closed_form_seconds <= 0:
-            return self.symbolic_seconds
-        return min(self.symbolic_seconds, self.closed_form_seconds)
+        cap = self.closed_form_seconds if op.exact_point is not None else 0
+        return min(self.symbolic_seconds, cap) if cap > 0 else self.symbolic_seconds
 
 
 @dataclass
@@ -189,7 +184,7 @@ def _prove(op: Op, case: Case, rules: tuple[Any, ...], seed: int, limits: Limits
         return done("refuted", "rule check", f"{len(rules)} rules given for {op.nargs} inputs")
     rng = np.random.default_rng(seed)
     held: list[ExactVJP] = []
-    seconds = limits.symbolic(op)  # short where exact constructed points take over
+    seconds = limits.symbolic(op)
     try:
         with budget(seconds) as clock:
             return _symbolic(op, case, rules, rng, done, limits, held)
