@@ -17,7 +17,9 @@ per unknown. At such a point:
 
 Steps 1–3 failing means the point cannot judge the rule ("unavailable"); step 4 failing refutes
 it. Output entries that are no functions of x (a full_matrices completion) get cotangent 0, as
-the engine requires; the rule is never shown a cotangent it would refuse.
+the engine requires; the rule is never shown a cotangent it would refuse. Complex outputs of a
+real x (eig's pairs) enter as their real and imaginary parts, with ``dl = Re Σ g out``; the
+differences see NumPy's forward through the kind's ``align`` hook.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ def constructed_check(op: Op, rules: Any, case: Case, points: int, rng: np.rando
         got = run_rules(op, rules, names, p.want, xs, as_sym(p.out), as_sym(p.g), params)
         for i, w in enumerate(p.want):
             for k in np.ndindex(*w.shape):
-                if not is_zero(sp.sympify(got[i][k]) - w[k]):
+                if not is_zero(sp.expand(sp.sympify(got[i][k]) - w[k])):  # Gaussian: exact
                     where = {f"{names[i]}{list(k)}": x for k, x in np.ndenumerate(p.xs[i])}
                     return "refuted", method, mismatch(names, i, k, got[i][k], w[k], where)
     return "spot-checked", method, ""
@@ -134,24 +136,30 @@ def _one_point(op: Op, case: Case, rng: np.random.Generator) -> ConstructedPoint
                        f"equations ({len(bad)} of {len(eqs)} are not 0)")
     if len(eqs) != len(unknowns):
         raise Unjudged(f"{op.name}: {len(eqs)} defining equations for {len(unknowns)} unknowns")
-    out = np.array([e.xreplace(at) for e in outs], dtype=object)
+    cplx = any(e.has(sp.I) for e in outs)  # a real x with complex outputs (eig's pairs)
+    parts = _split(outs) if cplx else outs  # real equations: Re and Im apart
+    out = np.array([sp.expand(e.xreplace(at)) for e in outs], dtype=object)
     xf = [np.array(x, dtype=float) for x in xs]
     fwd0 = np.asarray(op.fwd(*xf, **params))
     ref = np.ravel(fwd0)
-    if ref.shape != out.shape or not np.allclose(out.astype(float), ref, rtol=1e-9, atol=1e-9):
+    if ref.shape != out.shape or not np.allclose(out.astype(complex if cplx else float), ref,
+                                                 rtol=1e-9, atol=1e-9):
         raise Unjudged(f"{op.name}: the constructed factors are not NumPy's at float(x) "
                        "(another sign or order)")
     ys = [s for s, _ in unknowns]
     col = {s: c for c, s in enumerate(ys)}
     xcol = {s: c for c, s in enumerate(s for x in xsym for s in x.view(np.ndarray).ravel())}
     jy, jx, jo = (_jacobian(rows, idx, at) for rows, idx in ((eqs, col), (eqs, xcol),
-                                                               (outs, col)))
-    live = _live(jo)
+                                                               (parts, col)))
+    live = {r % len(outs) for r in _live(jo)}
     g = np.zeros(len(outs), dtype=object)
     for r in range(len(outs)):
-        g[r] = sp.Rational(int(rng.choice([-1, 1]) * rng.integers(1, 10)),
-                           int(rng.integers(1, 5))) if r in live else sp.Integer(0)
-    rhs = jo.transpose().matmul(_column(g))
+        g[r] = _draw(rng) + (sp.I * _draw(rng) if cplx else 0) if r in live else sp.Integer(0)
+    if pt.cotangent is not None:
+        g = np.ravel(pt.cotangent(g.reshape(fwd0.shape)))
+    # Re Σ g out = Σ Re g Re out − Im g Im out: the cotangent of the real parts
+    g_parts = np.concatenate([[sp.re(e) for e in g], [-sp.im(e) for e in g]]) if cplx else g
+    rhs = jo.transpose().matmul(_column(g_parts))
     try:
         lam = jy.transpose().lu_solve(rhs)
     except Exception:  # noqa: BLE001 - singular: the factors are not locally unique
@@ -163,7 +171,7 @@ def _one_point(op: Op, case: Case, rng: np.random.Generator) -> ConstructedPoint
         want.append(np.array([grad[start + c] for c in range(x.size)], dtype=object
                              ).reshape(x.shape))
         start += x.size
-    _confirm(op, params, xf, want, (jy, jx, jo), g, ref, rng)
+    _confirm(op, params, xf, want, (jy, jx, jo), g_parts, fwd0, cplx, rng)
     names = pt.names or tuple(f"y{j}" for j in range(len(pt.factors)))
     return ConstructedPoint(xs, tuple(pt.factors), out.reshape(fwd0.shape),
                             g.reshape(fwd0.shape), want, len(eqs), names, pt.equations)
@@ -198,6 +206,8 @@ def constructed_derivation(op: Op, case: Case, proof: Any) -> Derivation:
         + "\n" + _labelled(f"∂l/∂{names[0]} =", array_text(p.want[0]))))
     got = run_rules(op, op.vjp, names, p.want, [as_sym(x) for x in p.xs], as_sym(p.out),
                     as_sym(p.g), dict(case.params))
+    got = [np.vectorize(lambda e: sp.expand(e), otypes=[object])(np.asarray(a).view(np.ndarray))
+           for a in got]  # numbers: Gaussian products stay unexpanded (and huge) otherwise
     rel = "=" if proof.ok else "≠" if proof.status == "refuted" else "≟"
     d.steps.append(make_step(
         "the engine's rule, run on the same exact numbers",
@@ -235,13 +245,36 @@ def _column(v: np.ndarray) -> DomainMatrix:
         sp.QQ)
 
 
+def _draw(rng: np.random.Generator) -> Any:
+    return sp.Rational(int(rng.choice([-1, 1]) * rng.integers(1, 10)), int(rng.integers(1, 5)))
+
+
+def _split(outs: list[Any]) -> list[Any]:
+    """The real parts, then the imaginary parts, of expressions p + I q in real unknowns."""
+    outs = [sp.expand(e) for e in outs]
+    re = [e.xreplace({sp.I: 0}) for e in outs]
+    return re + [sp.expand((e - r) * -sp.I) for e, r in zip(outs, re)]
+
+
+def _flat(op: Op, base: np.ndarray, xs: list[np.ndarray], params: dict[str, Any],
+          cplx: bool) -> np.ndarray:
+    """NumPy's forward at ``xs`` in the order, signs and phases of ``base`` (the kind's align
+    hook: the gauge of the engine's rule, as verify's finite differences), raveled, complex
+    values as their real parts then imaginary parts."""
+    y = op.fwd(*xs, **params)
+    if op.kind.align is not None:
+        y = op.kind.align(base, y)
+    y = np.ravel(y)
+    return np.concatenate([y.real, y.imag]) if cplx else np.asarray(y, dtype=float)
+
+
 def _live(jo: DomainMatrix) -> set[int]:
     """Output entries that depend on the factors (the others are no functions of x)."""
     return {r for (r, _c) in jo.to_sparse().to_dok()}
 
 
 def _confirm(op: Op, params: dict[str, Any], xf: list[np.ndarray], want: list[np.ndarray],
-             jacobians: tuple[DomainMatrix, ...], g: np.ndarray, ref: np.ndarray,
+             jacobians: tuple[DomainMatrix, ...], g: np.ndarray, base: np.ndarray, cplx: bool,
              rng: np.random.Generator, h: float = 1e-6) -> None:
     """Along a random direction d: the exact derivative of the outputs that depend on x, and
     ⟨x̄, d⟩, against central differences of NumPy's forward (J d and ⟨g, J d⟩)."""
@@ -251,8 +284,9 @@ def _confirm(op: Op, params: dict[str, Any], xf: list[np.ndarray], want: list[np
     dx = _column(np.concatenate([np.vectorize(sp.Rational, otypes=[object])(d).ravel()
                                  for d in dirs]))
     dout = np.array(jo.matmul(jy.lu_solve(-jx.matmul(dx))).to_Matrix(), dtype=float).ravel()
-    plus = np.ravel(op.fwd(*[x + h * d for x, d in zip(xf, dirs)], **params))
-    minus = np.ravel(op.fwd(*[x - h * d for x, d in zip(xf, dirs)], **params))
+    ref = _flat(op, base, xf, params, cplx)
+    plus = _flat(op, base, [x + h * d for x, d in zip(xf, dirs)], params, cplx)
+    minus = _flat(op, base, [x - h * d for x, d in zip(xf, dirs)], params, cplx)
     live = sorted(_live(jo))
     fd = (plus - minus)[live] / (2 * h)
     gf = np.array(g, dtype=float)[live]

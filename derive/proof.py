@@ -46,13 +46,20 @@ _PROOFS: dict[str, Proof] = {}
 
 @dataclass(frozen=True)
 class Limits:
-    """Time budgets (seconds) of the symbolic proof and of the spot checks after it, the number
-    of spot-check points, and the size limit of a derivation (None: 512 entries)."""
+    """Time budgets (s) of the symbolic proof (``closed_form_seconds``, ≤ 0: no cap, for an op
+    with constructed exact points, ~0.1 s each, whose closed forms seldom finish) and of the spot
+    checks after it, the number of spot-check points, and the size limit (None: 512 entries)."""
 
     symbolic_seconds: float = 5.0
     spot_seconds: float = 10.0
     spot_points: int = 5
     max_entries: int | None = None
+    closed_form_seconds: float = 1.0
+
+    def symbolic(self, op: Op) -> float:
+        """The symbolic proof's budget for ``op``."""
+        cap = self.closed_form_seconds if op.exact_point is not None else 0
+        return min(self.symbolic_seconds, cap) if cap > 0 else self.symbolic_seconds
 
 
 @dataclass
@@ -177,13 +184,14 @@ def _prove(op: Op, case: Case, rules: tuple[Any, ...], seed: int, limits: Limits
         return done("refuted", "rule check", f"{len(rules)} rules given for {op.nargs} inputs")
     rng = np.random.default_rng(seed)
     held: list[ExactVJP] = []
+    seconds = limits.symbolic(op)
     try:
-        with budget(limits.symbolic_seconds) as clock:
+        with budget(seconds) as clock:
             return _symbolic(op, case, rules, rng, done, limits, held)
     except OutOfTime as e:
         if e.owner is not clock:
             raise
-        why, kink = f"symbolic proof exceeded {limits.symbolic_seconds:g} s", None
+        why, kink = f"symbolic proof exceeded {seconds:g} s", None
     except _Spot as s:
         why, kink = s.why, s.kink
     except SizeError as e:

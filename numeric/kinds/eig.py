@@ -1,7 +1,8 @@
 """The kinds of the general eigendecomposition (eig, eigvals), their sampler and gauge hook.
 
 ``EIG`` (packed eigenvalues and eigenvectors) and ``EIGVALS`` (eigenvalues) share their cases:
-one matrix, a stack, 1x1 — n ≤ 2, where derive has a closed form. Both declare ``align``:
+one matrix, a stack, 1x1 (n ≤ 2, where derive has a closed form) and 3x3 (derive checks it
+at constructed rational points). Both declare ``align``:
 LAPACK returns eigenvalues in no stable order and each eigenvector up to a phase (a sign for
 real ones), so finite differences compare the forward at a nearby point only after
 :func:`align_values` / :func:`align_packed` put it in the base point's order and phases.
@@ -100,10 +101,10 @@ def _c(*shapes: tuple[int, ...], label: str = "") -> Case:
     return Case(tuple(tuple(s) for s in shapes), {}, label)
 
 
-# n ≤ 2: derive's closed forms (numeric.ops.eig); 3x3 and larger are checked by finite
-# differences and autograd (tests/numeric/test_eig.py), derive says why it cannot.
+# n ≤ 2: derive's closed forms (numeric.ops.eig); 3x3: its constructed exact points
+# (numeric.ops.eig_points), as every larger shape.
 _CASES = fixed(_c((2, 2), label="2x2"), _c((3, 2, 2), label="stack of 2x2"),
-               _c((1, 1), label="1x1"))
+               _c((1, 1), label="1x1"), _c((3, 3), label="3x3"))
 
 
 def _square(op: Op, max_dims: int, max_side: int) -> Any:

@@ -47,17 +47,20 @@ GAP = 1e-6  # relative distance below which two eigenvalues count as repeated
 # (PyTorch's conjugate convention writes it V⁻ᴴ (…)ᴴ Vᴴ.) A real A takes the real part. K's
 # second term is NumPy's unit norm plus the phase gauge; autograd keeps only its real part
 # (Im (V⁻¹ dV)_jj = 0), which changes the gradient of phase-dependent losses alone. derive
-# checks both rules on 2x2 closed forms (real distinct eigenvalues); past 2x2 finite
-# differences and autograd do.
+# checks both rules on 2x2 closed forms (real distinct eigenvalues) and, at any size, exactly
+# at constructed rational points x = P diag(w) P⁻¹ (exact_point, numeric.ops.eig_points).
 # ---------------------------------------------------------------------------------------------
 register(Op("eig", lambda x: _eig(x), (lambda g, out, x: _eig_part(g, out, x),),
             domain=(SEPARATED,), kind=EIG, bind=lambda a: _bind_eig(a), numpy=(np.linalg.eig,),
             sym=lambda x: _sym_eig(x, True), complex=True,
+            exact_point=lambda shapes, params, rng: _points().eig_point(shapes, params, rng),
             doc="eigenvalues w and unit eigenvectors V (columns) with x V = V diag(w), as "
                 "NumPy's EigResult; complex unless every eigenvalue is real"))
 register(Op("eigvals", np.linalg.eigvals, (lambda g, out, x: _eigvals_part(g, out, x),),
             domain=(SEPARATED,), kind=EIGVALS, numpy=(np.linalg.eigvals,),
             sym=lambda x: _sym_eig(x, False), complex=True,
+            exact_point=lambda shapes, params, rng: _points().eig_point(shapes, params, rng,
+                                                                          vectors=False),
             doc="the eigenvalues of x (NumPy's order, complex unless all are real)"))
 
 
@@ -103,10 +106,14 @@ def _to_input(x, vt, m):
 
 def _vectors(x, w):
     """Eigenvectors of x in the order of the eigenvalues ``w`` (eigvals' output): LAPACK's
-    (eig's, on Tensors: differentiable), or the closed form's on derive's symbols."""
+    (eig's, on Tensors: differentiable); derive's exact ones at a rational matrix with rational
+    eigenvalues (a constructed point: in w's order), else the closed form's on its symbols."""
     if isinstance(x, np.ndarray) and x.dtype == object:
-        n = np.shape(x)[-1]
-        return np.reshape(_sym_eig(x, True)[..., n:], np.shape(x))
+        try:
+            return _points().eig_vectors(x, w)
+        except NotImplementedError:
+            n = np.shape(x)[-1]
+            return np.reshape(_sym_eig(x, True)[..., n:], np.shape(x))
     wx, v = np.linalg.eig(x)
     p = match_order(np.asarray(getattr(w, "value", w)), np.asarray(getattr(wx, "value", wx)))
     return np.take_along_axis(v, p[..., None, :], axis=-1)
@@ -138,6 +145,12 @@ def _apart(w, gv, v, name="eig"):
     return _mask(off * ~close, w)
 
 
+def _points():
+    from numeric.ops import eig_points  # constructed exact points: loaded when derive asks
+
+    return eig_points
+
+
 # --- derive's closed forms ---------------------------------------------------------------
 def _sym_eig(x, vectors):
     """w (and unit V, packed as eig packs them) of each 1x1 or 2x2 matrix [[a, b], [c, d]]:
@@ -146,8 +159,8 @@ def _sym_eig(x, vectors):
     n = np.shape(x)[-1]
     if n > 2:
         raise NotImplementedError("eig has no closed form past 2x2 (the roots of a cubic and "
-                                  "beyond): finite differences, the adjoint and Taylor tests "
-                                  "and autograd check it")
+                                  "beyond): derive checks its rules exactly at constructed "
+                                  "rational points instead")
     from numeric.ops.exact_forms import _flat, _stacked
 
     sp = _sp()

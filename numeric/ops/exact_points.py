@@ -13,6 +13,8 @@ two values; but a matrix *built* from rational factors has them known exactly. E
   are constants in it);
 - ``residual(xs, factors)``: the defining equations, one expression per unknown, each 0 exactly
   at the decomposition (e.g. U diag(s) Vᵀ − x and the upper triangles of UᵀU − I, VᵀV − I).
+- ``cotangent`` (optional): ties derive's random cotangent where outputs are tied (eig's
+  conjugate pairs, :mod:`numeric.ops.eig_points`).
 
 derive (:mod:`derive.constructed`) checks the residual is 0, that ``out`` is NumPy's forward at
 ``float(xs)``, and gets the exact VJP from the linearised equations (implicit function theorem).
@@ -42,6 +44,8 @@ class ExactPoint(NamedTuple):
     fixed: tuple[np.ndarray | None, ...] = ()
     names: tuple[str, ...] = ()  # the factors' names, for derive's steps
     equations: str = ""  # the defining equations in words, for derive's steps
+    # the cotangent derive draws, tied where outputs are (a conjugate pair's: see eig_points)
+    cotangent: Callable[[np.ndarray], np.ndarray] | None = None
 
 
 def orthogonal(n: int, rng: np.random.Generator) -> Any:

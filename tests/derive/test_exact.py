@@ -13,40 +13,47 @@ CASES = [pytest.param(name, i, id=f"{name}-{i}")
          for name, op in numeric.all_ops().items() for i in range(len(standard_cases(op)))]
 
 
-def _fd_vjp(op, case, xs, g, i, h=1e-6):
-    """∂<g, f(x)>/∂x_i by central differences of the op's NumPy forward."""
+def _fd_vjp(op, case, xs, g, i, h=1e-6, fwd=None):
+    """∂<g, f(x)>/∂x_i by central differences of the op's NumPy forward (or ``fwd``)."""
+    fwd = fwd or op.fwd
     grad = np.zeros(np.shape(xs[i]))
     for k in np.ndindex(*np.shape(xs[i])):
         vals = []
         for step in (h, -h):
             moved = [np.array(x, dtype=float, copy=True) if j == i else x for j, x in enumerate(xs)]
             moved[i][k] += step
-            vals.append(np.sum(g * op.fwd(*moved, **case.params)))
+            vals.append(np.real(np.sum(g * fwd(*moved, **case.params))))  # Re: eig's
         grad[k] = (vals[0] - vals[1]) / (2 * h)
     return grad
 
 
-def _branch_signs(op, case, xs):
-    """Signs σ (one per output entry) with NumPy's forward = σ ⊙ the SymPy forward at ``xs``.
+def _branch(op, case, xs):
+    """(σ, forward): NumPy's forward near ``xs`` on the SymPy forward's branch, σ ⊙ forward.
 
     A decomposition's SymPy forward may pick other signs of its vectors than LAPACK (Q D and
-    D R for QR, V D for eigh): σ is constant near ``xs``, so NumPy's VJP for ``g`` is the exact
-    VJP for ``σ ⊙ g``. None when the forwards differ by more than signs (a failure)."""
+    D R for QR, V D for eigh): σ (one per output entry) is constant near ``xs``, so NumPy's VJP
+    for ``g`` is the exact VJP for ``σ ⊙ g``. eig's closed form may also list the eigenvalues
+    (and their vectors) in another order: for a kind with an ``align`` hook the forward is
+    NumPy's put into the SymPy forward's order and signs at ``xs`` by that hook (constant near
+    ``xs``, so its derivative is that branch's). None when the forwards differ by more."""
     if op.sym is None:
-        return 1.0
+        return 1.0, op.fwd
     import sympy
 
     exact = [np.vectorize(sympy.Rational, otypes=[object])(x) for x in xs]
     sym = np.asarray(op.sym(*exact, **case.params), dtype=object)
-    sym = np.vectorize(lambda e: complex(sympy.N(e, 20)))(sym)  # eig's may be complex
+    sym = np.vectorize(lambda e: complex(sympy.N(e, 20)))(sym)
     ref = op.fwd(*xs, **case.params)
+    if op.kind.align is not None:
+        sym = sym.real if not np.iscomplexobj(ref) and not np.any(sym.imag) else sym
+        if not np.allclose(op.kind.align(sym, ref), sym, rtol=1e-8, atol=1e-10):
+            return None
+        return 1.0, lambda *x, **params: op.kind.align(sym, op.fwd(*x, **params))
     if np.iscomplexobj(ref) or np.any(sym.imag != 0):
-        # eig: its closed form may list the eigenvalues in another order than LAPACK (no sign
-        # makes them agree); derive checks the rule on that branch
-        return 1.0 if np.allclose(sym, ref, rtol=1e-8, atol=1e-10) else None
+        return None
     sym = sym.real
     sigma = np.where(np.abs(ref) > 1e-9, np.sign(ref) * np.sign(sym), 1.0)
-    return sigma if np.allclose(sigma * sym, ref, rtol=1e-8, atol=1e-10) else None
+    return (sigma, op.fwd) if np.allclose(sigma * sym, ref, rtol=1e-8, atol=1e-10) else None
 
 
 @pytest.mark.parametrize("name, index", CASES)
@@ -61,12 +68,14 @@ def test_exact_vjp_matches_central_differences_of_the_forward(name, index):
             pytest.skip(why)
         _constructed_matches_central_differences(op, case, rng)  # its exact VJP is there
         return
-    xs = sample_inputs(op, case, rng)
-    sigma = _branch_signs(op, case, xs)
-    if sigma is None and op.kind.align is not None:
-        pytest.skip(f"{name} at {case}: its SymPy forward orders its values otherwise than "
-                    "LAPACK; derive checks the rule on that branch")
-    assert sigma is not None, f"{name} at {case}: the SymPy forward is not NumPy's up to signs"
+    if op.kind.align is not None:  # eig: its closed form is real on derive's box (real spectra)
+        xs = [rng.uniform(d.low, d.high, s) for s, d in zip(case.shapes, op.domains())]
+    else:
+        xs = sample_inputs(op, case, rng)
+    branch = _branch(op, case, xs)
+    assert branch is not None, (f"{name} at {case}: the SymPy forward is not NumPy's up to "
+                                "signs (and, with an align hook, order)")
+    sigma, fwd = branch
     exact = exact_vjp(op, case)
     g = rng.standard_normal(exact.g.shape)
     values = exact.evaluate(xs, sigma * g)
@@ -75,8 +84,8 @@ def test_exact_vjp_matches_central_differences_of_the_forward(name, index):
             assert v is None
             continue
         assert v.shape == np.shape(xs[i])
-        np.testing.assert_allclose(v, _fd_vjp(op, case, xs, g, i), rtol=1e-5, atol=1e-6,
-                                   err_msg=f"{name} input {i} at {case}")
+        np.testing.assert_allclose(v, _fd_vjp(op, case, xs, g, i, fwd=fwd), rtol=1e-5,
+                                   atol=1e-6, err_msg=f"{name} input {i} at {case}")
 
 
 def _constructed_matches_central_differences(op, case, rng):
@@ -85,8 +94,12 @@ def _constructed_matches_central_differences(op, case, rng):
 
     p = constructed_point(op, case, rng)
     xs = [np.array(x, dtype=float) for x in p.xs]
-    g = np.array(p.g, dtype=float)
-    want = _fd_vjp(op, case, xs, g, 0)
+    g = np.array(p.g, dtype=complex if np.iscomplexobj(op.fwd(*xs)) else float)
+    fwd = op.fwd
+    if op.kind.align is not None:  # eig: NumPy's forward in the rule's gauge, as verify's
+        base = op.fwd(*xs, **case.params)
+        fwd = lambda *x, **params: op.kind.align(base, op.fwd(*x, **params))  # noqa: E731
+    want = _fd_vjp(op, case, xs, g, 0, fwd=fwd)
     np.testing.assert_allclose(np.array(p.want[0], dtype=float), want, rtol=1e-5, atol=1e-6,
                                err_msg=f"{op.name} at {case}")
 

@@ -200,3 +200,44 @@ def test_the_closed_form_is_lapacks_decomposition_up_to_order_and_signs():
     sym_w = np.vectorize(lambda e: float(sympy.N(e, 20)))(
         np.asarray(numeric.get_op("eigvals").sym(exact), dtype=object))
     np.testing.assert_allclose(align_values(np.linalg.eigvals(x), sym_w), np.linalg.eigvals(x))
+
+
+# --- derive's constructed exact points (numeric/ops/eig_points.py) ----------------------------
+@pytest.mark.parametrize("shape, seed, pairs", [((1, 1), 0, 0), ((3, 3), 1, 0), ((4, 4), 2, 0),
+                                               ((2, 3, 3), 3, 0), ((2, 2), 4, 1), ((3, 3), 5, 1),
+                                               ((2, 4, 4), 6, 2)])
+def test_the_constructed_point_is_lapacks_eig_at_float_x(shape, seed, pairs):
+    """x V = V diag(w) exactly, with unit columns (Gaussian rationals for pairs); float(x)'s
+    LAPACK eig is (w, V) in the same order, signs and phases, and the exact vectors found for
+    w are parallel to V's columns (eigvals' rule is indifferent to their scale)."""
+    import sympy
+
+    from numeric.ops.eig_points import eig_point, eig_vectors
+
+    p = eig_point((shape,), {}, np.random.default_rng(seed), pairs=pairs)
+    (x,), n = p.xs, shape[-1]
+    packed = p.out(*p.factors)
+    w, v = packed[..., :n], packed[..., n:].reshape(shape)
+    for k in np.ndindex(*shape[:-2]):
+        xm, vm = sympy.Matrix(x[k].tolist()), sympy.Matrix(v[k].tolist())
+        assert (xm * vm - vm * sympy.diag(*w[k])).expand() == sympy.zeros(n, n)
+        assert all(sympy.expand(sum(c * sympy.conjugate(c) for c in vm[:, j])) == 1
+                   for j in range(n))
+        u = sympy.Matrix(eig_vectors(x[k], w[k]).tolist())
+        for j in range(n):  # parallel: |vᴴu|² = |v|²|u|² (Cauchy–Schwarz's equality)
+            d, uu = (vm[:, j].H * u[:, j])[0], (u[:, j].H * u[:, j])[0]
+            assert sympy.expand(d * sympy.conjugate(d) - uu) == 0
+    wl, vl = np.linalg.eig(np.array(x, dtype=float))
+    assert np.iscomplexobj(wl) == (pairs > 0)
+    np.testing.assert_allclose(np.array(w, dtype=complex), wl, atol=1e-12)
+    np.testing.assert_allclose(np.array(v, dtype=complex), vl, atol=1e-10)
+    assert (eig_point((shape,), {}, np.random.default_rng(seed), False, pairs).out(*p.factors)
+            == w).all()
+
+
+def test_exact_vectors_need_rational_eigenvalues():
+    from numeric.ops.eig_points import eig_vectors
+
+    x = np.array([[1, 1], [1, 0]], dtype=object)  # eigenvalues (1 ± √5)/2
+    with pytest.raises(NotImplementedError, match="rational eigenvalues"):
+        eig_vectors(x, np.array([0.5, 1.5], dtype=object))
