@@ -108,7 +108,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                         "(default 512; larger ones take minutes)")
     p.add_argument("--seconds", type=float, default=None, metavar="S",
                    help="time budget of the symbolic proof before exact rational spot checks "
-                        "take over (default 5)")
+                        "take over (default 5; 1 for the closed forms of decompositions that "
+                        "have constructed points)")
     p.add_argument("--complex", action="store_true",
                    help="prove the rule on complex inputs, with complex symbols, against "
                         "autograd's convention dl/dx - i dl/dy (ops declaring complex=True)")
@@ -174,7 +175,8 @@ def run(args: argparse.Namespace) -> int:
         return _run_complex(op, case, args.seconds, busy)
     try:
         limits = Limits(max_entries=args.max_entries,
-                        **({"symbolic_seconds": args.seconds} if args.seconds else {}))
+                        **({"symbolic_seconds": args.seconds, "closed_form_seconds": args.seconds}
+                           if args.seconds else {}))
         with busy(f"deriving {op.name}" + (f" at {case}" if case else "")):
             d = derivation(op, case, limits)
     except Exception as e:  # noqa: BLE001 - a user's shapes may not fit the op

@@ -194,3 +194,18 @@ def test_shapes_that_do_not_fit_are_named_not_blamed_on_symbols(capsys):
     err = capsys.readouterr().err
     assert "shapes 2x3 ; 4 do not fit the op" in err and "size 4 is different from 3" in err
     assert "Op.sym" not in err
+
+
+def test_seconds_is_the_budget_of_every_symbolic_attempt(monkeypatch, capsys):
+    # --seconds also lifts the 1 s cap on the closed forms of ops with constructed points (eig)
+    module = importlib.import_module("derive.derivation")  # derive.derivation: the function
+    seen = []
+
+    def record(op, case, limits):
+        seen.append(limits)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(module, "derivation", record)  # derive.cli imports it when it runs
+    main(["derive", "eig", "--seconds", "30"])
+    op = importlib.import_module("numeric").get_op("eig")
+    assert [limits.symbolic(op) for limits in seen] == [30.0]
