@@ -21,12 +21,15 @@ def is_container(x: Any) -> bool:
     return isinstance(x, _CONTAINERS)
 
 
-def flatten(x: Any) -> tuple[list[Any], Callable[[Sequence[Any]], Any]]:
+def flatten(x: Any, *, sort_keys: bool = False) -> tuple[list[Any], Callable[[Sequence[Any]], Any]]:
     """``(leaves, rebuild)``: ``rebuild(leaves)`` is ``x`` again; ``rebuild(new)`` has x's shape.
 
     >>> leaves, rebuild = flatten({"w": 1.0, "b": (2.0, 3.0)})
     >>> rebuild([10, 20, 30])
     {'w': 10, 'b': (20, 30)}
+
+    ``sort_keys``: a dict's leaves in sorted key order (autograd's ``flatten``); it is rebuilt in
+    its own order.
     """
     if not isinstance(x, _CONTAINERS):  # the common cases, kept cheap: one array, a tuple of arrays
         return [x], _only
@@ -43,7 +46,7 @@ def flatten(x: Any) -> tuple[list[Any], Callable[[Sequence[Any]], Any]]:
             parent[slot] = len(leaves)
             leaves.append(node)
             continue
-        keys, values = _items(node)
+        keys, values = _items(node, sort_keys)
         children: list[Any] = [None] * len(values)
         parent[slot] = (_builder(node, keys), children)
         for i in reversed(range(len(values))):
@@ -63,9 +66,9 @@ def _only(new: Sequence[Any], n: int = 1) -> Any:
     return new[0]
 
 
-def _items(node: Any) -> tuple[list[Any] | None, list[Any]]:
+def _items(node: Any, sort_keys: bool = False) -> tuple[list[Any] | None, list[Any]]:
     if isinstance(node, dict):
-        keys = list(node)
+        keys = sorted(node) if sort_keys else list(node)
         return keys, [node[k] for k in keys]
     return None, list(node)
 
@@ -73,6 +76,10 @@ def _items(node: Any) -> tuple[list[Any] | None, list[Any]]:
 def _builder(node: Any, keys: list[Any] | None) -> Callable[[list[Any]], Any]:
     kind = type(node)
     if keys is not None:
+        order = list(node)
+        if keys != order:  # sorted leaves: the dict comes back in its own order
+            return lambda vs: (lambda by_key: kind((k, by_key[k]) for k in order))(
+                dict(zip(keys, vs)))
         return lambda vs: kind(zip(keys, vs))
     if isinstance(node, tuple) and hasattr(node, "_fields"):  # a namedtuple
         return lambda vs: kind(*vs)

@@ -13,31 +13,15 @@ from typing import Any
 
 import numpy as np
 
+from numeric import structure
+
 __all__ = ["flatten", "flatten_func"]
 
 
 def flatten(value: Any) -> tuple[Any, Callable[[Any], Any]]:
     """``vector, unflatten = flatten({"w": w, "b": [b1, b2]})``; ``unflatten(vector)`` is the
     structure again (dict keys must be sortable, as in autograd)."""
-    leaves: list[Any] = []
-    root: list[Any] = [None]  # the structure: a leaf is its index, a container (build, children)
-    stack: list[tuple[Any, list[Any], int]] = [(value, root, 0)]
-    while stack:
-        node, parent, slot = stack.pop()
-        if isinstance(node, dict):
-            keys = sorted(node)
-            values = [node[k] for k in keys]
-            build: Callable[[list[Any]], Any] = _dict_builder(type(node), keys, list(node))
-        elif isinstance(node, (list, tuple)):
-            values = list(node)
-            build = _sequence_builder(type(node))
-        else:
-            parent[slot] = len(leaves)
-            leaves.append(node)
-            continue
-        children: list[Any] = [None] * len(values)
-        parent[slot] = (build, children)
-        stack.extend((values[i], children, i) for i in reversed(range(len(values))))
+    leaves, rebuild = structure.flatten(value, sort_keys=True)
     shapes = [np.shape(leaf) for leaf in leaves]
     vector = np.concatenate([np.ravel(leaf) for leaf in leaves]) if leaves else np.zeros(0)
     size = sum(int(np.prod(s)) for s in shapes)
@@ -51,7 +35,7 @@ def flatten(value: Any) -> tuple[Any, Callable[[Any], Any]]:
             n = int(np.prod(shape))
             pieces.append(np.reshape(v[start:start + n], shape))
             start += n
-        return _build(root[0], pieces)
+        return rebuild(pieces)
 
     return vector, unflatten
 
@@ -62,36 +46,3 @@ def flatten_func(func: Callable[..., Any], example: Any) -> tuple[Callable[..., 
     function of one vector, returning its result flattened."""
     flat_example, unflatten = flatten(example)
     return (lambda v, *args: flatten(func(unflatten(v), *args))[0]), unflatten, flat_example
-
-
-def _dict_builder(kind: type, keys: list[Any], order: list[Any]) -> Callable[[list[Any]], Any]:
-    """Values come in sorted key order; the dict is rebuilt in its own key order."""
-
-    def build(vs: list[Any]) -> Any:
-        by_key = dict(zip(keys, vs))
-        return kind((k, by_key[k]) for k in order)
-
-    return build
-
-
-def _sequence_builder(kind: type) -> Callable[[list[Any]], Any]:
-    return (lambda vs: kind(*vs)) if hasattr(kind, "_fields") else kind
-
-
-def _build(spec: Any, pieces: list[Any]) -> Any:
-    """The structure ``spec`` with leaf ``i`` replaced by ``pieces[i]`` (children built first,
-    with an explicit stack)."""
-    if not isinstance(spec, tuple):
-        return pieces[spec]
-    done: dict[int, Any] = {}
-    stack: list[tuple[Any, bool]] = [(spec, False)]
-    while stack:
-        node, ready = stack.pop()
-        build, children = node
-        if ready:
-            done[id(node)] = build([pieces[c] if not isinstance(c, tuple) else done[id(c)]
-                                    for c in children])
-            continue
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if isinstance(c, tuple))
-    return done[id(spec)]
