@@ -11,15 +11,13 @@ real ones), so finite differences compare the forward at a nearby point only aft
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from numeric.kind import Case, Kind
 from numeric.kinds.broadcasting import fixed, same_shape
-
-if TYPE_CHECKING:
-    from numeric.op import Op
+from numeric.kinds.linalg import _square  # square matrices and stacks of them
 
 __all__ = ["EIG", "EIGVALS", "align_values", "align_packed", "separated_eigenvalues",
            "match_order"]
@@ -105,18 +103,6 @@ def _c(*shapes: tuple[int, ...], label: str = "") -> Case:
 # (numeric.ops.eig_points), as every larger shape.
 _CASES = fixed(_c((2, 2), label="2x2"), _c((3, 2, 2), label="stack of 2x2"),
                _c((1, 1), label="1x1"), _c((3, 3), label="3x3"))
-
-
-def _square(op: Op, max_dims: int, max_side: int) -> Any:
-    from numeric.kinds.draw import shape, st
-
-    @st.composite
-    def build(draw: Any) -> Case:
-        batch = draw(shape(max(max_dims - 2, 0), max_side))
-        n = draw(st.integers(1, max_side))
-        return Case((batch + (n, n),), {}, "stack of matrices" if batch else f"{n}x{n}")
-
-    return build()
 
 
 EIG = Kind("eig", _CASES, _square, same_shape, align=align_packed)
