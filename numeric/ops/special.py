@@ -170,7 +170,7 @@ register(Op("ndtri", lambda x: _sc("ndtri", x), (
 # Logistic functions and entropies: expit' = out (1 - out), logit' = 1/(x (1 - x));
 #   xlogy = x ln y (0 at x = 0): ∂/∂x = ln y, ∂/∂y = x/y;  xlog1py = x ln(1 + y) likewise.
 #   On the line x = 0 both are 0 for every y, so ∂/∂y = 0 there exactly, also at y = 0 (y = -1)
-#   where x/y would be 0/0: p log p at p = 0 has no nan in y (its slope in x is ln 0 = -inf).
+#   where x/y would be 0/0 (only that point is guarded: elsewhere x/y keeps its slope in x): p log p at p = 0 has no nan in y (its slope in x is ln 0 = -inf).
 #   entr = -x ln x: entr' = -(ln x + 1).
 # ---------------------------------------------------------------------------------------------
 register(Op("expit", lambda x: _sc("expit", x), (
@@ -276,8 +276,10 @@ def _stdtr(df, t):
 
 
 def _unless_x0(x, d):
-    """The divisor ``d`` with 1 where x == 0 (the rule is then 0/1 = 0), in ``d``'s dtype."""
-    return np.where(x == 0, np.ones_like(d), d)
+    """The divisor ``d`` with 1 where x == 0 and d == 0 (the rule is then 0/1 = 0, not 0/0), in
+    ``d``'s dtype. Only there: at x == 0 with d ≠ 0 the rule x/d is 0 already, and its slope in
+    x, 1/d, is the mixed second derivative that higher orders need."""
+    return np.where((x == 0) & (d == 0), np.ones_like(d), d)
 
 
 def _scipy():

@@ -198,3 +198,12 @@ def test_xlogy_and_xlog1py_are_flat_in_y_where_x_is_zero():
         got = grad(lambda y, f=ours: np.sum(f(x, y)))(y)
         want = (scipys(x, y + h) - scipys(x, y - h)) / (2 * h)
         np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_xlogy_keeps_its_mixed_second_derivative_on_the_line_x_zero():
+    # ∂²(x ln y)/∂x∂y = 1/y, also at x = 0 (the guard against 0/0 is for y = 0 alone);
+    # xlog1py likewise with 1/(1 + y)
+    for f, y, want in ((S.xlogy, 0.5, 2.0), (S.xlog1py, 0.25, 0.8)):
+        y_then_x = grad(lambda x, f=f, y=y: grad(lambda y: f(x, y))(y))(0.0)
+        x_then_y = grad(lambda y, f=f: grad(lambda x: f(x, y))(0.0))(y)
+        np.testing.assert_allclose([y_then_x, x_then_y], [want, want], rtol=1e-12)
