@@ -2,7 +2,7 @@
 values, as NumPy's functions and autograd's do (``numeric.logsumexp(ndarray)`` is an ndarray),
 equal to the Tensor path's values; one Tensor argument keeps the result a Tensor. Driven by the
 op table at each op's first standard case; the ops whose NumPy call form is not the record's
-(lists of inputs, subscripts, weights) are called in their NumPy form."""
+(lists of inputs, subscripts, weights, special functions' orders) are called in their NumPy form."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ NUMPY_FORMS = {
     "average": lambda wrap: numeric.get_op("average")(wrap(A), axis=0, weights=np.ones(2)),
     "einsum": lambda wrap: numeric.einsum("ij,kj->ik", wrap(A), B),
 }
+# SciPy's special functions with an integer order first (or last), as scipy.special calls them
+C = np.linspace(1.6, 3.0, 6).reshape(2, 3)
+NUMPY_FORMS |= {name: (lambda wrap, name=name, n=n: numeric.get_op(name)(n, wrap(C)))
+                for name, n in (("polygamma", 1), ("jn", 2), ("yn", 2), ("iv", 1), ("ive", 1))}
+NUMPY_FORMS["multigammaln"] = lambda wrap: numeric.get_op("multigammaln")(wrap(C), 2)
 
 
 def _leaves(out):
