@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from numeric.autodiff import make_vjp
+from numeric.extend.layout import _Layout, _packed
 from numeric.kinds import OTHER
 from numeric.mode import enabled
 from numeric.op import Op, all_ops
@@ -46,38 +47,67 @@ class Primitive:
         self.jvp_any: Callable[[int], Callable[..., Any]] | None = None  # defjvp_argnum(s)
         self._record, self._table = record, table
         self._bound: dict[tuple[int, tuple[int, ...]], Op] = {}
+        self._tuples = False  # whether a result was ever a tuple or list (packed)
+        self._plans: dict[tuple[type, ...], tuple | None] = {}  # argument types -> call plan
         name = _unique(fun, name) if table else name or getattr(fun, "__name__", "primitive")
         self.op = _publish(self, name, _inputs(fun))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        track = enabled()
+        if kwargs:
+            self._keywords(kwargs)
+        # The call's plan depends only on its arguments' types: worked out once per type tuple.
+        types = tuple(map(type, args))
+        plan = self._plans.get(types, False)
+        if plan is False:
+            plan = self._plan(args, types)
+        if plan is None:  # no Tensor among the arguments: the plain function
+            return self.fun(*args, **kwargs)
+        op, positions, statics, undeclared = plan
+        for a in undeclared:
+            if args[a].requires_grad and enabled():
+                raise NotImplementedError(
+                    f"VJP of {self.op.name} wrt argnum {a} not defined: give one with "
+                    f"defvjp({self.__name__}, ..., argnums=(..., {a}, ...)), or pass a constant")
+        if statics:
+            kwargs[_STATIC] = tuple((a, args[a]) for a in statics)
+            out = apply(op, *[args[a] for a in positions], **kwargs)
+        else:
+            out = apply(op, *args, **kwargs)
+        packed = _packed.get()
+        if packed is None or packed[0] is not out._value:
+            return out  # an array result (a tuple's would be the array the forward packed)
+        _packed.set(None)
+        layout = packed[1]
+        if out._ctx is not None:  # the rules read the pieces' shapes from the saved parameters
+            op, parents, xs, params = out._ctx
+            out._ctx = (op, parents, xs, {**params, _OUT: layout})
+        return layout.split(out)
+
+    def _keywords(self, kwargs: dict[str, Any]) -> None:
+        """Keyword arguments are parameters: a Tensor among them is passed as its value."""
         for k, v in kwargs.items():
             if isinstance(v, Tensor):
-                if v.requires_grad and track:
+                if v.requires_grad and enabled():
                     raise TypeError(f"{self.op.name}: keyword argument {k!r} is a Tensor that "
                                     "requires grad; keywords are not differentiated: pass it "
                                     "positionally")
                 kwargs[k] = v.value
+
+    def _plan(self, args: tuple, types: tuple[type, ...]) -> tuple | None:
+        """``(op, array positions, static positions, Tensor positions with no rule)`` for
+        arguments of these types, or None when none is a Tensor."""
         if not any(isinstance(x, Tensor) for x in args):
-            return self.fun(*args, **kwargs)
-        positions, statics = [], []
-        for a, x in enumerate(args):
-            if track and isinstance(x, Tensor) and x.requires_grad and _state(self, a) == "none":
-                raise NotImplementedError(
-                    f"VJP of {self.op.name} wrt argnum {a} not defined: give one with "
-                    f"defvjp({self.__name__}, ..., argnums=(..., {a}, ...)), or pass a constant")
-            if isinstance(x, _ARRAYS):
-                positions.append(a)
-            else:
-                statics.append((a, x))
-        key = (len(args), tuple(positions))
-        op = self._bound.get(key) or self._bind(*key)
-        layout = _Layout()
-        params = dict(kwargs, **{_OUT: layout})
-        if statics:
-            params[_STATIC] = tuple(statics)
-        out = apply(op, *[args[a] for a in positions], **params)
-        return layout.split(out) if layout.kind else out
+            plan = None
+        else:
+            positions = tuple(a for a, x in enumerate(args) if isinstance(x, _ARRAYS))
+            statics = tuple(a for a in range(len(args)) if a not in positions)
+            undeclared = tuple(a for a, x in enumerate(args)
+                               if isinstance(x, Tensor) and _state(self, a) == "none")
+            key = (len(args), positions)
+            op = self._bound.get(key) or self._bind(*key)
+            plan = (op, positions, statics, undeclared)
+        self._plans[types] = plan
+        return plan
 
     def _bind(self, n: int, positions: tuple[int, ...]) -> Op:
         """The record for a call with these array positions: a rule for each traced one."""
@@ -88,6 +118,7 @@ class Primitive:
 
     def _changed(self) -> None:
         self._bound.clear()
+        self._plans.clear()
         self.op = _publish(self, self.op.name, self.op.nargs)
 
     def call_parts(self, xs: tuple[Any, ...], params: dict[str, Any]) -> tuple:
@@ -105,35 +136,21 @@ class Primitive:
         return f"primitive({self.op.name!r})"
 
 
-@dataclasses.dataclass
-class _Layout:
-    """How a tuple or list result was packed into one array: its type and pieces' shapes."""
+def _forward(prim: Primitive) -> Callable[..., Any]:
+    fun = prim.fun
 
-    kind: type | None = None
-    shapes: list[tuple[int, ...]] = dataclasses.field(default_factory=list)
-
-    def pack(self, out: Any) -> Any:
+    def fwd(*xs: Any, _out_layout: _Layout | None = None, _static_args: tuple = (),
+            **kwargs: Any) -> Any:
+        if _static_args:
+            xs = prim.call_parts(xs, {_STATIC: _static_args})[0]
+        out = fun(*xs, **kwargs)
         if not isinstance(out, (tuple, list)):
             return out
-        self.kind, self.shapes = type(out), [np.shape(o) for o in out]
-        return np.concatenate([np.ravel(o) for o in out]) if out else np.zeros(0)
-
-    def split(self, packed: Any) -> Any:
-        """The pieces again, taken from ``packed`` with index and reshape ops (differentiable)."""
-        if not self.kind:
-            return packed
-        pieces, start = [], 0
-        for shape in self.shapes:
-            size = int(np.prod(shape))
-            pieces.append(np.reshape(packed[start:start + size], shape))
-            start += size
-        return self.kind(*pieces) if hasattr(self.kind, "_fields") else self.kind(pieces)
-
-
-def _forward(prim: Primitive) -> Callable[..., Any]:
-    def fwd(*xs: Any, **params: Any) -> Any:
-        args, kwargs, layout = prim.call_parts(xs, params)
-        return (layout or _Layout()).pack(prim.fun(*args, **kwargs))
+        prim._tuples = True
+        layout = _out_layout or _Layout()
+        packed = layout.pack(out)
+        _packed.set((packed, layout))  # for the call that is running this forward
+        return packed
 
     return fwd
 
@@ -143,10 +160,11 @@ def _rule(prim: Primitive, argnum: int) -> Callable[..., Any]:
 
     def rule(g: Any, out: Any, *xs: Any, **params: Any) -> Any:
         args, kwargs, layout = prim.call_parts(xs, params)
-        if layout is None:  # a call from verify: the result's layout is found again
+        if layout is None:  # an array result, or a call from verify
             layout = _Layout()
-            layout.pack(prim.fun(*[a.value if isinstance(a, Tensor) else a for a in args],
-                                 **kwargs))
+            if prim._tuples:  # the result may be a tuple: its layout is found again
+                layout.pack(prim.fun(*[a.value if isinstance(a, Tensor) else a for a in args],
+                                     **kwargs))
         return _maker(prim, argnum)(layout.split(out), *args, **kwargs)(layout.split(g))
 
     rule.__name__ = f"vjp_{prim.__name__}_{argnum}"
