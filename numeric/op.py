@@ -211,7 +211,10 @@ def register(op: Op, *, replace: bool = False) -> Op:
     before = _REGISTRY.get(op.name)
     _REGISTRY[op.name] = op
     hook = _ENGINE.get("registered")
-    if hook is not None:
+    # A record with no NumPy call forms or methods, replacing none that had any, leaves the
+    # dispatch tables as they are: a primitive re-declared by defvjp rebuilds nothing.
+    if hook is not None and (op.numpy or op.methods or before is not None and (
+            before.numpy or before.methods)):
         try:
             hook(op)  # derives dispatch and methods; refuses a record that cannot have them
         except Exception:
@@ -228,7 +231,7 @@ def unregister(name: str) -> Op:
     op = get_op(name)
     del _REGISTRY[name]
     hook = _ENGINE.get("registered")
-    if hook is not None:
+    if hook is not None and (op.numpy or op.methods):
         hook(op)
     return op
 
