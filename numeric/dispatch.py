@@ -12,6 +12,7 @@ argument (``numeric.logsumexp(ndarray)``) returns plain values too.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -62,12 +63,14 @@ _FUNCTIONS: dict[Any, tuple[Op, Any]] = {}
 _METHODS: dict[str, Any] = {}  # the Tensor methods this module added (name -> function)
 
 
-def call(op: Op, binder: Any, args: tuple, kwargs: dict, where: str = "") -> Any:
+def call(op: Op, binder: Any, args: tuple, kwargs: dict, where: str = "",
+         traced: bool = False) -> Any:
     """Bind a NumPy-style call with ``binder`` and apply ``op`` to the bound inputs.
 
     With no Tensor among the arguments the result is plain (ndarrays, as NumPy's functions and
     autograd's give): ``numeric.logsumexp(ndarray)`` is an ndarray, a Tensor argument gives a
-    Tensor."""
+    Tensor. ``traced``: the caller knows a Tensor is among them (NumPy's dispatch, a method),
+    so the search for one is skipped on the notebook's hot path."""
     try:
         bound = binder(*args, **kwargs)
     except TypeError as e:
@@ -81,7 +84,7 @@ def call(op: Op, binder: Any, args: tuple, kwargs: dict, where: str = "") -> Any
                             f"differentiated): pass {k}.value, or compute it with ops")
     out = apply(op, *inputs, **params)
     out = bound[2](out) if len(bound) > 2 else out
-    if any(isinstance(v, Tensor) for v in inputs) or _holds_tensor((args, kwargs)):
+    if traced or any(isinstance(v, Tensor) for v in inputs) or _holds_tensor((args, kwargs)):
         return out
     return _plain(out)  # no Tensor argument: plain values, as NumPy's own functions give
 
@@ -100,7 +103,8 @@ def _array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: 
         if entry[1] is bind_inputs:  # the usual ufunc record: its inputs are the call's
             return apply(entry[0], *inputs)
         # a gufunc record with its own binder (np.vecdot's axis=) takes keywords through it
-        return call(entry[0], entry[1], inputs, kwargs, f"numpy.{ufunc.__name__} on Tensor")
+        return call(entry[0], entry[1], inputs, kwargs, f"numpy.{ufunc.__name__} on Tensor",
+                    True)
     raise TypeError(f"numpy.{ufunc.__name__} is not supported on Tensor: "
                     "register an Op for it (numeric.register)")
 
@@ -111,7 +115,7 @@ def _array_function(self: Tensor, func: Any, types: Any, args: tuple, kwargs: di
     if form is not None and form(args, kwargs):
         entry = None
     if entry is not None:
-        return call(entry[0], entry[1], args, kwargs, f"{_numpy_name(func)} on Tensor")
+        return call(entry[0], entry[1], args, kwargs, f"{_numpy_name(func)} on Tensor", True)
     if func in _CONSTANT_FUNCTIONS or form is not None:
         _refuse_tracked_values(func, args, kwargs)
         return func(*_values(args), **{k: _values(v) for k, v in kwargs.items()})
@@ -123,7 +127,7 @@ def _method(op: Op, name: str, binder: Any) -> Any:
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
         if binder is bind_inputs and not kwargs:  # t.tanh(), t.maximum(y): inputs only, fast
             return apply(op, self, *args)
-        return call(op, binder, (self, *args), kwargs, f"Tensor.{name}")
+        return call(op, binder, (self, *args), kwargs, f"Tensor.{name}", True)
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"The op {op.name!r}: {op.doc}" if op.doc else f"The op {op.name!r}."
@@ -160,6 +164,7 @@ def _rebuild(_: Op | None = None) -> None:
         setattr(Tensor, name, method)
 
 
+@functools.cache  # read on every NumPy call on a Tensor (its error context)
 def _numpy_name(func: Any) -> str:
     module = getattr(func, "__module__", None) or "numpy"
     module = "numpy" if module.startswith("numpy._core") or module == "numpy" else module
