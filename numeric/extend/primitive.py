@@ -159,6 +159,8 @@ def _rule(prim: Primitive, argnum: int) -> Callable[..., Any]:
     """The raw VJP rule of one argument: autograd's maker called at the recorded call."""
 
     def rule(g: Any, out: Any, *xs: Any, **params: Any) -> Any:
+        if not params and not prim._tuples:  # the usual call: arrays in, an array out
+            return _maker(prim, argnum)(out, *xs)(g)
         args, kwargs, layout = prim.call_parts(xs, params)
         if layout is None:  # an array result, or a call from verify
             layout = _Layout()
