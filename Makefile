@@ -19,6 +19,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_programs.py
 	$(BIN)/python benchmarks/bench_jvp.py
+	$(BIN)/python benchmarks/bench_extend.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check derive numeric verify tests benchmarks
