@@ -148,6 +148,8 @@ def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False,
     total = np.sum(terms, axis=axis, keepdims=True)
     sign = np.sign(total.value if isinstance(total, Tensor) else total)
     out = np.log(np.abs(total)) + top
+    if not return_sign:  # SciPy: the log of a negative sum is nan
+        out = np.where(sign < 0, np.nan, out)
     if not keepdims:
         squeeze = tuple(range(np.ndim(out))) if axis is None else axis
         out = np.squeeze(out, axis=squeeze)

@@ -207,3 +207,20 @@ def test_xlogy_keeps_its_mixed_second_derivative_on_the_line_x_zero():
         y_then_x = grad(lambda x, f=f, y=y: grad(lambda y: f(x, y))(y))(0.0)
         x_then_y = grad(lambda y, f=f: grad(lambda x: f(x, y))(0.0))(y)
         np.testing.assert_allclose([y_then_x, x_then_y], [want, want], rtol=1e-12)
+
+
+def test_logsumexp_of_a_negative_weighted_sum_is_nan_as_in_scipy():
+    # with b < 0 the sum may be negative: without return_sign SciPy returns nan there, not
+    # log |sum| (which would be a silently wrong, finite number)
+    scipy_special = pytest.importorskip("scipy.special")
+    a, b = np.array([[0.0, 1.0], [2.0, 0.5]]), np.array([[1.0, 2.0], [-3.0, 1.0]])
+    with np.errstate(invalid="ignore"):
+        want = scipy_special.logsumexp(a, axis=1, b=b)
+        got = S.logsumexp(a, axis=1, b=b)
+        tensor = S.logsumexp(numeric.Tensor(a), axis=1, b=b)
+    assert np.isnan(want[1]) and np.isfinite(want[0])
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    np.testing.assert_allclose(tensor.value, want, rtol=1e-12)
+    out, sign = S.logsumexp(a, axis=1, b=b, return_sign=True)  # the sign form keeps |sum|
+    np.testing.assert_allclose(out, scipy_special.logsumexp(a, axis=1, b=b, return_sign=True)[0])
+    assert sign[1] == -1
