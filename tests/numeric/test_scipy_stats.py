@@ -185,3 +185,53 @@ def test_multivariate_normal_batch_and_scalar_cov_match_scipy():
     got = S.multivariate_normal.logpdf(numeric.Tensor(x), mean, cov)
     np.testing.assert_allclose(got.value, scipy_stats.multivariate_normal.logpdf(x, mean, cov),
                                rtol=1e-12)
+
+
+# Outside the support SciPy returns -inf (logpdf) and 0 or 1 (cdf); the formulas alone give
+# nan there (log of a negative), which a sum of log-likelihoods would carry silently.
+OUTSIDE = [
+    ("gamma", "logpdf", (np.array([-1.0, 0.5, 2.0]), 2.0, 0.0, 1.5)),
+    ("gamma", "cdf", (np.array([-1.0, 0.5, 2.0]), 2.0, 0.0, 1.5)),
+    ("chi2", "logpdf", (np.array([-1.0, 0.5, 2.0]), 3.0)),
+    ("chi2", "cdf", (np.array([-1.0, 0.5, 2.0]), 3.0)),
+    ("beta", "logpdf", (np.array([-0.5, 0.3, 1.5]), 2.0, 3.0)),
+    ("beta", "cdf", (np.array([-0.5, 0.3, 1.5]), 2.0, 3.0)),
+    ("beta", "logpdf", (np.array([0.05, 0.3, 1.4]), 2.0, 3.0, 0.1, 1.2)),
+]
+
+
+@pytest.mark.parametrize("dist, fn, args", OUTSIDE, ids=[f"{d}.{f}" for d, f, _ in OUTSIDE])
+def test_values_outside_the_support_match_scipy_with_finite_gradients(dist, fn, args):
+    want = getattr(getattr(scipy_stats, dist), fn)(*args)
+    got = getattr(getattr(S, dist), fn)(*args)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    # the gradient in x and in the shape is finite everywhere, 0 outside the support
+    gx = grad(lambda x: np.sum(getattr(getattr(S, dist), fn)(x, *args[1:])))(args[0])
+    assert np.all(np.isfinite(gx)) and gx[0] == 0
+    if fn == "logpdf":
+        ga = grad(lambda a: np.sum(getattr(getattr(S, dist), fn)(args[0], a, *args[2:])))(args[1])
+        assert np.isfinite(ga)
+
+
+def test_lists_are_taken_as_arrays_as_scipy_takes_them():
+    x = [0.3, 1.2]
+    for dist, fn, rest in [("norm", "logpdf", ()), ("norm", "cdf", (0.5, 2.0)),
+                           ("t", "logpdf", (3.0,)), ("t", "cdf", (3.0,)),
+                           ("gamma", "logpdf", (2.0,)), ("expon", "cdf", ())]:
+        want = getattr(getattr(scipy_stats, dist), fn)(x, *rest)
+        np.testing.assert_allclose(getattr(getattr(S, dist), fn)(x, *rest), want, rtol=1e-12)
+
+
+def test_multivariate_normal_takes_scipy_s_one_dimensional_and_diagonal_forms():
+    mvn, ref = S.multivariate_normal, scipy_stats.multivariate_normal
+    # points of dimension 1: a scalar x, or a vector of such points
+    np.testing.assert_allclose(mvn.logpdf(0.5, 0.1, 2.0), ref.logpdf(0.5, 0.1, 2.0), rtol=1e-12)
+    np.testing.assert_allclose(mvn.logpdf(np.array([0.5, -0.2]), 0.1, 2.0),
+                               ref.logpdf(np.array([0.5, -0.2]), 0.1, 2.0), rtol=1e-12)
+    # a vector cov is its diagonal; the gradient in it is the diagonal's
+    x, diag = np.array([[0.3, -0.1, 1.0], [0.2, 0.4, -0.5]]), np.array([1.0, 2.0, 0.5])
+    np.testing.assert_allclose(mvn.logpdf(x, np.zeros(3), diag),
+                               ref.logpdf(x, np.zeros(3), diag), rtol=1e-12)
+    g = grad(lambda c: np.sum(mvn.logpdf(x, None, c)))(diag)
+    np.testing.assert_allclose(g, np.sum(0.5 * (x ** 2 / diag ** 2 - 1 / diag), axis=0),
+                               rtol=1e-12)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from numeric.scipy._common import value
+from numeric.tensor import Tensor
 
 __all__ = ["standardize", "positive"]
 
@@ -22,6 +23,8 @@ def positive(name: str, what: str, v: Any) -> None:
 
 def standardize(name: str, x: Any, loc: Any, scale: Any) -> tuple[Any, Any]:
     """``z = (x - loc) / scale`` and ``log scale``; a scale <= 0 is an error naming the value
-    (SciPy returns nan there, which a gradient would carry silently)."""
+    (SciPy returns nan there, which a gradient would carry silently). Lists are taken as arrays,
+as SciPy takes them."""
     positive(name, "scale", scale)
+    x, loc, scale = (v if isinstance(v, Tensor) else np.asarray(v) for v in (x, loc, scale))
     return (x - loc) / scale, np.log(scale)
