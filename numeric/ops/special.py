@@ -239,14 +239,14 @@ register(Op("i1", lambda x: _sc("i1", x), (
     doc="out = I₁(x)"))
 register(Op("iv", lambda x, v=2: _sc("iv", v, x, like=x), (
     lambda g, out, x, v=2: g * (_f("iv", x, v=v - 1) + _f("iv", x, v=v + 1)) / 2,),
-    domain=(Domain(-3.0, 3.0),), bind=lambda v, z: ((z,), {"v": _order(v, "iv", "v")}),
+    domain=(Domain(-3.0, 3.0),), bind=lambda v, z: ((z,), {"v": _order(v, "iv", "v", real=True)}),
     cases=ORDER + (_case((3,), v=0, label="v = 0"),),
     sym=lambda x, v=2: _sym(lambda u: _sp().besseli(v, u), x),
-    doc="out = I_v(x), integer order v (a constant; called iv(v, x))"))
+    doc="out = I_v(x), real order v (a constant; called iv(v, x))"))
 register(Op("ive", lambda x, v=1: _sc("ive", v, x, like=x), (
     lambda g, out, x, v=1: g * ((_f("ive", x, v=v - 1) + _f("ive", x, v=v + 1)) / 2
                                 - np.sign(x) * out),),
-    domain=(Domain(0.2, 3.0),), bind=lambda v, z: ((z,), {"v": _order(v, "ive", "v")}),
+    domain=(Domain(0.2, 3.0),), bind=lambda v, z: ((z,), {"v": _order(v, "ive", "v", real=True)}),
     cases=ORDER + (_case((3,), v=0, label="v = 0"),),
     sym=lambda x, v=1: _sym(lambda u: _sp().besseli(v, u) * _sp().exp(-_sp().Abs(u)), x),
     doc="out = I_v(x) e^-|x|, exponentially scaled (v a constant; called ive(v, x))"))
@@ -329,12 +329,15 @@ def _c(x, value, exact):
     return value
 
 
-def _order(n, op, name):
-    """An order argument as a constant parameter: an int, or an array of ints."""
+def _order(n, op, name, real=False):
+    """An order argument as a constant parameter: an int, or an array of ints (``real``: a
+    real order, as SciPy's iv and ive take, is kept as a float)."""
     if isinstance(n, Tensor):
         raise TypeError(f"{op}: the order {name} is a Tensor; it is a constant, not "
                         f"differentiated: pass {name}.value")
     a = np.asarray(n)
+    if real and a.dtype.kind == "f" and not np.all(a == np.round(a)):
+        return float(a) if a.ndim == 0 else a
     if a.dtype.kind not in "iu" and not (a.dtype.kind == "f" and np.all(a == np.round(a))):
         raise TypeError(f"{op}: the order {name} must be an integer (or an array of integers), "
                         f"got {n!r}")

@@ -224,3 +224,22 @@ def test_logsumexp_of_a_negative_weighted_sum_is_nan_as_in_scipy():
     out, sign = S.logsumexp(a, axis=1, b=b, return_sign=True)  # the sign form keeps |sum|
     np.testing.assert_allclose(out, scipy_special.logsumexp(a, axis=1, b=b, return_sign=True)[0])
     assert sign[1] == -1
+
+
+@pytest.mark.parametrize("name", ["iv", "ive"])
+def test_modified_bessel_takes_a_real_order_as_scipy_and_autograd_do(name):
+    scipy_special = pytest.importorskip("scipy.special")
+    x, v = np.array([0.5, 1.5, 3.0]), 1.5
+    np.testing.assert_allclose(getattr(S, name)(v, x), getattr(scipy_special, name)(v, x),
+                               rtol=1e-13)
+    # I_v' = (I_(v-1) + I_(v+1))/2 holds for any real v (ive adds -ive for x > 0)
+    want = (getattr(scipy_special, name)(v - 1, x) + getattr(scipy_special, name)(v + 1, x)) / 2
+    if name == "ive":
+        want = want - scipy_special.ive(v, x)
+    got = grad(lambda z: np.sum(getattr(S, name)(v, z)))(x)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    orders = np.array([0.5, 2.5, 1.0])
+    np.testing.assert_allclose(getattr(S, name)(orders, x),
+                               getattr(scipy_special, name)(orders, x), rtol=1e-13)
+    with pytest.raises(TypeError, match="integer"):
+        S.jn(1.5, x)  # jn's order stays an integer, as its name says
