@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from numeric.scipy._common import value
-from numeric.tensor import Tensor
 
 __all__ = ["standardize", "positive"]
 
@@ -26,5 +25,6 @@ def standardize(name: str, x: Any, loc: Any, scale: Any) -> tuple[Any, Any]:
     (SciPy returns nan there, which a gradient would carry silently). Lists are taken as arrays,
 as SciPy takes them."""
     positive(name, "scale", scale)
-    x, loc, scale = (v if isinstance(v, Tensor) else np.asarray(v) for v in (x, loc, scale))
+    x, loc, scale = (np.asarray(v) if isinstance(v, (list, tuple)) else v
+                     for v in (x, loc, scale))
     return (x - loc) / scale, np.log(scale)
