@@ -235,3 +235,16 @@ def test_multivariate_normal_takes_scipy_s_one_dimensional_and_diagonal_forms():
     g = grad(lambda c: np.sum(mvn.logpdf(x, None, c)))(diag)
     np.testing.assert_allclose(g, np.sum(0.5 * (x ** 2 / diag ** 2 - 1 / diag), axis=0),
                                rtol=1e-12)
+
+
+def test_multivariate_normal_finds_the_dimension_from_mean_or_cov_as_scipy_does():
+    mvn, ref = S.multivariate_normal, scipy_stats.multivariate_normal
+    x = np.array([0.1, 0.2, -0.4])
+    # no mean and a scalar (default) cov: dimension 1, so x is three points, not one point
+    np.testing.assert_allclose(mvn.logpdf(x), ref.logpdf(x), rtol=1e-12)
+    np.testing.assert_allclose(mvn.logpdf(x, cov=2.0), ref.logpdf(x, cov=2.0), rtol=1e-12)
+    # no mean: the dimension is cov's (entropy has no x to take it from)
+    cov = np.array([[2.0, 0.3], [0.3, 1.0]])
+    np.testing.assert_allclose(mvn.entropy(cov=cov), ref.entropy(cov=cov), rtol=1e-12)
+    np.testing.assert_allclose(grad(lambda c: mvn.entropy(cov=c))(cov),
+                               0.5 * np.linalg.inv(cov), rtol=1e-12)

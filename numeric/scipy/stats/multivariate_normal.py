@@ -45,14 +45,24 @@ def _logdet(cov: Any) -> Any:
     return np.linalg.slogdet(cov)[1]
 
 
+def _dimension(x: Any, mean: Any, c: Any) -> int:
+    """The points' dimension as SciPy finds it: from mean, else from cov (a scalar cov: 1, so
+    a vector x is that many points of dimension 1); points (..., d) with a scalar cov, which
+    SciPy refuses, have dimension d."""
+    if mean is not None:
+        return np.shape(value(mean))[-1] if np.ndim(value(mean)) else 1
+    if c.ndim:
+        return c.shape[0]
+    return np.shape(value(x))[-1] if x is not None and np.ndim(value(x)) >= 2 else 1
+
+
 def _checked(name: str, x: Any, mean: Any, cov: Any, allow_singular: bool) -> tuple[Any, int]:
     if allow_singular:
         raise TypeError(f"multivariate_normal.{name}: allow_singular=True is not supported (the "
                         "density is not differentiable with respect to a singular covariance; "
                         "autograd refuses it too)")
     c = np.asarray(value(cov))
-    ref = value(mean) if mean is not None else value(x)
-    d = np.shape(ref)[-1] if np.ndim(ref) else 1
+    d = _dimension(x, mean, c)
     if c.ndim == 0:
         cov = cov * np.eye(d)
         c = c * np.eye(d)
