@@ -121,9 +121,7 @@ register(Op("betainc", lambda a, b, x: _sc("betainc", a, b, x), (
 # central differences see.
 register(Op("stdtr", lambda df, t: _stdtr(df, t), (
     None,
-    lambda g, out, df, t: g * np.exp(_f("gammaln", (df + 1) / 2) - _f("gammaln", df / 2)
-                                     - (df + 1) / 2 * np.log1p(t * t / df))
-                          / np.sqrt(df * _c(t, math.pi, "pi"))),
+    lambda g, out, df, t: g * _t_density(df, t)),
     domain=(Domain(1.0, 6.0), REALS),
     sym=lambda df, t: _sym(_stdtr_sym, df, t),
     doc="out = the CDF of Student's t with df degrees of freedom at t (grad in t only)"))
@@ -262,6 +260,16 @@ def _stdtr_sym(df, t):
         * sp.hyper((half, (df + 1) / 2), (sp.Rational(3, 2),), -t * t / df)
 
 
+def _t_density(df, t):
+    """Student's t density, its constant written -ln B(1/2, df/2) - ln(df)/2: the form
+    ln Γ((df+1)/2) - ln Γ(df/2) cancels catastrophically for large df (all digits by 1e15).
+    df is capped where the density is the normal one to every digit (df = inf included)."""
+    if _dtype(df).kind != "O":
+        df = np.minimum(df, 1e300 if _dtype(df) == np.float64 else 1e30)
+    return np.exp(-_f("betaln", _c(t, 0.5, "1/2"), df / 2) - np.log(df) / 2
+                  - (df + 1) / 2 * np.log1p(t * t / df))
+
+
 def _stdtr(df, t):
     """The t CDF from incomplete beta functions, accurate near 0 and in both tails:
     1/2 ± I(t²/(df+t²); 1/2, df/2)/2 where t² < df, else the tail I(df/(df+t²); df/2, 1/2)/2."""
@@ -272,6 +280,7 @@ def _stdtr(df, t):
         centre = 0.5 + 0.5 * np.sign(t) * betainc(0.5, df / 2, tt / (df + tt))
         tail = 0.5 * betainc(df / 2, 0.5, df / (df + tt))
     out = np.where(tt < df, centre, np.where(t < 0, tail, 1 - tail))
+    out = np.where(np.isinf(df), _scipy().ndtr(t), out)  # the normal CDF (betainc gives 1/2)
     return out.astype(_dtype(df, t))[()]
 
 

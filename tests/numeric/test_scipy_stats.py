@@ -248,3 +248,18 @@ def test_multivariate_normal_finds_the_dimension_from_mean_or_cov_as_scipy_does(
     np.testing.assert_allclose(mvn.entropy(cov=cov), ref.entropy(cov=cov), rtol=1e-12)
     np.testing.assert_allclose(grad(lambda c: mvn.entropy(cov=c))(cov),
                                0.5 * np.linalg.inv(cov), rtol=1e-12)
+
+
+@pytest.mark.parametrize("df", [1e10, 1e15, 1e300, np.inf])
+def test_t_at_large_and_infinite_df_is_the_normal_limit_as_in_scipy(df):
+    # ln Γ((df+1)/2) - ln Γ(df/2) loses every digit by df = 1e15, and df = inf gave nan (logpdf)
+    # and 1/2 (cdf): silently wrong where SciPy gives the normal distribution's values
+    x = np.array([-2.0, -0.3, 0.5, 1.7])
+    np.testing.assert_allclose(S.t.logpdf(x, df), scipy_stats.t.logpdf(x, df), rtol=1e-12)
+    np.testing.assert_allclose(S.t.cdf(x, df), scipy_stats.t.cdf(x, df), rtol=1e-12)
+    np.testing.assert_allclose(grad(lambda v: np.sum(S.t.cdf(v, df)))(x),
+                               scipy_stats.t.pdf(x, df), rtol=1e-12)
+    np.testing.assert_allclose(grad(lambda v: np.sum(S.t.logpdf(v, df)))(x),
+                               -(df + 1) * x / (df + x * x) if np.isfinite(df) else -x,
+                               rtol=1e-12)
+    assert np.isfinite(grad(lambda d: np.sum(S.t.logpdf(x, d)))(df))
