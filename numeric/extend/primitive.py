@@ -77,7 +77,7 @@ class Primitive:
         if statics:
             params[_STATIC] = tuple(statics)
         out = apply(op, *[args[a] for a in positions], **params)
-        return layout.split(out) if layout.kind else out
+        return layout.split(out, restore=True) if layout.kind else out
 
     def _bind(self, n: int, positions: tuple[int, ...]) -> Op:
         """The record for a call with these array positions: a rule for each traced one."""
@@ -111,21 +111,28 @@ class _Layout:
 
     kind: type | None = None
     shapes: list[tuple[int, ...]] = dataclasses.field(default_factory=list)
+    dtypes: list[np.dtype] = dataclasses.field(default_factory=list)
 
     def pack(self, out: Any) -> Any:
         if not isinstance(out, (tuple, list)):
             return out
         self.kind, self.shapes = type(out), [np.shape(o) for o in out]
+        self.dtypes = [np.asarray(_value(o)).dtype for o in out]
         return np.concatenate([np.ravel(o) for o in out]) if out else np.zeros(0)
 
-    def split(self, packed: Any) -> Any:
-        """The pieces again, taken from ``packed`` with index and reshape ops (differentiable)."""
+    def split(self, packed: Any, restore: bool = False) -> Any:
+        """The pieces again, taken from ``packed`` with index and reshape ops (differentiable);
+        ``restore``: integer and boolean pieces (indices, flags: no gradient) as the plain
+        arrays of their own dtype that the function returned, not floats of the packing."""
         if not self.kind:
             return packed
         pieces, start = [], 0
-        for shape in self.shapes:
+        for i, shape in enumerate(self.shapes):
             size = int(np.prod(shape))
-            pieces.append(np.reshape(packed[start:start + size], shape))
+            piece = np.reshape(packed[start:start + size], shape)
+            if restore and self.dtypes and self.dtypes[i].kind in "biu":
+                piece = np.asarray(_value(piece)).astype(self.dtypes[i])[()]
+            pieces.append(piece)
             start += size
         return self.kind(*pieces) if hasattr(self.kind, "_fields") else self.kind(pieces)
 
