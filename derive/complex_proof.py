@@ -210,8 +210,10 @@ def _spot(say: Any, diffs: list[Any], case: Case, op: Op, points: int, seed: int
             at.append(mpmath.mpf(round(lo * 1000) + int(rng.integers(1, 1000)) * round(
                 (hi - lo) * 1000) // 1000) / 1000)
         with mpmath.workdps(40):
-            worst = float(max(abs(mpmath.mpc(v)) for v in evaluate(*at)))
-        if worst > 1e-30:
+            sizes = [float(abs(mpmath.mpc(v))) for v in evaluate(*at)]
+        worst = max(sizes, default=0.0)
+        if worst > 1e-30 or not all(np.isfinite(sizes)):  # NaN compares False: not a 0
+            worst = next((e for e in sizes if not np.isfinite(e)), worst)
             return say("refuted", f"rule − (∂l/∂x − i ∂l/∂y) = {worst:.3g} at a rational point")
     return say("spot-checked", f"SymPy did not reduce the difference to 0; it is 0 to 40 digits "
                                f"at {points} random rational points")
