@@ -234,10 +234,27 @@ def _np_clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, **kw
 
 
 _PYSINC = np.frompyfunc(lambda v: sp.sin(sp.pi * v) / (sp.pi * v), 1, 1)
+
+
+def _part(take: Callable[[Any], Any], same: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """np.real / np.imag: NumPy's own on an object array are the array itself and zeros, so at
+    exact numbers (derive's constructed points: Gaussian rationals) a rule's np.real(g) did
+    nothing and np.imag(g) was 0; numbers get their exact parts. Entries with symbols keep
+    NumPy's (they are real symbols here: derive's complex proof runs x + I y apart)."""
+    def part(e: Any) -> Any:
+        e = sp.sympify(e)
+        return same(e) if e.free_symbols else take(sp.expand(e))
+
+    fn = np.frompyfunc(part, 1, 1)
+    return lambda val: fn(_exact(to_plain(val)))
+
+
 _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.where: _np_where,
     np.clip: _np_clip,
     np.sinc: lambda x: _PYSINC(_exact(to_plain(x))),
+    np.real: _part(sp.re, lambda e: e),
+    np.imag: _part(sp.im, lambda e: sp.Integer(0)),
     np.nansum: lambda a, *args, **kw: np.sum(as_sym(a), *args, **kw),  # symbols are never NaN
     np.nanmean: lambda a, *args, **kw: np.mean(as_sym(a), *args, **kw),
     np.linalg.inv: _stacked(lambda a: a.inv(), 1),

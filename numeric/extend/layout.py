@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from numeric.tensor import Tensor
+
 _packed: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
     "numeric_extend_packed", default=None)
 
@@ -19,25 +21,36 @@ _packed: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
 class _Layout:
     """How a tuple or list result was packed into one array: its type and pieces' shapes."""
 
-    __slots__ = ("kind", "shapes")
+    __slots__ = ("kind", "shapes", "dtypes")
 
-    def __init__(self) -> None:  # one per call: kept minimal (no dataclass machinery)
+    def __init__(self) -> None:  # kept minimal (no dataclass machinery)
         self.kind: type | None = None
         self.shapes: list[tuple[int, ...]] = []
+        self.dtypes: list[np.dtype] = []
 
     def pack(self, out: Any) -> Any:
         if not isinstance(out, (tuple, list)):
             return out
         self.kind, self.shapes = type(out), [np.shape(o) for o in out]
+        self.dtypes = [np.asarray(_value(o)).dtype for o in out]
         return np.concatenate([np.ravel(o) for o in out]) if out else np.zeros(0)
 
-    def split(self, packed: Any) -> Any:
-        """The pieces again, taken from ``packed`` with index and reshape ops (differentiable)."""
+    def split(self, packed: Any, restore: bool = False) -> Any:
+        """The pieces again, taken from ``packed`` with index and reshape ops (differentiable);
+        ``restore``: integer and boolean pieces (indices, flags: no gradient) as the plain
+        arrays of their own dtype that the function returned, not floats of the packing."""
         if not self.kind:
             return packed
         pieces, start = [], 0
-        for shape in self.shapes:
+        for i, shape in enumerate(self.shapes):
             size = int(np.prod(shape))
-            pieces.append(np.reshape(packed[start:start + size], shape))
+            piece = np.reshape(packed[start:start + size], shape)
+            if restore and self.dtypes and self.dtypes[i].kind in "biu":
+                piece = np.asarray(_value(piece)).astype(self.dtypes[i])[()]
+            pieces.append(piece)
             start += size
         return self.kind(*pieces) if hasattr(self.kind, "_fields") else self.kind(pieces)
+
+
+def _value(x: Any) -> Any:
+    return x.value if isinstance(x, Tensor) else x

@@ -81,7 +81,7 @@ class Primitive:
         if out._ctx is not None:  # the rules read the pieces' shapes from the saved parameters
             op, parents, xs, params = out._ctx
             out._ctx = (op, parents, xs, {**params, _OUT: layout})
-        return layout.split(out)
+        return layout.split(out, restore=True)
 
     def _keywords(self, kwargs: dict[str, Any]) -> None:
         """Keyword arguments are parameters: a Tensor among them is passed as its value."""

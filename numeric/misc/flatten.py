@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from numeric import structure
+from numeric.tensor import Tensor
 
 __all__ = ["flatten", "flatten_func"]
 
@@ -23,6 +24,8 @@ def flatten(value: Any) -> tuple[Any, Callable[[Any], Any]]:
     structure again (dict keys must be sortable, as in autograd)."""
     leaves, rebuild = structure.flatten(value, sort_keys=True)
     shapes = [np.shape(leaf) for leaf in leaves]
+    dtypes = [np.asarray(leaf.value if isinstance(leaf, Tensor) else leaf).dtype
+              for leaf in leaves]
     vector = np.concatenate([np.ravel(leaf) for leaf in leaves]) if leaves else np.zeros(0)
     size = sum(int(np.prod(s)) for s in shapes)
 
@@ -31,13 +34,20 @@ def flatten(value: Any) -> tuple[Any, Callable[[Any], Any]]:
             raise ValueError(f"unflatten: expected a vector of shape ({size},), got shape "
                              f"{np.shape(v)}")
         pieces, start = [], 0
-        for shape in shapes:
+        for shape, dtype in zip(shapes, dtypes):
             n = int(np.prod(shape))
-            pieces.append(np.reshape(v[start:start + n], shape))
+            piece = np.reshape(v[start:start + n], shape)
+            if dtype.kind == "f" and dtype != _dtype(piece):  # float32 leaves stay float32
+                piece = piece.astype(dtype)
+            pieces.append(piece)
             start += n
         return rebuild(pieces)
 
     return vector, unflatten
+
+
+def _dtype(x: Any) -> Any:
+    return np.asarray(x.value if isinstance(x, Tensor) else x).dtype
 
 
 def flatten_func(func: Callable[..., Any], example: Any) -> tuple[Callable[..., Any],

@@ -192,7 +192,9 @@ def _centered(x, axis):
 
 
 def _logsumexp(x, axis, keepdims):
-    m = np.max(x, axis=axis, keepdims=True)
+    # shift by the largest real part: a complex shift's imaginary part, added back outside the
+    # log, would leave the result off the principal branch by 2πk (NumPy's and SciPy's log Σ e^x)
+    m = np.max(np.real(x), axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
     s = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
     return s if keepdims else np.squeeze(s, axis=_axes(axis, np.ndim(x)))

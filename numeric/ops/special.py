@@ -121,9 +121,7 @@ register(Op("betainc", lambda a, b, x: _sc("betainc", a, b, x), (
 # central differences see.
 register(Op("stdtr", lambda df, t: _stdtr(df, t), (
     None,
-    lambda g, out, df, t: g * np.exp(_f("gammaln", (df + 1) / 2) - _f("gammaln", df / 2)
-                                     - (df + 1) / 2 * np.log1p(t * t / df))
-                          / np.sqrt(df * _c(t, math.pi, "pi"))),
+    lambda g, out, df, t: g * _t_density(df, t)),
     domain=(Domain(1.0, 6.0), REALS),
     sym=lambda df, t: _sym(_stdtr_sym, df, t),
     doc="out = the CDF of Student's t with df degrees of freedom at t (grad in t only)"))
@@ -239,14 +237,14 @@ register(Op("i1", lambda x: _sc("i1", x), (
     doc="out = I₁(x)"))
 register(Op("iv", lambda x, v=2: _sc("iv", v, x, like=x), (
     lambda g, out, x, v=2: g * (_f("iv", x, v=v - 1) + _f("iv", x, v=v + 1)) / 2,),
-    domain=(Domain(-3.0, 3.0),), bind=lambda v, z: ((z,), {"v": _order(v, "iv", "v")}),
+    domain=(Domain(-3.0, 3.0),), bind=lambda v, z: ((z,), {"v": _order(v, "iv", "v", real=True)}),
     cases=ORDER + (_case((3,), v=0, label="v = 0"),),
     sym=lambda x, v=2: _sym(lambda u: _sp().besseli(v, u), x),
-    doc="out = I_v(x), integer order v (a constant; called iv(v, x))"))
+    doc="out = I_v(x), real order v (a constant; called iv(v, x))"))
 register(Op("ive", lambda x, v=1: _sc("ive", v, x, like=x), (
     lambda g, out, x, v=1: g * ((_f("ive", x, v=v - 1) + _f("ive", x, v=v + 1)) / 2
                                 - np.sign(x) * out),),
-    domain=(Domain(0.2, 3.0),), bind=lambda v, z: ((z,), {"v": _order(v, "ive", "v")}),
+    domain=(Domain(0.2, 3.0),), bind=lambda v, z: ((z,), {"v": _order(v, "ive", "v", real=True)}),
     cases=ORDER + (_case((3,), v=0, label="v = 0"),),
     sym=lambda x, v=1: _sym(lambda u: _sp().besseli(v, u) * _sp().exp(-_sp().Abs(u)), x),
     doc="out = I_v(x) e^-|x|, exponentially scaled (v a constant; called ive(v, x))"))
@@ -262,6 +260,16 @@ def _stdtr_sym(df, t):
         * sp.hyper((half, (df + 1) / 2), (sp.Rational(3, 2),), -t * t / df)
 
 
+def _t_density(df, t):
+    """Student's t density, its constant written -ln B(1/2, df/2) - ln(df)/2: the form
+    ln Γ((df+1)/2) - ln Γ(df/2) cancels catastrophically for large df (all digits by 1e15).
+    df is capped where the density is the normal one to every digit (df = inf included)."""
+    if _dtype(df).kind != "O":
+        df = np.minimum(df, 1e300 if _dtype(df) == np.float64 else 1e30)
+    return np.exp(-_f("betaln", _c(t, 0.5, "1/2"), df / 2) - np.log(df) / 2
+                  - (df + 1) / 2 * np.log1p(t * t / df))
+
+
 def _stdtr(df, t):
     """The t CDF from incomplete beta functions, accurate near 0 and in both tails:
     1/2 ± I(t²/(df+t²); 1/2, df/2)/2 where t² < df, else the tail I(df/(df+t²); df/2, 1/2)/2."""
@@ -272,6 +280,7 @@ def _stdtr(df, t):
         centre = 0.5 + 0.5 * np.sign(t) * betainc(0.5, df / 2, tt / (df + tt))
         tail = 0.5 * betainc(df / 2, 0.5, df / (df + tt))
     out = np.where(tt < df, centre, np.where(t < 0, tail, 1 - tail))
+    out = np.where(np.isinf(df), _scipy().ndtr(t), out)  # the normal CDF (betainc gives 1/2)
     return out.astype(_dtype(df, t))[()]
 
 
@@ -329,12 +338,15 @@ def _c(x, value, exact):
     return value
 
 
-def _order(n, op, name):
-    """An order argument as a constant parameter: an int, or an array of ints."""
+def _order(n, op, name, real=False):
+    """An order argument as a constant parameter: an int, or an array of ints (``real``: a
+    real order, as SciPy's iv and ive take, is kept as a float)."""
     if isinstance(n, Tensor):
         raise TypeError(f"{op}: the order {name} is a Tensor; it is a constant, not "
                         f"differentiated: pass {name}.value")
     a = np.asarray(n)
+    if real and a.dtype.kind == "f" and not np.all(a == np.round(a)):
+        return float(a) if a.ndim == 0 else a
     if a.dtype.kind not in "iu" and not (a.dtype.kind == "f" and np.all(a == np.round(a))):
         raise TypeError(f"{op}: the order {name} must be an integer (or an array of integers), "
                         f"got {n!r}")

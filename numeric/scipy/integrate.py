@@ -97,6 +97,13 @@ def _adjoint(func, constants, kwargs, g, yt, y0, t, theta):
     """(ȳ₀, t̄, θ̄...) for out = odeint(...) and its cotangent g, in engine ops."""
     from numeric import make_vjp
 
+    def rhs(y, s, *params):
+        """func's y' as one vector (SciPy's odeint takes a list of numbers too)."""
+        dy = func(y, s, *params)
+        if isinstance(dy, (list, tuple)):
+            return np.concatenate([np.ravel(v) for v in dy])
+        return np.ravel(dy)
+
     n, d = np.shape(yt)
     sizes = [int(np.size(th)) for th in theta]
     shapes = [np.shape(th) for th in theta]
@@ -113,11 +120,11 @@ def _adjoint(func, constants, kwargs, g, yt, y0, t, theta):
         """[f, −(∂f/∂y)ᵀ a, −(∂f/∂θ)ᵀ a] at (y, s) for the state [y, a, θ̄]."""
         y, a = state[:d], state[d:2 * d]
         if flat:
-            vjp_fn, dy = make_vjp(lambda y, f: func(y, s, *constants(unflatten(f))),
+            vjp_fn, dy = make_vjp(lambda y, f: rhs(y, s, *constants(unflatten(f))),
                                   (0, 1))(y, flat[0])
             ybar, fbar = vjp_fn(-a)
             return np.concatenate([np.ravel(dy), np.ravel(ybar), np.ravel(fbar)])
-        vjp_fn, dy = make_vjp(lambda y: func(y, s, *constants(())), 0)(y)
+        vjp_fn, dy = make_vjp(lambda y: rhs(y, s, *constants(())), 0)(y)
         return np.concatenate([np.ravel(dy), np.ravel(vjp_fn(-a))])
 
     params = constants(theta)
@@ -125,7 +132,7 @@ def _adjoint(func, constants, kwargs, g, yt, y0, t, theta):
     theta_bar = np.zeros(sum(sizes)) if theta else None
     t_bar = [None] * n
     for i in range(n - 1, 0, -1):
-        t_bar[i] = np.sum(g[i] * np.ravel(func(yt[i], t[i], *params)))
+        t_bar[i] = np.sum(g[i] * np.ravel(rhs(yt[i], t[i], *params)))
         state = np.concatenate([yt[i], a] + ([theta_bar] if theta else []))
         back = odeint(augmented, state, np.stack([t[i], t[i - 1]]),
                       (flat,) if theta else (), **kwargs)
@@ -133,7 +140,7 @@ def _adjoint(func, constants, kwargs, g, yt, y0, t, theta):
         theta_bar = back[1, 2 * d:] if theta else None
         a = a + g[i - 1]
     a_before = a - g[0]
-    t_bar[0] = -np.sum(a_before * np.ravel(func(np.reshape(y0, (d,)), t[0], *params)))
+    t_bar[0] = -np.sum(a_before * np.ravel(rhs(np.reshape(y0, (d,)), t[0], *params)))
     grads = [np.reshape(a, np.shape(y0)), np.stack(t_bar)]
     return grads + (unflatten(theta_bar) if theta else [])
 

@@ -219,8 +219,9 @@ def qr(a: Any, overwrite_a: bool = False, lwork: Any = None, mode: str = "full",
     if pivoting or mode not in _QR_MODES:
         raise TypeError(f"qr: on Tensors mode must be 'full', 'economic' or 'r' and "
                         f"pivoting False, got mode={mode!r}, pivoting={pivoting!r}")
-    res = np.linalg.qr(a, mode=_QR_MODES[mode])
-    return (res,) if mode == "r" else tuple(res)
+    if mode == "r":  # SciPy's R is the complete one: (M, N), zero rows below a wide top
+        return (np.linalg.qr(a, mode="complete")[1],)
+    return tuple(np.linalg.qr(a, mode=_QR_MODES[mode]))
 
 
 def pinv(a: Any, *, atol: Any = None, rtol: Any = None, return_rank: bool = False,

@@ -142,12 +142,17 @@ def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False,
         return scipy.special.logsumexp(a, axis=axis, keepdims=keepdims)
     axis = tuple(axis) if isinstance(axis, list) else axis
     value = a.value if isinstance(a, Tensor) else np.asarray(a)
-    top = np.max(value, axis=axis, keepdims=True) if value.size else np.zeros(())
-    top = np.where(np.isfinite(top), top, 0.0)
+    top = np.max(np.real(value), axis=axis, keepdims=True) if value.size else np.zeros(())
+    top = np.where(np.isfinite(top), top, 0.0)  # real: a complex shift's phase is not undone
     terms = np.exp(a - top) if b is None else b * np.exp(a - top)
     total = np.sum(terms, axis=axis, keepdims=True)
     sign = np.sign(total.value if isinstance(total, Tensor) else total)
-    out = np.log(np.abs(total)) + top
+    # SciPy: the complex log of a complex total unless a sign is asked for (then log |total|);
+    # a negative real total without return_sign is nan
+    whole = np.iscomplexobj(total.value if isinstance(total, Tensor) else total)
+    out = (np.log(total) if whole and not return_sign else np.log(np.abs(total))) + top
+    if not return_sign and not whole:
+        out = np.where(sign < 0, np.nan, out)
     if not keepdims:
         squeeze = tuple(range(np.ndim(out))) if axis is None else axis
         out = np.squeeze(out, axis=squeeze)

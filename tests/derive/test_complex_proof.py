@@ -66,3 +66,32 @@ def test_a_forward_sympy_cannot_evaluate_on_complex_values_is_unavailable_not_a_
     op = dataclasses.replace(get_op("softmax"), name="softmax_shifted", sym=None)
     p = prove_complex(op, _case("softmax"))
     assert p.status == "unavailable" and "does not run faithfully" in p.detail, p
+
+
+def test_a_stored_proof_is_not_served_to_a_rule_that_computes_otherwise():
+    """Two rules from one factory share their bytecode (the proof key's part for the rule):
+    the right one's proof was served to the wrong one, from memory and from the store."""
+    def scaled(c):
+        return lambda g, out, x: g * out * c
+
+    op = get_op("exp")
+    right, wrong = (dataclasses.replace(op, vjp=(scaled(c),)) for c in (1.0, 2.0))
+    assert prove_complex(right, _case("exp")).status == "proved"
+    assert prove_complex(wrong, _case("exp")).status == "refuted"
+    assert prove_complex(right, _case("exp")).status == "proved"
+
+
+def test_a_nan_difference_at_a_spot_point_is_not_zero():
+    """max() over [0, nan] is 0 and nan > 1e-30 is False: either order was 'spot-checked'."""
+    import sympy as sp
+
+    from derive.complex_proof import ComplexProof, _spot
+
+    def say(status, detail):
+        return ComplexProof("exp", "2", status, detail)
+
+    x = sp.Symbol("x0_0", real=True)
+    for diffs in ([sp.Integer(0) * x, sp.nan + x], [sp.nan + x, sp.Integer(0) * x]):
+        assert _spot(say, diffs, _case("exp"), get_op("exp"), 2, 0).status == "refuted"
+    assert _spot(say, [x - x, 0 * x], _case("exp"), get_op("exp"), 2, 0).status == \
+        "spot-checked"

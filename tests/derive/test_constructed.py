@@ -233,3 +233,19 @@ def test_an_op_without_exact_points_keeps_the_full_symbolic_budget():
     proof = prove_rule("matmul", Case(((2, 3), (3, 2))), rule=numeric.get_op("matmul").vjp,
                        limits=limits)
     assert proof.status == "proved", proof
+
+
+def test_a_rule_dropping_the_imaginary_part_of_g_is_refuted_at_a_pair():
+    """np.real and np.imag on derive's object arrays were NumPy's own (the array itself, zeros):
+    at a constructed point with a conjugate pair, a rule taking np.real(g) ran as the right
+    rule and was spot-checked, though it drops Im w's cotangent on real matrices."""
+    from numeric.ops.eig import _eig_part, _eigvals_part
+
+    for name, part in (("eigvals", _eigvals_part), ("eig", _eig_part)):
+        op = numeric.get_op(name)
+        p = prove_rule(op, Case(((3, 3),)), rule=(lambda g, out, x, f=part: f(np.real(g), out,
+                                                                              x),), seed=0)
+        assert p.status == "refuted", p
+        x = np.array([[1.0, -2.0], [2.0, 1.0]])  # eigenvalues 1 ± 2i: what the rule misses
+        loss = lambda t: np.sum(np.imag(np.linalg.eigvals(t)) * np.array([1.0, 0.0]))  # noqa: E731
+        assert np.any(numeric.grad(loss)(x) != 0)

@@ -279,3 +279,21 @@ def test_notrace_primitive_sees_values_and_register_false_keeps_the_table():
     defvjp(offline, lambda ans, x: lambda g: 3 * g * x**2)
     assert set(numeric.all_ops()) == before and offline.op.name == "offline_cube"
     assert verify.check_op(offline.op, X).ok
+
+
+def test_integer_pieces_of_a_tuple_result_keep_their_dtype():
+    # a (values, indices) result is packed into one float array; the indices must come back
+    # as integers (as autograd and the plain call give them), usable as indices
+    @primitive
+    def top(x):
+        i = onp.argmax(x, axis=-1)
+        return onp.max(x, axis=-1), i, x > 0
+
+    defvjp(top, lambda ans, x: lambda g: g[0][..., None] * (x == ans[0][..., None]))
+    x = onp.array([[1.0, 5.0, -2.0], [3.0, 0.5, 4.0]])
+    value, index, positive = top(numeric.Tensor(x))
+    assert index.dtype == onp.argmax(x, axis=-1).dtype and positive.dtype == bool
+    onp.testing.assert_array_equal(x[onp.arange(2), index], value.value)
+    onp.testing.assert_array_equal(positive, x > 0)
+    g = numeric.grad(lambda x: np.sum(top(x)[0] * onp.array([1.0, 2.0])))(x)
+    onp.testing.assert_array_equal(g, [[0, 1, 0], [0, 0, 2]])

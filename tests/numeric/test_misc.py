@@ -129,3 +129,15 @@ def test_fixed_point_vjp_of_a_slow_contraction_matches_finite_differences():
     root = lambda a: fixed_point(damped, a, 1.0, lambda x, y: np.abs(x - y), 1e-13)  # noqa: E731
     a = onp.array(2.0)
     assert numeric.grad(root)(a) == pytest.approx(central_diff(root, a), rel=1e-6)
+
+
+def test_unflatten_gives_float32_leaves_back_as_float32():
+    # autograd's unflatten restores each leaf's dtype: an optimizer run on float32 parameters
+    # returns float32 parameters, and the cut is still differentiable
+    params = {"w": onp.float32([1.0, 2.0]), "b": onp.ones(2)}
+    vector, unflatten = flatten(params)
+    back = unflatten(vector)
+    assert back["w"].dtype == onp.float32 and back["b"].dtype == onp.float64
+    g = numeric.grad(lambda v: np.sum(unflatten(v)["w"] ** 2) + np.sum(unflatten(v)["b"]))(
+        vector)
+    onp.testing.assert_allclose(g, [1.0, 1.0, 2.0, 4.0])  # sorted keys: b, then w

@@ -138,3 +138,15 @@ def test_other_scipy_integrate_names_are_scipys_and_refuse_tensors():
     assert nsi.trapezoid([1.0, 2.0, 3.0]) == scipy.integrate.trapezoid([1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match=r"scipy\.integrate\.trapezoid is not supported"):
         nsi.trapezoid(Tensor(np.ones(3)))
+
+
+def test_a_func_returning_a_list_is_differentiated_as_scipy_integrates_it():
+    # SciPy's odeint takes y' as a list of numbers; the adjoint must too (it raised inside vjp)
+    y0, t = np.array([1.0, 2.0]), np.array([0.0, 0.6, 1.0])
+
+    def decay(y, s, k):
+        return [-k * y[0], -0.5 * y[1]]
+
+    g = numeric.grad(lambda k: nnp.sum(odeint(decay, y0, t, (k,), **TOL)))(0.7)
+    # only y_0 = e^(-k t) depends on k: d/dk Σ_t e^(-k t) = -Σ_t t e^(-k t)
+    np.testing.assert_allclose(g, -np.sum(t * np.exp(-0.7 * t)), rtol=1e-7)

@@ -161,6 +161,8 @@ MAPPED = {
     "eigvalsh upper": lambda a, b: nsl.eigvalsh(SPD + a, lower=False),
     "eigh eigvals_only": lambda a, b: nsl.eigh(SPD + a, eigvals_only=True),
     "qr economic (R)": lambda a, b: np.abs(nsl.qr(a[:, :2], mode="economic")[1]),
+    "qr mode='r' of a tall matrix (complete R)": lambda a, b: np.abs(nsl.qr(a[:, :2],
+                                                                            mode="r")[0]),
     "pinv": lambda a, b: nsl.pinv(a),
     "norm": lambda a, b: nsl.norm(a, 2),
 }

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numdiff_util import central_diff
 
 import numeric
 import numeric.scipy.special as S
@@ -207,3 +208,62 @@ def test_xlogy_keeps_its_mixed_second_derivative_on_the_line_x_zero():
         y_then_x = grad(lambda x, f=f, y=y: grad(lambda y: f(x, y))(y))(0.0)
         x_then_y = grad(lambda y, f=f: grad(lambda x: f(x, y))(0.0))(y)
         np.testing.assert_allclose([y_then_x, x_then_y], [want, want], rtol=1e-12)
+
+
+def test_logsumexp_of_a_negative_weighted_sum_is_nan_as_in_scipy():
+    # with b < 0 the sum may be negative: without return_sign SciPy returns nan there, not
+    # log |sum| (which would be a silently wrong, finite number)
+    scipy_special = pytest.importorskip("scipy.special")
+    a, b = np.array([[0.0, 1.0], [2.0, 0.5]]), np.array([[1.0, 2.0], [-3.0, 1.0]])
+    with np.errstate(invalid="ignore"):
+        want = scipy_special.logsumexp(a, axis=1, b=b)
+        got = S.logsumexp(a, axis=1, b=b)
+        tensor = S.logsumexp(numeric.Tensor(a), axis=1, b=b)
+    assert np.isnan(want[1]) and np.isfinite(want[0])
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    np.testing.assert_allclose(tensor.value, want, rtol=1e-12)
+    out, sign = S.logsumexp(a, axis=1, b=b, return_sign=True)  # the sign form keeps |sum|
+    np.testing.assert_allclose(out, scipy_special.logsumexp(a, axis=1, b=b, return_sign=True)[0])
+    assert sign[1] == -1
+
+
+@pytest.mark.parametrize("name", ["iv", "ive"])
+def test_modified_bessel_takes_a_real_order_as_scipy_and_autograd_do(name):
+    scipy_special = pytest.importorskip("scipy.special")
+    x, v = np.array([0.5, 1.5, 3.0]), 1.5
+    np.testing.assert_allclose(getattr(S, name)(v, x), getattr(scipy_special, name)(v, x),
+                               rtol=1e-13)
+    # I_v' = (I_(v-1) + I_(v+1))/2 holds for any real v (ive adds -ive for x > 0)
+    want = (getattr(scipy_special, name)(v - 1, x) + getattr(scipy_special, name)(v + 1, x)) / 2
+    if name == "ive":
+        want = want - scipy_special.ive(v, x)
+    got = grad(lambda z: np.sum(getattr(S, name)(v, z)))(x)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    orders = np.array([0.5, 2.5, 1.0])
+    np.testing.assert_allclose(getattr(S, name)(orders, x),
+                               getattr(scipy_special, name)(orders, x), rtol=1e-13)
+    with pytest.raises(TypeError, match="integer"):
+        S.jn(1.5, x)  # jn's order stays an integer, as its name says
+
+
+def test_complex_logsumexp_is_scipys_principal_log_and_its_gradient_is_right():
+    # log Σ b e^x of complex x: the max shift must be real (a complex one's phase came back off
+    # the principal branch, by 2π for seed 2 without b) and the b path took log |Σ| (no phase)
+    for seed in (0, 2):
+        rng = np.random.default_rng(seed)
+        z = 2 * (rng.normal(size=4) + 1j * rng.normal(size=4))
+        for b in (None, np.arange(1.0, 5.0)):
+            np.testing.assert_allclose(S.logsumexp(numeric.Tensor(z), b=b).value,
+                                       scipy_special.logsumexp(z, b=b), rtol=1e-13)
+            out, sign = S.logsumexp(z, b=b, return_sign=True)
+            want, want_sign = scipy_special.logsumexp(z, b=b, return_sign=True)
+            np.testing.assert_allclose([out, sign], [want, want_sign], rtol=1e-13)
+
+            def loss(t, b=b):
+                return np.abs(S.logsumexp(t, b=b))
+
+            def by_parts(u, b=b):  # u = (Re z, Im z); autograd's gradient is ∂l/∂x − i ∂l/∂y
+                return abs(scipy_special.logsumexp(u[0] + 1j * u[1], b=b))
+
+            d = central_diff(by_parts, np.stack([z.real, z.imag]))
+            np.testing.assert_allclose(grad(loss)(z), d[0] - 1j * d[1], atol=1e-7)

@@ -185,3 +185,81 @@ def test_multivariate_normal_batch_and_scalar_cov_match_scipy():
     got = S.multivariate_normal.logpdf(numeric.Tensor(x), mean, cov)
     np.testing.assert_allclose(got.value, scipy_stats.multivariate_normal.logpdf(x, mean, cov),
                                rtol=1e-12)
+
+
+# Outside the support SciPy returns -inf (logpdf) and 0 or 1 (cdf); the formulas alone give
+# nan there (log of a negative), which a sum of log-likelihoods would carry silently.
+OUTSIDE = [
+    ("gamma", "logpdf", (np.array([-1.0, 0.5, 2.0]), 2.0, 0.0, 1.5)),
+    ("gamma", "cdf", (np.array([-1.0, 0.5, 2.0]), 2.0, 0.0, 1.5)),
+    ("chi2", "logpdf", (np.array([-1.0, 0.5, 2.0]), 3.0)),
+    ("chi2", "cdf", (np.array([-1.0, 0.5, 2.0]), 3.0)),
+    ("beta", "logpdf", (np.array([-0.5, 0.3, 1.5]), 2.0, 3.0)),
+    ("beta", "cdf", (np.array([-0.5, 0.3, 1.5]), 2.0, 3.0)),
+    ("beta", "logpdf", (np.array([0.05, 0.3, 1.4]), 2.0, 3.0, 0.1, 1.2)),
+]
+
+
+@pytest.mark.parametrize("dist, fn, args", OUTSIDE, ids=[f"{d}.{f}" for d, f, _ in OUTSIDE])
+def test_values_outside_the_support_match_scipy_with_finite_gradients(dist, fn, args):
+    want = getattr(getattr(scipy_stats, dist), fn)(*args)
+    got = getattr(getattr(S, dist), fn)(*args)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    # the gradient in x and in the shape is finite everywhere, 0 outside the support
+    gx = grad(lambda x: np.sum(getattr(getattr(S, dist), fn)(x, *args[1:])))(args[0])
+    assert np.all(np.isfinite(gx)) and gx[0] == 0
+    if fn == "logpdf":
+        ga = grad(lambda a: np.sum(getattr(getattr(S, dist), fn)(args[0], a, *args[2:])))(args[1])
+        assert np.isfinite(ga)
+
+
+def test_lists_are_taken_as_arrays_as_scipy_takes_them():
+    x = [0.3, 1.2]
+    for dist, fn, rest in [("norm", "logpdf", ()), ("norm", "cdf", (0.5, 2.0)),
+                           ("t", "logpdf", (3.0,)), ("t", "cdf", (3.0,)),
+                           ("gamma", "logpdf", (2.0,)), ("expon", "cdf", ())]:
+        want = getattr(getattr(scipy_stats, dist), fn)(x, *rest)
+        np.testing.assert_allclose(getattr(getattr(S, dist), fn)(x, *rest), want, rtol=1e-12)
+
+
+def test_multivariate_normal_takes_scipy_s_one_dimensional_and_diagonal_forms():
+    mvn, ref = S.multivariate_normal, scipy_stats.multivariate_normal
+    # points of dimension 1: a scalar x, or a vector of such points
+    np.testing.assert_allclose(mvn.logpdf(0.5, 0.1, 2.0), ref.logpdf(0.5, 0.1, 2.0), rtol=1e-12)
+    np.testing.assert_allclose(mvn.logpdf(np.array([0.5, -0.2]), 0.1, 2.0),
+                               ref.logpdf(np.array([0.5, -0.2]), 0.1, 2.0), rtol=1e-12)
+    # a vector cov is its diagonal; the gradient in it is the diagonal's
+    x, diag = np.array([[0.3, -0.1, 1.0], [0.2, 0.4, -0.5]]), np.array([1.0, 2.0, 0.5])
+    np.testing.assert_allclose(mvn.logpdf(x, np.zeros(3), diag),
+                               ref.logpdf(x, np.zeros(3), diag), rtol=1e-12)
+    g = grad(lambda c: np.sum(mvn.logpdf(x, None, c)))(diag)
+    np.testing.assert_allclose(g, np.sum(0.5 * (x ** 2 / diag ** 2 - 1 / diag), axis=0),
+                               rtol=1e-12)
+
+
+def test_multivariate_normal_finds_the_dimension_from_mean_or_cov_as_scipy_does():
+    mvn, ref = S.multivariate_normal, scipy_stats.multivariate_normal
+    x = np.array([0.1, 0.2, -0.4])
+    # no mean and a scalar (default) cov: dimension 1, so x is three points, not one point
+    np.testing.assert_allclose(mvn.logpdf(x), ref.logpdf(x), rtol=1e-12)
+    np.testing.assert_allclose(mvn.logpdf(x, cov=2.0), ref.logpdf(x, cov=2.0), rtol=1e-12)
+    # no mean: the dimension is cov's (entropy has no x to take it from)
+    cov = np.array([[2.0, 0.3], [0.3, 1.0]])
+    np.testing.assert_allclose(mvn.entropy(cov=cov), ref.entropy(cov=cov), rtol=1e-12)
+    np.testing.assert_allclose(grad(lambda c: mvn.entropy(cov=c))(cov),
+                               0.5 * np.linalg.inv(cov), rtol=1e-12)
+
+
+@pytest.mark.parametrize("df", [1e10, 1e15, 1e300, np.inf])
+def test_t_at_large_and_infinite_df_is_the_normal_limit_as_in_scipy(df):
+    # ln Γ((df+1)/2) - ln Γ(df/2) loses every digit by df = 1e15, and df = inf gave nan (logpdf)
+    # and 1/2 (cdf): silently wrong where SciPy gives the normal distribution's values
+    x = np.array([-2.0, -0.3, 0.5, 1.7])
+    np.testing.assert_allclose(S.t.logpdf(x, df), scipy_stats.t.logpdf(x, df), rtol=1e-12)
+    np.testing.assert_allclose(S.t.cdf(x, df), scipy_stats.t.cdf(x, df), rtol=1e-12)
+    np.testing.assert_allclose(grad(lambda v: np.sum(S.t.cdf(v, df)))(x),
+                               scipy_stats.t.pdf(x, df), rtol=1e-12)
+    np.testing.assert_allclose(grad(lambda v: np.sum(S.t.logpdf(v, df)))(x),
+                               -(df + 1) * x / (df + x * x) if np.isfinite(df) else -x,
+                               rtol=1e-12)
+    assert np.isfinite(grad(lambda d: np.sum(S.t.logpdf(x, d)))(df))

@@ -138,3 +138,30 @@ def test_logsumexp_on_its_undeclared_cut_is_unreliable_not_passed():
     x = np.array([0, -0.1 + 3.1j, -0.1 - 3.1j])
     r = check_op("logsumexp", x, dtype="complex128", options=Options(checks=("fd",)))
     assert r.cases[0].checks[0].verdict == "unreliable", r.cases[0].checks[0]
+
+
+@pytest.mark.parametrize("bad", [lambda g, out, x: g * out * np.nan,
+                                 lambda g, out, x: g * np.inf * out],
+                         ids=["nan", "inf"])
+def test_a_rule_giving_nan_or_inf_fails_the_fd_check(bad):
+    """A NaN slope compared False with every tolerance, so a NaN gradient passed."""
+    mutant = dataclasses.replace(get_op("exp"), name="exp_nan", vjp=(bad,))
+    r = check_op(mutant, dtype="complex128", options=Options(checks=("fd",)))
+    assert r.cases[0].checks[0].verdict == "fail", r.cases[0].checks[0]
+    assert not r.ok
+
+
+def test_an_unsure_direction_does_not_hide_a_wrong_slope_elsewhere():
+    """log at -1 (on its cut: the imaginary direction is unsure) and a rule right there but
+    twice too large at 1 + i: the check used to stop at the first unsure direction, and
+    "unreliable" does not fail an op."""
+    op = get_op("log")
+    mutant = dataclasses.replace(op, name="log_half_wrong", vjp=(
+        lambda g, out, x: g / x * np.where(np.real(x) > 0, 2.0, 1.0),))
+    z = np.array([-1.0 + 0j, 1.0 + 1j])
+    assert check_op(op, z, dtype="complex128", options=NUMERIC).cases[0].get("fd").verdict \
+        == "unreliable"
+    r = check_op(mutant, z, dtype="complex128", options=NUMERIC)
+    assert r.cases[0].get("fd").verdict == "fail" and not r.ok, r.explain()
+    detail = r.cases[0].get("fd").detail
+    assert "entry (np.int64(1),)" in detail or "entry (1,)" in detail, detail  # the wrong one

@@ -118,3 +118,20 @@ def test_check_expression_fd_goes_through_the_shared_verdict(out_rows):
     point.engine["b"] = point.engine["b"] + 1.0  # a wrong gradient for b: named by its name
     fd = _fd_check(point, rng, OPT, 1e-9)
     assert fd.verdict == "fail" and "∂/∂b" in fd.detail
+
+
+def test_the_adjoint_check_never_passes_on_a_nan_reference():
+    """sqrt at 0: <G, J v> by differences is NaN (sqrt(-h)), and so is its error bar; both
+    compared False with every bound, so the dot-product test passed even a rule off by 2."""
+    import dataclasses
+
+    from numeric import get_op
+
+    op = get_op("sqrt")
+    wrong = dataclasses.replace(op, name="sqrt_twice", vjp=(lambda g, out, x: g / out,))
+    opt = Options(checks=("adjoint",))
+    for o in (op, wrong):
+        r = verify.check_op(o, np.array([0.0, 1.0, 4.0]), options=opt)
+        assert r.cases[0].get("adjoint").verdict == "unreliable", r.cases[0].get("adjoint")
+    assert verify.check_op(wrong, np.array([0.5, 1.0, 4.0]), options=opt).cases[0].get(
+        "adjoint").verdict == "fail"  # off the boundary the mutant is caught

@@ -22,6 +22,9 @@ def positive(name: str, what: str, v: Any) -> None:
 
 def standardize(name: str, x: Any, loc: Any, scale: Any) -> tuple[Any, Any]:
     """``z = (x - loc) / scale`` and ``log scale``; a scale <= 0 is an error naming the value
-    (SciPy returns nan there, which a gradient would carry silently)."""
+    (SciPy returns nan there, which a gradient would carry silently). Lists are taken as arrays,
+as SciPy takes them."""
     positive(name, "scale", scale)
+    x, loc, scale = (np.asarray(v) if isinstance(v, (list, tuple)) else v
+                     for v in (x, loc, scale))
     return (x - loc) / scale, np.log(scale)

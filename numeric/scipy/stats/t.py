@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from numeric.scipy.special import gammaln, stdtr
+from numeric.scipy._common import value
+from numeric.scipy.special import betaln, stdtr
 from numeric.scipy.stats._standard import positive, standardize
 
 __all__ = ["pdf", "logpdf", "cdf", "logcdf"]
@@ -19,8 +19,11 @@ def logpdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
     """log Γ((df+1)/2) - log Γ(df/2) - log(df π)/2 - log scale - (df+1)/2 log(1 + z²/df)."""
     positive("t.logpdf", "df", df)
     z, log_scale = standardize("t.logpdf", x, loc, scale)
-    return (gammaln((df + 1) / 2) - gammaln(df / 2) - 0.5 * np.log(df * math.pi) - log_scale
-            - (df + 1) / 2 * np.log1p(z * z / df))
+    # ln Γ((df+1)/2) - ln Γ(df/2) - ln(df π)/2 as -ln B(1/2, df/2) - ln(df)/2: the Γ form
+    # cancels catastrophically for large df; df is capped where the density is the normal one
+    # to every digit (df = inf included)
+    df = np.minimum(df, 1e30 if np.asarray(value(df)).dtype == np.float32 else 1e300)
+    return -betaln(0.5, df / 2) - 0.5 * np.log(df) - log_scale - (df + 1) / 2 * np.log1p(z * z / df)
 
 
 def pdf(x: Any, df: Any, loc: Any = 0.0, scale: Any = 1.0) -> Any:
