@@ -168,7 +168,8 @@ register(Op("ndtri", lambda x: _sc("ndtri", x), (
 # Logistic functions and entropies: expit' = out (1 - out), logit' = 1/(x (1 - x));
 #   xlogy = x ln y (0 at x = 0): ∂/∂x = ln y, ∂/∂y = x/y;  xlog1py = x ln(1 + y) likewise.
 #   On the line x = 0 both are 0 for every y, so ∂/∂y = 0 there exactly, also at y = 0 (y = -1)
-#   where x/y would be 0/0 (only that point is guarded: elsewhere x/y keeps its slope in x): p log p at p = 0 has no nan in y (its slope in x is ln 0 = -inf).
+#   where x/y would be 0/0 (only that point is guarded: elsewhere x/y keeps its slope in x):
+#   p log p at p = 0 has no nan in y (its slope in x is ln 0 = -inf).
 #   entr = -x ln x: entr' = -(ln x + 1).
 # ---------------------------------------------------------------------------------------------
 register(Op("expit", lambda x: _sc("expit", x), (
