@@ -176,6 +176,18 @@ def test_bad_parameters_are_refused_with_the_value():
         grad(lambda df: S.t.cdf(1.0, df))(2.0)
 
 
+def test_poisson_with_mean_zero_puts_all_mass_at_zero_as_scipy_does():
+    k = np.array([0, 1, 3])
+    for name in ("logpmf", "pmf", "cdf"):
+        with np.errstate(divide="ignore"):
+            want = getattr(scipy_stats.poisson, name)(k, 0.0)
+        np.testing.assert_array_equal(getattr(S.poisson, name)(k, 0.0), want, err_msg=name)
+    # at mu = 0 the slope of log P(K = 0) = -mu is -1 (xlogy(0, mu) is flat in mu)
+    np.testing.assert_allclose(grad(lambda mu: S.poisson.logpmf(0, mu))(0.0), -1.0)
+    with pytest.raises(ValueError, match="mu must be non-negative, got -1"):
+        S.poisson.logpmf(k, -1.0)
+
+
 def test_multivariate_normal_batch_and_scalar_cov_match_scipy():
     rng = np.random.default_rng(2)
     x, mean = rng.normal(size=(2, 3, 2)), rng.normal(size=2)

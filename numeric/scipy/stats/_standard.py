@@ -12,12 +12,13 @@ from numeric.scipy._common import value
 __all__ = ["standardize", "positive"]
 
 
-def positive(name: str, what: str, v: Any) -> None:
-    """Refuse a parameter that is not positive, naming the distribution, value and shape."""
+def positive(name: str, what: str, v: Any, zero: bool = False) -> None:
+    """Refuse a parameter that is not positive (``zero``: negative), naming the distribution,
+    value and shape."""
     a = np.asarray(value(v))
-    if a.size and np.any(~(a > 0)):
-        raise ValueError(f"{name}: {what} must be positive, got {a.ravel()[np.argmin(a.ravel())]} "
-                         f"({what} of shape {a.shape})")
+    if a.size and np.any(~(a >= 0) if zero else ~(a > 0)):
+        raise ValueError(f"{name}: {what} must be {'non-negative' if zero else 'positive'}, got "
+                         f"{a.ravel()[np.argmin(a.ravel())]} ({what} of shape {a.shape})")
 
 
 def standardize(name: str, x: Any, loc: Any, scale: Any) -> tuple[Any, Any]:

@@ -17,7 +17,7 @@ __all__ = ["pmf", "logpmf", "cdf"]
 def logpmf(k: Any, mu: Any, loc: Any = 0) -> Any:
     """k log mu - log k! - mu at integer k >= loc, -inf elsewhere."""
     refuse("poisson.logpmf", k=k)
-    positive("poisson.logpmf", "mu", mu)
+    positive("poisson.logpmf", "mu", mu, zero=True)  # mu = 0: all mass at k = 0, as SciPy
     k = np.asarray(value(k)) - value(loc)
     whole = (k >= 0) & (k == np.floor(k))
     kk = np.where(whole, k, 0)
@@ -32,6 +32,6 @@ def pmf(k: Any, mu: Any, loc: Any = 0) -> Any:
 def cdf(k: Any, mu: Any, loc: Any = 0) -> Any:
     """P(K <= k) = Q(floor(k) + 1, mu), the regularised upper incomplete gamma function."""
     refuse("poisson.cdf", k=k)
-    positive("poisson.cdf", "mu", mu)
+    positive("poisson.cdf", "mu", mu, zero=True)
     k = np.floor(np.asarray(value(k)) - value(loc))
     return np.where(k >= 0, gammaincc(np.maximum(k, 0) + 1.0, mu), 0.0)
