@@ -4,6 +4,8 @@ vector_norm all bind to the one record."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from numeric.kinds import NORM
@@ -102,7 +104,7 @@ def _norm(x, ord, axis, keepdims, vector):
                           keepdims=keepdims)
         if ord == 1:
             return np.sum(a, axis=axes, keepdims=keepdims)
-        return np.sum(a ** ord, axis=axes, keepdims=keepdims) ** (1.0 / ord)
+        return np.sum(a ** ord, axis=axes, keepdims=keepdims) ** _reciprocal(ord, x)
     r, c = axes
     if ord in (None, "fro"):
         return np.sqrt(np.sum(_square(x), axis=axes, keepdims=keepdims))
@@ -132,7 +134,7 @@ def _norm_part(g, out, x, ord, axis, keepdims, vector):
         return gk * sign
     if mode == "vector" and abs(ord) != np.inf:  # out = S^q, S = Σ|x|^p, q = 1/p as computed
         a = np.abs(x)
-        q = 1.0 / ord
+        q = _reciprocal(ord, x)
         total = np.sum(a ** ord, axis=axes, keepdims=True)
         safe_a = np.where(a == 0, _mask(1, a), a)
         safe_t = np.where(total == 0, _mask(1, total), total)
@@ -147,6 +149,13 @@ def _norm_part(g, out, x, ord, axis, keepdims, vector):
     sums = np.sum(np.abs(x), axis=summed, keepdims=True)
     hit = np.where(sums == ok, _mask(1, x), _mask(0, x))
     return gk * sign * hit / np.sum(hit, axis=other, keepdims=True)
+
+
+def _reciprocal(ord, x):
+    """1 / ord: a float, or on derive's symbols the exact fraction (1.0 / 3 would enter SymPy as
+    6004799503160661 / 2⁵⁴, whose power of a rational SymPy tries to expand: minutes and
+    gigabytes at some points, where 1/3 is a cube root)."""
+    return Fraction(1) / Fraction(ord) if _symbolic(x) else 1.0 / ord
 
 
 def _square(x):

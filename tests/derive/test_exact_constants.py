@@ -29,3 +29,22 @@ def test_the_table_rule_is_proved_and_a_float_constant_is_refuted(name):
     wrong = prove_rule(name, case, rule=(FLOAT_CONSTANT_RULES[name],),
                        limits=Limits(symbolic_seconds=0.5))
     assert wrong.status == "refuted", (wrong.status, wrong.detail)
+
+
+@pytest.mark.parametrize("seed", [11, 14, 16])  # points where 1.0/3 as 6004799503160661/2⁵⁴ hung
+def test_a_p_norms_root_is_exact_so_every_fresh_point_checks_quickly(seed):
+    # the forward's 1/ord enters SymPy as the fraction 1/3, not the float's binary expansion,
+    # whose power of a rational SymPy tried to expand for minutes at these points
+    import numpy as np
+    import sympy
+
+    import numeric
+    from derive.exact import exact_vjp, for_case, matches_forward, resolve
+    from derive.symbolic import symbols
+
+    op, case = numeric.get_op("norm"), Case(((2, 3),), {"axis": (0, 1), "ord": 3, "vector": True})
+    out = op.fwd(symbols("x", (2, 3)), **case.params)
+    assert sympy.Rational(1, 3) in np.asarray(out).item().atoms(sympy.Rational)
+    exact = exact_vjp(op, case)
+    assert matches_forward(for_case(resolve(op), case), exact, dict(case.params),
+                           rng=np.random.default_rng(seed))
