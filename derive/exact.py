@@ -26,6 +26,7 @@ import numpy as np
 import sympy as sp
 
 from derive import serial, store
+from derive.budget import OutOfTime, budget
 from derive.oprun import (
     MAX_ENTRIES,
     DeriveError,
@@ -56,6 +57,7 @@ _STEP = sp.Rational(1, 10**30)
 # Fresh points a stored derivation (or proof) is checked at when read from disk. More points
 # catch a VJP changed only on a region (x < 0) more surely; each costs ~1/3 of a warm load.
 CHECK_POINTS = 1
+RECHECK_SECONDS = 10.0  # one re-check at a fresh point; past it the derivation is made again
 
 
 @dataclass
@@ -184,6 +186,18 @@ def matches_forward(op: Op, exact: ExactVJP, params: dict[str, Any],
     memory was derived here: only its forward is checked.
     """
     rng = rng if rng is not None else fresh_rng()
+    limit = budget(RECHECK_SECONDS)
+    try:
+        with limit:
+            return _matches_forward(op, exact, params, rng, along)
+    except OutOfTime as e:
+        if e.owner is not limit:
+            raise  # an outer budget ran out: not ours to answer
+        return False  # a point SymPy is slow at: derive again (it has budgets of its own)
+
+
+def _matches_forward(op: Op, exact: ExactVJP, params: dict[str, Any], rng: np.random.Generator,
+                     along: bool) -> bool:
     try:
         point = rational_point(op, exact.xs, exact.g, rng)
         x0 = [subs(x, point) for x in exact.xs]

@@ -170,3 +170,29 @@ def test_fuzzed_entries_never_crash_or_change_the_verdict(cache, name, shapes):
         assert prove_rule(op, case).status == want
 
     check()
+
+
+def test_a_re_check_that_sympy_is_slow_at_gives_up_and_derives_again(monkeypatch):
+    # the re-check of a stored derivation at a fresh point has its own budget: a point SymPy is
+    # slow at (as 1.0/3 as a 2^54 fraction was for norm) counts as "derive again", never a hang;
+    # an outer budget that runs out first is still the caller's to see
+    import time
+
+    from derive import exact as exact_mod
+    from derive.budget import OutOfTime, budget
+
+    def slow(*args):
+        time.sleep(2.0)
+        return True  # what an unbudgeted re-check would answer, late
+
+    case = Case(((2,),))
+    found = exact_vjp("exp", case)
+    op = exact_mod.for_case(exact_mod.resolve(numeric.get_op("exp")), case)
+    monkeypatch.setattr(exact_mod, "_matches_forward", slow)
+    monkeypatch.setattr(exact_mod, "RECHECK_SECONDS", 0.2)
+    assert exact_mod.matches_forward(op, found, {}) is False
+    monkeypatch.setattr(exact_mod, "RECHECK_SECONDS", 10.0)
+    outer = budget(0.2)
+    with pytest.raises(OutOfTime) as raised, outer:
+        exact_mod.matches_forward(op, found, {})
+    assert raised.value.owner is outer
