@@ -3,6 +3,9 @@ their rules and binders call (axes, masks in the rule's dtype, refusing NumPy ar
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import numpy as np
 
 from numeric.kind import Case
@@ -10,7 +13,7 @@ from numeric.op import Domain, Kink
 
 __all__ = [
     "NONZERO", "INVERTIBLE", "SPD", "TIE", "_case", "_axes", "_axis", "_unreduce", "_unsupported",
-    "_sp", "_like", "_dtype", "_mask", "_bind_out", "_mT", "_conj_if",
+    "_sp", "_scipy", "_like", "_dtype", "_mask", "_bind_out", "_mT", "_conj_if",
 ]
 
 NONZERO = Domain(-2.0, 2.0, avoid=(0.0,), margin=0.2)
@@ -101,3 +104,12 @@ def _mask(m, like):
         return np.asarray(m).astype(int).astype(object)
     return np.vectorize(lambda v: _sp().Rational(v), otypes=[object])(m)
 
+
+def _scipy(module: str) -> Any:
+    """``scipy.<module>``, imported on first use (the table loads with NumPy alone); without
+    SciPy an ImportError naming the extra to install."""
+    try:
+        return importlib.import_module(f"scipy.{module}")
+    except ImportError:
+        raise ImportError(f"numeric.scipy.{module} needs SciPy: pip install "
+                          "'gradproof[scipy]'") from None

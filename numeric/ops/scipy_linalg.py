@@ -12,7 +12,7 @@ import numpy as np
 
 from numeric.kinds import SOLVE, SQUARE, SYLVESTER
 from numeric.op import REALS, Domain, Op, get_op, register
-from numeric.ops.common import INVERTIBLE, _case, _like, _mask, _mT, _sp
+from numeric.ops.common import INVERTIBLE, _case, _like, _mask, _mT, _scipy, _sp
 
 __all__: list[str] = []
 
@@ -70,15 +70,6 @@ register(Op("solve_sylvester", lambda x, y, z: _sylvester_arrays(x, y, z), (
     doc="out = X with a X + X b = q, as scipy.linalg.solve_sylvester"))
 
 
-def _scipy():
-    """scipy.linalg, imported on first use so the table loads with NumPy alone."""
-    try:
-        import scipy.linalg
-    except ImportError:
-        raise ImportError("numeric.scipy's linear algebra needs SciPy: "
-                          "pip install 'gradproof[scipy]'") from None
-    return scipy.linalg
-
 
 def _tensor(*xs):
     from numeric.tensor import Tensor  # the engine, loaded by the time a rule runs
@@ -115,7 +106,7 @@ def _tri_solve(a, b, trans, lower, unit):
 
 
 def _tri_arrays(a, b, trans, lower, unit):
-    solve = _scipy().solve_triangular
+    solve = _scipy("linalg").solve_triangular
     return _over_batch(lambda a, b: solve(a, b, trans=trans, lower=lower, unit_diagonal=unit),
                        (a, b), (2, 1 if np.ndim(b) == 1 else 2))
 
@@ -168,7 +159,7 @@ def _bind_sqrtm(a, disp):
 
 
 def _sqrtm(x):
-    out = _over_batch(_scipy().sqrtm, (x,), (2,))
+    out = _over_batch(_scipy("linalg").sqrtm, (x,), (2,))
     if np.iscomplexobj(out) and not np.iscomplexobj(x):
         if np.all(np.abs(np.imag(out)) <= 1e3 * np.finfo(np.result_type(x)).eps
                   * (1 + np.abs(np.real(out)))):
@@ -228,7 +219,7 @@ def _sylvester_arrays(a, b, q):
     runs the complex solver on the real Schur form, whose 2x2 blocks (complex eigenvalue
     pairs) it cannot take, and returns a wrong X (SciPy 1.17). Such a q is solved as its real
     and imaginary parts; a complex a or b makes everything complex."""
-    scipy_solve = _scipy().solve_sylvester
+    scipy_solve = _scipy("linalg").solve_sylvester
 
     def solve(a, b, q):
         return _over_batch(scipy_solve, (a, b, q), (2, 2, 2))

@@ -2,7 +2,7 @@
 error functions, the logistic pair, entropies, the normal distribution's functions, Bessel
 functions and the regularised incomplete gamma functions.
 
-Each forward calls SciPy, imported inside the forward (:func:`_scipy`), so this table loads with
+Each forward calls SciPy, imported inside the forward (``common._scipy``), so this table loads with
 NumPy alone and a call without SciPy says to install ``gradproof[scipy]``. Each rule is written
 with other records of this group (:func:`_f`), so it runs on ndarrays, on Tensors (the rule's
 own derivative: gammaln' = digamma, digamma' = polygamma(1, .), ...) and on derive's symbols,
@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from numeric.op import POSITIVE, REALS, Domain, Op, get_op, register
-from numeric.ops.common import _case, _dtype, _like, _sp
+from numeric.ops.common import _case, _dtype, _like, _scipy, _sp
 from numeric.tensor import Tensor, apply
 
 __all__: list[str] = []
@@ -274,14 +274,15 @@ def _t_density(df, t):
 def _stdtr(df, t):
     """The t CDF from incomplete beta functions, accurate near 0 and in both tails:
     1/2 ± I(t²/(df+t²); 1/2, df/2)/2 where t² < df, else the tail I(df/(df+t²); df/2, 1/2)/2."""
-    betainc = _scipy().betainc
+    betainc = _scipy("special").betainc
     df, t = np.asarray(df), np.asarray(t)
     tt = t * t
     with np.errstate(invalid="ignore", divide="ignore"):
         centre = 0.5 + 0.5 * np.sign(t) * betainc(0.5, df / 2, tt / (df + tt))
         tail = 0.5 * betainc(df / 2, 0.5, df / (df + tt))
     out = np.where(tt < df, centre, np.where(t < 0, tail, 1 - tail))
-    out = np.where(np.isinf(df), _scipy().ndtr(t), out)  # the normal CDF (betainc gives 1/2)
+    # df = inf: the normal CDF (betainc gives 1/2)
+    out = np.where(np.isinf(df), _scipy("special").ndtr(t), out)
     return out.astype(_dtype(df, t))[()]
 
 
@@ -292,21 +293,12 @@ def _unless_x0(x, d):
     return np.where((x == 0) & (d == 0), np.ones_like(d), d)
 
 
-def _scipy():
-    """scipy.special, imported on first use: the table itself needs NumPy only."""
-    try:
-        import scipy.special
-    except ImportError:
-        raise ImportError("the special-function ops (numeric.scipy) need SciPy: "
-                          "pip install 'gradproof[scipy]'") from None
-    return scipy.special
-
 
 def _sc(name, *args, like=None):
     """scipy.special.<name>(*args), in the dtype the inputs compute in (float32 stays float32:
     some SciPy functions, polygamma and multigammaln among them, always return float64)."""
     xs = args if like is None else (like,)
-    out = getattr(_scipy(), name)(*args)
+    out = getattr(_scipy("special"), name)(*args)
     dtype = _dtype(*xs)
     return out if np.result_type(out) == dtype else np.asarray(out).astype(dtype)[()]
 

@@ -25,6 +25,8 @@ import numpy as np
 
 from numeric.kinds import OTHER
 from numeric.op import Op
+from numeric.ops.common import _scipy
+from numeric.scipy._common import passthrough
 
 __all__ = ["odeint"]
 
@@ -42,7 +44,7 @@ def odeint(func: Any, y0: Any, t: Any, args: tuple = (), **kwargs: Any) -> Any:
     from numeric.structure import flatten
     from numeric.tensor import Tensor, apply
 
-    scipy_odeint = _scipy_odeint()
+    scipy_odeint = _scipy("integrate").odeint
     if not isinstance(args, tuple):
         args = (args,)
     leaves, rebuild = flatten(args)  # Tensors may sit inside containers: ((params,),)
@@ -83,14 +85,6 @@ def odeint(func: Any, y0: Any, t: Any, args: tuple = (), **kwargs: Any) -> Any:
             doc="scipy.integrate.odeint, by the adjoint method")
     return apply(op, y0, t, *(leaves[i] for i in tracked))
 
-
-def _scipy_odeint() -> Any:
-    try:
-        from scipy.integrate import odeint as scipy_odeint
-    except ImportError:
-        raise ImportError("numeric.scipy.integrate needs SciPy: pip install "
-                          "'gradproof[scipy]'") from None
-    return scipy_odeint
 
 
 def _adjoint(func, constants, kwargs, g, yt, y0, t, theta):
@@ -145,23 +139,4 @@ def _adjoint(func, constants, kwargs, g, yt, y0, t, theta):
     return grads + (unflatten(theta_bar) if theta else [])
 
 
-def __getattr__(name: str) -> Any:
-    """Any other name of scipy.integrate: SciPy's function, refusing Tensors."""
-    from numeric.tensor import Tensor
-
-    _scipy_odeint()  # the ImportError naming the extra, without SciPy
-    import scipy.integrate
-
-    function = getattr(scipy.integrate, name)
-    if not callable(function) or isinstance(function, type):
-        return function
-
-    def refusing(*args: Any, **kwargs: Any) -> Any:
-        if any(isinstance(v, Tensor) for v in (*args, *kwargs.values())):
-            raise TypeError(f"scipy.integrate.{name} is not supported on Tensor: it has no "
-                            "differentiable counterpart in numeric.scipy.integrate")
-        return function(*args, **kwargs)
-
-    refusing.__name__ = name
-    refusing.__doc__ = function.__doc__
-    return refusing
+__getattr__ = passthrough("integrate")

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from numeric.op import get_op
-from numeric.ops.scipy_linalg import _scipy
+from numeric.ops.common import _scipy
+from numeric.scipy._common import passthrough
 
 __all__ = ["solve_triangular", "sqrtm", "solve_sylvester", "solve_banded", "cholesky",
            "cho_factor", "cho_solve", "inv", "det", "solve", "svd", "svdvals", "eigh",
@@ -41,7 +42,7 @@ def solve_triangular(a: Any, b: Any, trans: Any = 0, lower: bool = False,
                      check_finite: bool = True) -> Any:
     """x with T x = b (trans 1/'T'/2/'C': Tᵀ x = b), T the lower or upper triangle of a."""
     if not _tensors(a, b):
-        return _scipy().solve_triangular(a, b, trans=trans, lower=lower,
+        return _scipy("linalg").solve_triangular(a, b, trans=trans, lower=lower,
                                          unit_diagonal=unit_diagonal, check_finite=check_finite)
     return get_op("solve_triangular")(a, b, trans=trans, lower=lower,
                                       unit_diagonal=unit_diagonal)
@@ -50,14 +51,14 @@ def solve_triangular(a: Any, b: Any, trans: Any = 0, lower: bool = False,
 def sqrtm(A: Any, disp: bool = True, blocksize: int = 64) -> Any:
     """The principal square root of A (eigenvalues off the closed negative real axis)."""
     if not _tensors(A):
-        return _scipy().sqrtm(A)
+        return _scipy("linalg").sqrtm(A)
     return get_op("sqrtm")(A, disp=disp)
 
 
 def solve_sylvester(a: Any, b: Any, q: Any) -> Any:
     """X with a X + X b = q."""
     if not _tensors(a, b, q):
-        return _scipy().solve_sylvester(a, b, q)
+        return _scipy("linalg").solve_sylvester(a, b, q)
     return get_op("solve_sylvester")(a, b, q)
 
 
@@ -67,7 +68,7 @@ def solve_banded(l_and_u: tuple[int, int], ab: Any, b: Any, overwrite_ab: bool =
     ``ab[u + i - j, j] == A[i, j]``. On Tensors A is built from ab's diagonals and solved
     densely (entries of ab outside the band are not read and get zero gradient)."""
     if not _tensors(ab, b):
-        return _scipy().solve_banded(l_and_u, ab, b, check_finite=check_finite)
+        return _scipy("linalg").solve_banded(l_and_u, ab, b, check_finite=check_finite)
     low, up = (int(v) for v in l_and_u)
     rows, n = np.shape(ab)
     if rows != low + up + 1:
@@ -86,7 +87,7 @@ def cholesky(a: Any, lower: bool = False, overwrite_a: bool = False,
     """SciPy's Cholesky factor: upper U with Uᵀ U = a by default (read from a's upper
     triangle), lower L with L Lᵀ = a (from its lower triangle) when ``lower``."""
     if not _tensors(a):
-        return _scipy().cholesky(a, lower=lower, check_finite=check_finite)
+        return _scipy("linalg").cholesky(a, lower=lower, check_finite=check_finite)
     if lower:
         return np.linalg.cholesky(a)
     return np.swapaxes(np.linalg.cholesky(np.swapaxes(a, -1, -2)), -1, -2)
@@ -97,7 +98,7 @@ def cho_factor(a: Any, lower: bool = False, overwrite_a: bool = False,
     """(c, lower) for ``cho_solve``. On Tensors c is the triangular factor itself, zero in
     the other triangle (SciPy leaves a's entries there; cho_solve reads neither)."""
     if not _tensors(a):
-        return _scipy().cho_factor(a, lower=lower, check_finite=check_finite)
+        return _scipy("linalg").cho_factor(a, lower=lower, check_finite=check_finite)
     return cholesky(a, lower=lower), lower
 
 
@@ -106,7 +107,7 @@ def cho_solve(c_and_lower: tuple[Any, bool], b: Any, overwrite_b: bool = False,
     """x with A x = b, A = c cᵀ (lower) or cᵀ c (upper) from ``cho_factor``."""
     c, lower = c_and_lower
     if not _tensors(c, b):
-        return _scipy().cho_solve((c, lower), b, check_finite=check_finite)
+        return _scipy("linalg").cho_solve((c, lower), b, check_finite=check_finite)
     first = solve_triangular(c, b, trans=0 if lower else 1, lower=lower)
     return solve_triangular(c, first, trans=1 if lower else 0, lower=lower)
 
@@ -133,7 +134,7 @@ def inv(a: Any, overwrite_a: bool = False, check_finite: bool = True, *, assume_
         lower: bool = False) -> Any:
     """a⁻¹ (assume_a 'sym'/'pos': of the symmetric matrix a's chosen triangle stands for)."""
     if not _tensors(a):
-        return _scipy().inv(a, check_finite=check_finite, assume_a=assume_a, lower=lower)
+        return _scipy("linalg").inv(a, check_finite=check_finite, assume_a=assume_a, lower=lower)
     if assume_a in _TRIANGULAR:
         n = np.shape(a)[-1]
         return solve_triangular(a, np.eye(n), lower=_TRIANGULAR[assume_a])
@@ -142,7 +143,9 @@ def inv(a: Any, overwrite_a: bool = False, check_finite: bool = True, *, assume_
 
 def det(a: Any, overwrite_a: bool = False, check_finite: bool = True) -> Any:
     """det a."""
-    return _scipy().det(a, check_finite=check_finite) if not _tensors(a) else np.linalg.det(a)
+    if not _tensors(a):
+        return _scipy("linalg").det(a, check_finite=check_finite)
+    return np.linalg.det(a)
 
 
 def solve(a: Any, b: Any, lower: bool = False, overwrite_a: bool = False,
@@ -150,8 +153,8 @@ def solve(a: Any, b: Any, lower: bool = False, overwrite_a: bool = False,
           transposed: bool = False) -> Any:
     """x with a x = b (aᵀ x = b if ``transposed``), a read as ``assume_a`` says."""
     if not _tensors(a, b):
-        return _scipy().solve(a, b, lower=lower, check_finite=check_finite, assume_a=assume_a,
-                              transposed=transposed)
+        return _scipy("linalg").solve(a, b, lower=lower, check_finite=check_finite,
+                                      assume_a=assume_a, transposed=transposed)
     if assume_a in _TRIANGULAR:
         return solve_triangular(a, b, trans=int(transposed), lower=_TRIANGULAR[assume_a])
     a = _assumed(a, assume_a, lower, "solve")
@@ -162,7 +165,7 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, overwrite_a
         check_finite: bool = True, lapack_driver: str = "gesdd") -> Any:
     """U, s, Vh (s alone without ``compute_uv``), SciPy's full matrices by default."""
     if not _tensors(a):
-        return _scipy().svd(a, full_matrices=full_matrices, compute_uv=compute_uv,
+        return _scipy("linalg").svd(a, full_matrices=full_matrices, compute_uv=compute_uv,
                             check_finite=check_finite, lapack_driver=lapack_driver)
     res = np.linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
     return tuple(res) if compute_uv else res
@@ -171,7 +174,7 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, overwrite_a
 def svdvals(a: Any, overwrite_a: bool = False, check_finite: bool = True) -> Any:
     """The singular values of a, descending."""
     if not _tensors(a):
-        return _scipy().svdvals(a, check_finite=check_finite)
+        return _scipy("linalg").svdvals(a, check_finite=check_finite)
     return np.linalg.svd(a, compute_uv=False)
 
 
@@ -188,7 +191,7 @@ def eigh(a: Any, b: Any = None, *, lower: bool = True, eigvals_only: bool = Fals
          driver: Any = None) -> Any:
     """(w, v) of a symmetric a read from its lower (or upper) triangle; w if eigvals_only."""
     if not _tensors(a, b):
-        return _scipy().eigh(a, b, lower=lower, eigvals_only=eigvals_only, type=type,
+        return _scipy("linalg").eigh(a, b, lower=lower, eigvals_only=eigvals_only, type=type,
                              check_finite=check_finite, subset_by_index=subset_by_index,
                              subset_by_value=subset_by_value, driver=driver)
     _standard_eigen(b, type, (subset_by_index, subset_by_value), driver, "eigh")
@@ -215,7 +218,7 @@ def qr(a: Any, overwrite_a: bool = False, lwork: Any = None, mode: str = "full",
        pivoting: bool = False, check_finite: bool = True) -> Any:
     """(Q, R); SciPy's modes 'full' (Q square) and 'economic', and 'r', which gives (R,)."""
     if not _tensors(a):
-        return _scipy().qr(a, mode=mode, pivoting=pivoting, check_finite=check_finite)
+        return _scipy("linalg").qr(a, mode=mode, pivoting=pivoting, check_finite=check_finite)
     if pivoting or mode not in _QR_MODES:
         raise TypeError(f"qr: on Tensors mode must be 'full', 'economic' or 'r' and "
                         f"pivoting False, got mode={mode!r}, pivoting={pivoting!r}")
@@ -229,7 +232,7 @@ def pinv(a: Any, *, atol: Any = None, rtol: Any = None, return_rank: bool = Fals
     """The pseudo-inverse; SciPy's default cutoff max(M, N)·eps relative to the largest
     singular value (``rtol``); an absolute ``atol`` is not supported on Tensors."""
     if not _tensors(a):
-        return _scipy().pinv(a, atol=atol, rtol=rtol, return_rank=return_rank,
+        return _scipy("linalg").pinv(a, atol=atol, rtol=rtol, return_rank=return_rank,
                              check_finite=check_finite)
     if atol or return_rank:
         raise TypeError("pinv: atol and return_rank are not supported on Tensors")
@@ -240,23 +243,9 @@ def norm(a: Any, ord: Any = None, axis: Any = None, keepdims: bool = False,
          check_finite: bool = True) -> Any:
     """np.linalg.norm's norms."""
     if not _tensors(a):
-        return _scipy().norm(a, ord=ord, axis=axis, keepdims=keepdims,
+        return _scipy("linalg").norm(a, ord=ord, axis=axis, keepdims=keepdims,
                              check_finite=check_finite)
     return np.linalg.norm(a, ord=ord, axis=axis, keepdims=keepdims)
 
 
-def __getattr__(name: str) -> Any:
-    """Any other name of scipy.linalg: SciPy's function, refusing Tensors."""
-    function = getattr(_scipy(), name)
-    if not callable(function) or isinstance(function, type):
-        return function
-
-    def refusing(*args: Any, **kwargs: Any) -> Any:
-        if _tensors(*args, *kwargs.values()):
-            raise TypeError(f"scipy.linalg.{name} is not supported on Tensor: it has no "
-                            "differentiable counterpart in numeric.scipy.linalg")
-        return function(*args, **kwargs)
-
-    refusing.__name__ = name
-    refusing.__doc__ = function.__doc__
-    return refusing
+__getattr__ = passthrough("linalg")

@@ -19,6 +19,7 @@ from typing import Any
 
 from numeric.op import get_op
 from numeric.ops.scipy_signal import _convolve, _roles
+from numeric.scipy._common import passthrough
 
 __all__ = ["convolve"]
 
@@ -40,25 +41,4 @@ def convolve(A: Any, B: Any, axes: Any = None, dot_axes: Any = ((), ()),
     return _convolve(A, B, axes, dot_axes, mode)
 
 
-def __getattr__(name: str) -> Any:
-    """Any other name of scipy.signal: SciPy's function, refusing Tensors."""
-    from numeric.tensor import Tensor
-
-    try:
-        import scipy.signal
-    except ImportError:
-        raise ImportError(f"numeric.scipy.signal.{name} is SciPy's: pip install "
-                          "'gradproof[scipy]'") from None
-    function = getattr(scipy.signal, name)
-    if not callable(function) or isinstance(function, type):
-        return function
-
-    def refusing(*args: Any, **kwargs: Any) -> Any:
-        if any(isinstance(v, Tensor) for v in (*args, *kwargs.values())):
-            raise TypeError(f"scipy.signal.{name} is not supported on Tensor: it has no "
-                            "differentiable counterpart in numeric.scipy.signal")
-        return function(*args, **kwargs)
-
-    refusing.__name__ = name
-    refusing.__doc__ = function.__doc__
-    return refusing
+__getattr__ = passthrough("signal")
