@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,3 +57,15 @@ def pytest_unconfigure(config):
     once its workers are done (a worker leaves it to the others)."""
     if _MADE and not hasattr(config, "workerinput"):
         shutil.rmtree(_MADE, ignore_errors=True)
+
+
+@pytest.fixture
+def op_table_restored():
+    """The op table as it was before the test: the records a test registers (a ``@primitive``,
+    a ported program's) are removed, so later tests of the whole table never see them."""
+    import numeric
+
+    before = set(numeric.all_ops())
+    yield
+    for name in set(numeric.all_ops()) - before:
+        numeric.unregister(name)

@@ -40,13 +40,8 @@ Y = onp.array([0.5, -1.0, 2.0])
 VECTORS = hnp.arrays(onp.float64, st.integers(1, 4), elements=st.floats(-2, 2))
 
 
-@pytest.fixture(autouse=True)
-def fresh_table():
-    """Every primitive a test makes is registered; the table is as before afterwards."""
-    before = set(numeric.all_ops())
-    yield
-    for name in set(numeric.all_ops()) - before:
-        numeric.unregister(name)
+# every primitive a test makes is registered; the table is as before afterwards
+pytestmark = pytest.mark.usefixtures("op_table_restored")
 
 
 def make_logsumexp(rule=None):

@@ -16,13 +16,8 @@ from numeric.extend import defvjp, primitive
 X = onp.array([1.5, 0.3, -0.8])
 
 
-@pytest.fixture(autouse=True)
-def fresh_table():
-    """Every primitive a test makes is registered; the table is as before afterwards."""
-    before = set(numeric.all_ops())
-    yield
-    for name in set(numeric.all_ops()) - before:
-        numeric.unregister(name)
+# every primitive a test makes is registered; the table is as before afterwards
+pytestmark = pytest.mark.usefixtures("op_table_restored")
 
 
 def test_a_result_that_is_an_array_for_one_call_and_a_tuple_for_the_next_is_split_each_time():

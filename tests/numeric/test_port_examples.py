@@ -273,20 +273,9 @@ def run(source: str) -> object:
     return scope["result"]
 
 
-@pytest.fixture
-def table_restored():
-    """The op table as it was: a program's ``@primitive`` registers a record (``lse``), which
-    later tests of the whole table (test_reference) must not see."""
-    import numeric
-
-    before = set(numeric.all_ops())
-    yield
-    for name in set(numeric.all_ops()) - before:
-        numeric.unregister(name)
-
-
 @pytest.mark.parametrize("name", PROGRAMS)
-def test_an_example_idiom_gives_autograds_numbers_after_the_imports_change(name, table_restored):
+@pytest.mark.usefixtures("op_table_restored")  # a program's @primitive (lse) is registered
+def test_an_example_idiom_gives_autograds_numbers_after_the_imports_change(name):
     source = textwrap.dedent(PROGRAMS[name])
     got, want = flatten(run(port(source)))[0], flatten(run(source))[0]
     assert len(got) == len(want)
