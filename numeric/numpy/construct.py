@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from numeric.dispatch import _holds_tensor
 from numeric.tensor import Tensor
 
 __all__ = ["array", "asarray", "asanyarray", "ascontiguousarray", "r_", "c_", "full", "zeros",
@@ -77,18 +78,6 @@ def _cast(t: Tensor, dtype: Any) -> Any:
     if dtype is None or np.dtype(dtype) == t.dtype:
         return t
     return t.astype(dtype)
-
-
-def _holds_tensor(obj: Any) -> bool:
-    """Whether ``obj`` is a Tensor or a nested list/tuple holding one (iteratively)."""
-    stack = [obj]
-    while stack:
-        o = stack.pop()
-        if isinstance(o, Tensor):
-            return True
-        if isinstance(o, (list, tuple)):
-            stack.extend(o)
-    return False
 
 
 class _Concatenator:
